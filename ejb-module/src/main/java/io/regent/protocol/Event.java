@@ -1,0 +1,24 @@
+package io.regent.protocol;
+
+/** Things worth recording in the group's event log and metrics. */
+public sealed interface Event {
+
+    long at();
+
+    record RoleChanged(long at, Role from, Role to, String master, Epoch epoch) implements Event { }
+
+    /** Detection found the master not functional. */
+    record MasterSuspected(long at, String master, int misses, long electionDelay) implements Event { }
+
+    /** This server declared itself; {@code electionMillis} runs from suspicion (0 if planned). */
+    record Declared(long at, Epoch epoch, String cause, long electionMillis) implements Event { }
+
+    /** This server revoked a worse-ranked declarer. */
+    record Revoked(long at, String revoked, Epoch epoch) implements Event { }
+
+    /** This master handed mastership to {@code target}. */
+    record HandedOver(long at, String target, Epoch epoch) implements Event { }
+
+    /** A message was refused before it could change anything. */
+    record Dropped(long at, String from, String reason) implements Event { }
+}

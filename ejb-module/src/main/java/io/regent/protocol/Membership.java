@@ -1,0 +1,88 @@
+package io.regent.protocol;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The configured members, when each was last heard of, and the role each last announced. */
+public final class Membership {
+
+    private final Map<String, Integer> indexById;
+    private final Map<Integer, String> idByIndex = new HashMap<>();
+    private final Map<String, Long> lastHeard = new HashMap<>();
+    private final Map<String, Role> announced = new HashMap<>();
+    private final Map<String, String> addresses = new HashMap<>();
+
+    Membership(Map<String, Integer> members) {
+        this.indexById = members;
+        members.forEach((id, index) -> idByIndex.put(index, id));
+    }
+
+    public boolean knows(String id) {
+        return id != null && indexById.containsKey(id);
+    }
+
+    public boolean hasIndex(int index) {
+        return idByIndex.containsKey(index);
+    }
+
+    public int indexOf(String id) {
+        return indexById.get(id);
+    }
+
+    public String idOf(int index) {
+        return idByIndex.get(index);
+    }
+
+    void heard(String id, long now) {
+        lastHeard.put(id, now);
+    }
+
+    void announced(String id, Role role, String address) {
+        announced.put(id, role);
+        if (address != null) {
+            addresses.put(id, address);
+        }
+    }
+
+    /** The address {@code id} last announced, or null. */
+    public String address(String id) {
+        return addresses.get(id);
+    }
+
+    /** Last time anything arrived from {@code id}, or -1. */
+    public long lastHeard(String id) {
+        return lastHeard.getOrDefault(id, -1L);
+    }
+
+    /** The role {@code id} last announced, or null if it announced none. */
+    public Role announcedRole(String id) {
+        return announced.get(id);
+    }
+
+    /** Ids sorted by index, best first. */
+    public List<String> ids() {
+        List<String> ids = new ArrayList<>(indexById.keySet());
+        ids.sort(Comparator.comparingInt(indexById::get));
+        return ids;
+    }
+
+    /**
+     * The set B of claims 10-13: {@code self} plus every peer heard of within {@code window},
+     * less {@code failed}; sorted best first. A joining peer counts too: counting a server that
+     * cannot win only lengthens worse-ranked delays, never lets the wrong server fire first.
+     */
+    List<String> liveBackups(String self, long now, long window, String failed) {
+        List<String> backups = new ArrayList<>();
+        for (String id : ids()) {
+            boolean live = id.equals(self)
+                    || (lastHeard(id) >= 0 && now - lastHeard(id) <= window);
+            if (live && !id.equals(failed)) {
+                backups.add(id);
+            }
+        }
+        return backups;
+    }
+}

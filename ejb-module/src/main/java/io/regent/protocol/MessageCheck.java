@@ -1,0 +1,79 @@
+package io.regent.protocol;
+
+import java.util.Map;
+
+/**
+ * Refuses a message that could not have come from a correct member, before it can change
+ * anything (DESIGN.md §6.6). Authenticity is the host's job (message signing); this catches
+ * unknown senders and structurally impossible content.
+ */
+final class MessageCheck {
+
+    private MessageCheck() {
+    }
+
+    /** Why {@code m} must be dropped, or null if it may be processed. */
+    static String problem(Message m, String self, Membership members) {
+        if (m == null || m.from() == null || m.epoch() == null) {
+            return "malformed: missing sender or epoch";
+        }
+        if (m.from().equals(self)) {
+            return "carries this server's own id";
+        }
+        if (!members.knows(m.from())) {
+            return "unknown sender " + m.from();
+        }
+        String epochProblem = epochProblem(m.epoch(), members);
+        if (epochProblem != null) {
+            return epochProblem;
+        }
+        if (m instanceof Message.Declaration) {
+            return ownedBySender(m, members);
+        }
+        if (m instanceof Message.Revocation r) {
+            return members.knows(r.revoked()) ? ownedBySender(r, members) : "revokes an unknown server";
+        }
+        if (m instanceof Message.Handover h) {
+            return members.knows(h.target()) ? null : "hands over to an unknown server";
+        }
+        if (m instanceof Message.Inquiry q) {
+            return q.seq() >= 1 ? null : "inquiry sequence must be >= 1";
+        }
+        if (m instanceof Message.Reply r) {
+            return r.seq() >= 1 ? null : "reply sequence must be >= 1";
+        }
+        if (m instanceof Message.Probe p) {
+            return p.sentAt() >= 0 ? null : "negative probe time";
+        }
+        if (m instanceof Message.ProbeEcho e) {
+            return e.sentAt() >= 0 ? null : "negative probe time";
+        }
+        return announcementProblem((Message.Announcement) m, members);
+    }
+
+    private static String epochProblem(Epoch e, Membership members) {
+        if (e.term() < 0) {
+            return "negative epoch";
+        }
+        if (e.term() == 0) {
+            return e.index() == 0 ? null : "epoch 0 names a master";
+        }
+        return members.hasIndex(e.index()) ? null : "epoch names unknown index " + e.index();
+    }
+
+    private static String ownedBySender(Message m, Membership members) {
+        return m.epoch().index() == members.indexOf(m.from()) ? null : "declares an epoch that is not its own";
+    }
+
+    private static String announcementProblem(Message.Announcement a, Membership members) {
+        if (a.role() == null || a.delays() == null) {
+            return "announcement without role or delays";
+        }
+        for (Map.Entry<String, Long> d : a.delays().entrySet()) {
+            if (!members.knows(d.getKey()) || d.getValue() == null || d.getValue() < 0) {
+                return "announcement with a bad delay entry";
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,379 @@
+package io.regent.protocol;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One server's view of the election protocol (DESIGN.md §2). The host calls {@link #start},
+ * {@link #receive}, {@link #fire}, {@link #handOver} and {@link #stop} with the current time and
+ * then carries out what {@link #drain} returns. Not thread-safe: the host serialises inputs.
+ *
+ * <p>The master a server follows is always the owner of the newest epoch it has seen: any
+ * message from a newer epoch moves the receiver onto it (a master steps down at once), and a
+ * message from an older one is refused. Declarations and revocations therefore act through
+ * their epochs; only a revocation needs a rule of its own (claims 16-17, 22-23): a master that
+ * hears a worse-ranked declarer of its own term revokes it.
+ */
+public final class Node {
+
+    private final ProtocolConfig config;
+    private final String self;
+    private final Membership members;
+    private final DelayMatrix delays;
+    private final Detection detection = new Detection();
+    private final List<Effect> out = new ArrayList<>();
+    private final Timers timers = new Timers(out);
+
+    private boolean running;
+    private Role role = Role.JOINING;
+    private Epoch epoch = Epoch.NONE;
+    private String master;
+    private long suspectedAt = -1;
+    private String suspected;
+    private long dropped;
+
+    public Node(ProtocolConfig config) {
+        this.config = config;
+        this.self = config.self();
+        this.members = new Membership(config.members());
+        this.delays = new DelayMatrix(self, config.minHop(), config.replyTimeout(), config.delayHistory());
+    }
+
+    // ---- inputs -------------------------------------------------------------------------
+
+    public void start(long now) {
+        if (running) {
+            return;
+        }
+        running = true;
+        timers.every(TimerKind.PROBE, 0, config.probeInterval());
+        timers.once(TimerKind.DISCOVERY, config.discoveryWindow());
+        broadcast(announcement(true));
+    }
+
+    public void stop(long now) {
+        running = false;
+        timers.cancelAll();
+    }
+
+    public void receive(long now, Message m) {
+        if (!running) {
+            return;
+        }
+        String problem = MessageCheck.problem(m, self, members);
+        if (problem != null) {
+            drop(now, m == null ? null : m.from(), problem);
+            return;
+        }
+        members.heard(m.from(), now);
+        measure(now, m);
+        if (m.epoch().isOlderThan(epoch)) {
+            onStale(now, m);
+            return;
+        }
+        if (m.epoch().isNewerThan(epoch)) {
+            follow(now, m.epoch());
+        }
+        if (m instanceof Message.Inquiry q) {
+            onInquiry(q);
+        } else if (m instanceof Message.Reply r) {
+            onReply(now, r);
+        } else if (m instanceof Message.Handover h) {
+            onHandover(now, h);
+        } else if (m instanceof Message.Announcement a && a.solicit()) {
+            send(a.from(), announcement(false));
+        }
+    }
+
+    public void fire(long now, TimerKind kind, long token) {
+        if (!running || !timers.fired(kind, token)) {
+            return;
+        }
+        switch (kind) {
+            case PROBE -> {
+                broadcast(new Message.Probe(self, epoch, now));
+                broadcast(announcement(false));
+            }
+            case DISCOVERY -> {
+                if (role == Role.JOINING && master == null) {
+                    suspect(now, null);
+                }
+            }
+            case DETECTION -> inquire();
+            case REPLY_TIMEOUT -> onReplyTimeout(now);
+            case ELECTION -> {
+                if (role == Role.WAITING) {
+                    declare(now, "election");
+                }
+            }
+            case PREEMPT -> {
+                if (role == Role.BACKUP && master != null && ranksBefore(self, master)) {
+                    declare(now, "preempt");
+                }
+            }
+        }
+    }
+
+    /**
+     * Planned handover (DESIGN.md §2.5): the master asks {@code target}, or the best-ranked live
+     * backup when null, to declare itself, and stops acting as master at once.
+     *
+     * @return the server asked, or empty if this is not the master or no backup can take over
+     */
+    public Optional<String> handOver(long now, String target) {
+        if (!running || role != Role.MASTER) {
+            return Optional.empty();
+        }
+        List<String> candidates = members.liveBackups(self, now, config.liveWindow(), self);
+        String chosen = target == null ? candidates.stream().findFirst().orElse(null)
+                : candidates.contains(target) ? target : null;
+        if (chosen == null) {
+            return Optional.empty();
+        }
+        send(chosen, new Message.Handover(self, epoch, chosen));
+        master = chosen;
+        become(now, Role.BACKUP);
+        startDetection(now);
+        notice(new Event.HandedOver(now, chosen, epoch));
+        return Optional.of(chosen);
+    }
+
+    /** What the host must do now; empties the outbox. */
+    public List<Effect> drain() {
+        List<Effect> effects = List.copyOf(out);
+        out.clear();
+        return effects;
+    }
+
+    // ---- views --------------------------------------------------------------------------
+
+    public boolean running() {
+        return running;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public Epoch epoch() {
+        return epoch;
+    }
+
+    /** The master this server follows (itself when master), or null if none is known. */
+    public String master() {
+        return master;
+    }
+
+    /** The address of the master, or null if unknown. */
+    public String masterAddress() {
+        if (master == null) {
+            return null;
+        }
+        return master.equals(self) ? config.address() : members.address(master);
+    }
+
+    public String self() {
+        return self;
+    }
+
+    public ProtocolConfig config() {
+        return config;
+    }
+
+    public Membership members() {
+        return members;
+    }
+
+    public DelayMatrix delays() {
+        return delays;
+    }
+
+    /** Messages refused as forged or malformed. */
+    public long dropped() {
+        return dropped;
+    }
+
+    // ---- message handling ---------------------------------------------------------------
+
+    private void measure(long now, Message m) {
+        if (m instanceof Message.Probe p) {
+            send(p.from(), new Message.ProbeEcho(self, epoch, p.sentAt()));
+        } else if (m instanceof Message.ProbeEcho e) {
+            delays.sample(e.from(), now - e.sentAt());
+        } else if (m instanceof Message.Announcement a) {
+            members.announced(a.from(), a.role(), a.address());
+            delays.acceptRow(a.from(), a.delays());
+        }
+    }
+
+    /** A message from an older epoch changes nothing here, but its sender is behind. */
+    private void onStale(long now, Message m) {
+        boolean rivalDeclarer = m instanceof Message.Declaration || m instanceof Message.Revocation;
+        if (rivalDeclarer && role == Role.MASTER && m.epoch().term() == epoch.term()) {
+            broadcast(new Message.Revocation(self, epoch, m.from()));
+            notice(new Event.Revoked(now, m.from(), epoch));
+        } else if (!(m instanceof Message.ProbeEcho)) {
+            send(m.from(), announcement(false));
+        }
+    }
+
+    /** Moves onto a newer epoch: its owner is the master now (claims 14-15, 18-21). */
+    private void follow(long now, Epoch newer) {
+        epoch = newer;
+        String owner = members.idOf(newer.index());
+        if (owner.equals(self)) {
+            // our own epoch from before a restart: the master it names is gone, so elect
+            master = null;
+            if (role != Role.WAITING) {
+                suspect(now, null);
+            }
+            return;
+        }
+        master = owner;
+        timers.cancel(TimerKind.ELECTION);
+        timers.cancel(TimerKind.DISCOVERY);
+        timers.cancel(TimerKind.PREEMPT);
+        become(now, Role.BACKUP);
+        startDetection(now);
+        if (config.preempt() && ranksBefore(self, master)) {
+            timers.once(TimerKind.PREEMPT, config.preemptDelay());
+        }
+    }
+
+    private void onInquiry(Message.Inquiry q) {
+        if (role == Role.MASTER) {
+            send(q.from(), new Message.Reply(self, epoch, q.seq()));
+        }
+    }
+
+    private void onReply(long now, Message.Reply r) {
+        boolean following = role == Role.BACKUP || role == Role.WAITING;
+        if (!following || !r.from().equals(master) || !detection.answeredBy(r.seq())) {
+            return;
+        }
+        timers.cancel(TimerKind.REPLY_TIMEOUT);
+        if (role == Role.WAITING) {
+            // a late reply from the master settles the question (claims 7-8)
+            timers.cancel(TimerKind.ELECTION);
+            become(now, Role.BACKUP);
+            startDetection(now);
+        }
+    }
+
+    private void onHandover(long now, Message.Handover h) {
+        boolean following = role == Role.BACKUP || role == Role.WAITING;
+        if (following && h.target().equals(self) && h.from().equals(master)) {
+            declare(now, "handover");
+        }
+    }
+
+    // ---- detection and election ---------------------------------------------------------
+
+    private void startDetection(long now) {
+        detection.reset();
+        timers.cancel(TimerKind.REPLY_TIMEOUT);
+        if (!timers.pending(TimerKind.DETECTION)) {
+            // aligned ticks: all backups inquire, and so suspect a crash, at the same instants
+            long interval = config.detectionInterval();
+            timers.every(TimerKind.DETECTION, interval - Math.floorMod(now, interval), interval);
+        }
+    }
+
+    private void stopDetection() {
+        timers.cancel(TimerKind.DETECTION);
+        timers.cancel(TimerKind.REPLY_TIMEOUT);
+    }
+
+    private void inquire() {
+        if (role != Role.BACKUP || master == null) {
+            stopDetection();
+            return;
+        }
+        send(master, new Message.Inquiry(self, epoch, detection.nextInquiry()));
+        if (!timers.pending(TimerKind.REPLY_TIMEOUT)) {
+            timers.once(TimerKind.REPLY_TIMEOUT, config.replyTimeout());
+        }
+    }
+
+    private void onReplyTimeout(long now) {
+        if (role != Role.BACKUP) {
+            return;
+        }
+        int misses = detection.missed();
+        if (misses >= config.misses()) {
+            suspect(now, master);
+        }
+    }
+
+    /** The master (or, at start, anyone) is not functional: wait D(self), then declare. */
+    private void suspect(long now, String failed) {
+        stopDetection();
+        become(now, Role.WAITING);
+        suspectedAt = now;
+        suspected = failed;
+        List<String> backups = members.liveBackups(self, now, config.liveWindow(), failed);
+        long delay = ElectionDelay.of(self, backups, delays, config.electionBase(), config.detectionSkew());
+        timers.once(TimerKind.ELECTION, delay);
+        notice(new Event.MasterSuspected(now, failed, config.misses(), delay));
+    }
+
+    private void declare(long now, String cause) {
+        epoch = epoch.next(config.selfIndex());
+        master = self;
+        stopDetection();
+        timers.cancel(TimerKind.ELECTION);
+        timers.cancel(TimerKind.PREEMPT);
+        timers.cancel(TimerKind.DISCOVERY);
+        become(now, Role.MASTER);
+        broadcast(new Message.Declaration(self, epoch));
+        long took = "election".equals(cause) && suspectedAt >= 0 ? now - suspectedAt : 0;
+        notice(new Event.Declared(now, epoch, cause, took));
+    }
+
+    // ---- helpers ------------------------------------------------------------------------
+
+    private boolean ranksBefore(String a, String b) {
+        return members.indexOf(a) < members.indexOf(b);
+    }
+
+    private void become(long now, Role next) {
+        if (role != next) {
+            Role previous = role;
+            role = next;
+            notice(new Event.RoleChanged(now, previous, next, master, epoch));
+        }
+    }
+
+    private Message.Announcement announcement(boolean solicit) {
+        return new Message.Announcement(self, epoch, role, config.address(), delays.ownRow(), solicit);
+    }
+
+    private void send(String to, Message m) {
+        out.add(new Effect.Send(to, m));
+    }
+
+    private void broadcast(Message m) {
+        out.add(new Effect.Send(null, m));
+    }
+
+    private void notice(Event e) {
+        out.add(new Effect.Notice(e));
+    }
+
+    private void drop(long now, String from, String reason) {
+        dropped++;
+        notice(new Event.Dropped(now, from, reason));
+    }
+
+    /** For the group API: who this server suspected last. */
+    public String lastSuspected() {
+        return suspected;
+    }
+
+    /** Current delay estimates this server holds for the whole group. */
+    public Map<String, Long> ownDelays() {
+        return delays.ownRow();
+    }
+}

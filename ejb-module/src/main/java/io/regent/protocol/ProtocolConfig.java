@@ -1,0 +1,80 @@
+package io.regent.protocol;
+
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything the protocol needs to know, in milliseconds. The host maps its configuration keys
+ * onto these fields; the constructor rejects nonsense with a message naming the field.
+ *
+ * @param self                 this server's id
+ * @param address              where clients reach this server (opaque to the protocol)
+ * @param members              every member's id and index (1 = most preferred), self included
+ * @param detectionInterval    period of INQUIRY ticks
+ * @param replyTimeout         how long an INQUIRY may go unanswered
+ * @param misses               consecutive unanswered inquiries before the master is suspected
+ * @param electionBase         the base of every election delay
+ * @param minHop               floor of a one-way delay estimate
+ * @param probeInterval        period of delay probes and announcements
+ * @param discoveryWindow      how long a starting server listens for a master before electing
+ * @param preempt              whether a better-ranked backup takes mastership back
+ * @param preemptDelay         how long it follows the worse-ranked master before it does
+ * @param delayHistory         samples kept per peer for its delay estimate
+ */
+public record ProtocolConfig(String self, String address, Map<String, Integer> members, long detectionInterval,
+        long replyTimeout, int misses, long electionBase, long minHop, long probeInterval,
+        long discoveryWindow, boolean preempt, long preemptDelay, int delayHistory) {
+
+    public ProtocolConfig {
+        require(self != null && !self.isBlank(), "self", "must be set");
+        address = address == null ? "" : address;
+        require(members != null && members.containsKey(self), "members", "must include self (" + self + ")");
+        Set<Integer> indexes = new HashSet<>();
+        for (Map.Entry<String, Integer> m : members.entrySet()) {
+            require(m.getValue() != null && m.getValue() >= 1, "members", "index of " + m.getKey() + " must be >= 1");
+            require(indexes.add(m.getValue()), "members", "index " + m.getValue() + " is used twice");
+        }
+        require(detectionInterval >= 1, "detectionInterval", "must be >= 1 ms");
+        require(replyTimeout >= 1 && replyTimeout <= detectionInterval * misses, "replyTimeout",
+                "must be between 1 ms and detectionInterval x misses");
+        require(misses >= 1, "misses", "must be >= 1");
+        require(electionBase >= 0, "electionBase", "must be >= 0");
+        require(minHop >= 1, "minHop", "must be >= 1 ms");
+        require(probeInterval >= 1, "probeInterval", "must be >= 1 ms");
+        require(discoveryWindow >= 0, "discoveryWindow", "must be >= 0");
+        require(preemptDelay >= 0, "preemptDelay", "must be >= 0");
+        require(delayHistory >= 1, "delayHistory", "must be >= 1");
+        members = Map.copyOf(new LinkedHashMap<>(members));
+    }
+
+    private static void require(boolean ok, String field, String problem) {
+        if (!ok) {
+            throw new IllegalArgumentException(field + ": " + problem);
+        }
+    }
+
+    public int selfIndex() {
+        return members.get(self);
+    }
+
+    /** A peer heard of within this window counts as live when election delays are computed. */
+    public long liveWindow() {
+        return Math.max(3 * probeInterval, 2 * detectionInterval);
+    }
+
+    /**
+     * How far apart the survivors' suspicions of one crash can land: a backup whose last
+     * inquiry was answered just before the crash suspects one detection tick after one whose
+     * inquiry arrived just after it.
+     */
+    public long detectionSkew() {
+        return detectionInterval;
+    }
+
+    /** A defaults-filled config, handy for hosts and tests; every field can be replaced. */
+    public static ProtocolConfig defaults(String self, Map<String, Integer> members) {
+        return new ProtocolConfig(self, "", members, 100, 80, 1, 20, 5, 500, 600, false, 5_000, 8);
+    }
+}
