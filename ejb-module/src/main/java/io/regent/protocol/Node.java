@@ -94,11 +94,13 @@ public final class Node {
         switch (kind) {
             case PROBE -> {
                 broadcast(new Message.Probe(self, epoch, now));
-                broadcast(announcement(false));
+                // while no master is known, keep asking: an earlier answer may have been lost
+                broadcast(announcement(role == Role.JOINING && master == null));
             }
             case DISCOVERY -> {
-                if (role == Role.JOINING && master == null) {
-                    suspect(now, null);
+                if (role == Role.JOINING) {
+                    // no master answered within the window: elect (the silent one excluded)
+                    suspect(now, master);
                 }
             }
             case DETECTION -> inquire();
@@ -127,6 +129,7 @@ public final class Node {
             return Optional.empty();
         }
         List<String> candidates = members.liveBackups(self, now, config.liveWindow(), self);
+        candidates.removeIf(id -> members.announcedRole(id) == Role.JOINING);
         String chosen = target == null ? candidates.stream().findFirst().orElse(null)
                 : candidates.contains(target) ? target : null;
         if (chosen == null) {
@@ -233,9 +236,14 @@ public final class Node {
         }
         master = owner;
         timers.cancel(TimerKind.ELECTION);
-        timers.cancel(TimerKind.DISCOVERY);
         timers.cancel(TimerKind.PREEMPT);
-        become(now, Role.BACKUP);
+        if (role == Role.JOINING) {
+            // joined only once the master answers: a cold server must not judge it dead
+            timers.once(TimerKind.DISCOVERY, config.discoveryWindow());
+        } else {
+            timers.cancel(TimerKind.DISCOVERY);
+            become(now, Role.BACKUP);
+        }
         startDetection(now);
         if (config.preempt() && ranksBefore(self, master)) {
             timers.once(TimerKind.PREEMPT, config.preemptDelay());
@@ -249,12 +257,14 @@ public final class Node {
     }
 
     private void onReply(long now, Message.Reply r) {
-        boolean following = role == Role.BACKUP || role == Role.WAITING;
-        if (!following || !r.from().equals(master) || !detection.answeredBy(r.seq())) {
+        if (role == Role.MASTER || !r.from().equals(master) || !detection.answeredBy(r.seq())) {
             return;
         }
         timers.cancel(TimerKind.REPLY_TIMEOUT);
-        if (role == Role.WAITING) {
+        if (role == Role.JOINING) {
+            timers.cancel(TimerKind.DISCOVERY);
+            become(now, Role.BACKUP);
+        } else if (role == Role.WAITING) {
             // a late reply from the master settles the question (claims 7-8)
             timers.cancel(TimerKind.ELECTION);
             become(now, Role.BACKUP);
@@ -287,7 +297,8 @@ public final class Node {
     }
 
     private void inquire() {
-        if (role != Role.BACKUP || master == null) {
+        boolean following = role == Role.BACKUP || role == Role.JOINING;
+        if (!following || master == null) {
             stopDetection();
             return;
         }
@@ -299,7 +310,7 @@ public final class Node {
 
     private void onReplyTimeout(long now) {
         if (role != Role.BACKUP) {
-            return;
+            return; // a joining server leaves the verdict to its discovery window
         }
         int misses = detection.missed();
         if (misses >= config.misses()) {

@@ -37,8 +37,7 @@ public record ProtocolConfig(String self, String address, Map<String, Integer> m
             require(indexes.add(m.getValue()), "members", "index " + m.getValue() + " is used twice");
         }
         require(detectionInterval >= 1, "detectionInterval", "must be >= 1 ms");
-        require(replyTimeout >= 1 && replyTimeout <= detectionInterval * misses, "replyTimeout",
-                "must be between 1 ms and detectionInterval x misses");
+        require(replyTimeout >= 1, "replyTimeout", "must be >= 1 ms");
         require(misses >= 1, "misses", "must be >= 1");
         require(electionBase >= 0, "electionBase", "must be >= 0");
         require(minHop >= 1, "minHop", "must be >= 1 ms");
@@ -75,6 +74,6 @@ public record ProtocolConfig(String self, String address, Map<String, Integer> m
 
     /** A defaults-filled config, handy for hosts and tests; every field can be replaced. */
     public static ProtocolConfig defaults(String self, Map<String, Integer> members) {
-        return new ProtocolConfig(self, "", members, 100, 80, 1, 20, 5, 500, 600, false, 5_000, 8);
+        return new ProtocolConfig(self, "", members, 100, 200, 1, 20, 5, 500, 1_000, false, 5_000, 8);
     }
 }

@@ -46,7 +46,7 @@ final class Scenario {
         boolean clean = this.kind != Kind.JITTER_CRASH && this.kind != Kind.CHAOS;
 
         long interval = 50 + rng.nextInt(151);
-        long timeout = interval / 2 + rng.nextInt((int) (interval * 4 / 10));
+        long timeout = interval / 2 + rng.nextInt((int) (interval * 3 / 2));
         int misses = 1 + rng.nextInt(3);
         long base = 5 + rng.nextInt(40);
         long minHop = 4 + rng.nextInt(9);

@@ -1,0 +1,292 @@
+package io.regent.group;
+
+import io.regent.protocol.DelayMatrix;
+import io.regent.protocol.Effect;
+import io.regent.protocol.Epoch;
+import io.regent.protocol.Event;
+import io.regent.protocol.Membership;
+import io.regent.protocol.Message;
+import io.regent.protocol.Node;
+import io.regent.protocol.Role;
+import io.regent.protocol.TimerKind;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.Lock;
+import jakarta.ejb.LockType;
+import jakarta.ejb.NoSuchObjectLocalException;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.Timer;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.jms.ConnectionFactory;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * Hosts this server's protocol {@link Node} and adapts it to the container: EJB TimerService
+ * timers (non-persistent) for its timer requests, the control topic for its messages, and the
+ * event log for its notices. Every input is serialised by the singleton's write lock.
+ */
+@Singleton
+@Startup
+@ConcurrencyManagement(ConcurrencyManagementType.CONTAINER)
+@Lock(LockType.WRITE)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class GroupEngine {
+
+    private static final Logger LOG = Logger.getLogger(GroupEngine.class.getName());
+    private static final String WARM_UP = "WARM_UP";
+    private static final long WARM_UP_PERIOD = 200;
+
+    @Resource
+    private TimerService timerService;
+
+    @Resource(lookup = "jms/regentConnectionFactory")
+    private ConnectionFactory connectionFactory;
+
+    @Resource
+    private ManagedThreadFactory threads;
+
+    private RegentSettings settings;
+    private Node node;
+    private MessageCodec codec;
+    private MessageSigner signer;
+    private ControlPublisher publisher;
+    private BrokerLink broker;
+    private final EventLog events = new EventLog();
+    private final Map<TimerKind, Timer> timers = new EnumMap<>(TimerKind.class);
+    private final AtomicLong dropped = new AtomicLong();
+
+    @PostConstruct
+    void start() {
+        settings = RegentSettings.from(ConfigProvider.getConfig());
+        node = new Node(settings.protocol());
+        codec = new MessageCodec(settings.group());
+        signer = new MessageSigner(settings.signingKey());
+        broker = new BrokerLink(3 * settings.protocol().probeInterval());
+        publisher = new ControlPublisher(connectionFactory, settings.controlTopic(), signer, broker, threads);
+        LOG.info(() -> "Regent server " + settings.serverId() + " (index " + settings.index() + ") joining group "
+                + settings.group() + " on topic " + settings.controlTopic());
+        // the protocol starts once this server hears itself through the topic, i.e. once its
+        // subscription is live: what it would ask the group before then would go unanswered
+        timerService.createIntervalTimer(0, WARM_UP_PERIOD, new TimerConfig(WARM_UP, false));
+    }
+
+    /** A graceful stop of the master hands mastership over on the way out. */
+    @PreDestroy
+    void shutdown() {
+        timerService.getTimers().forEach(GroupEngine::cancelQuietly);
+        node.handOver(now(), null).ifPresent(target -> LOG.info(() -> "Handing mastership to " + target + " on stop"));
+        apply(node.drain());
+        publisher.flush(1_000);
+        node.stop(now());
+        timers.values().forEach(GroupEngine::cancelQuietly);
+        timers.clear();
+        publisher.close();
+    }
+
+    /** A control message from the topic, with its signature. */
+    public void receive(String body, String signature) {
+        if (!signer.verify(body, signature)) {
+            drop("bad or missing signature");
+            return;
+        }
+        Message m;
+        try {
+            m = codec.decode(body);
+        } catch (MessageCodec.Malformed e) {
+            drop(e.getMessage());
+            return;
+        }
+        long now = now();
+        if (m.from().equals(settings.serverId())) {
+            // our own broadcast came back: the broker works and we are subscribed
+            if (m instanceof Message.Probe p) {
+                broker.loopback(now, p.sentAt());
+                startProtocol(now);
+            }
+            return;
+        }
+        if (!node.running()) {
+            return;
+        }
+        node.receive(now, m);
+        apply(node.drain());
+    }
+
+    /** Something arrived that is not a group message at all. */
+    public void drop(String reason) {
+        dropped.incrementAndGet();
+        LOG.fine(() -> "dropped control message: " + reason);
+    }
+
+    private void startProtocol(long now) {
+        if (node.running()) {
+            return;
+        }
+        for (Timer t : timerService.getTimers()) {
+            if (WARM_UP.equals(t.getInfo())) {
+                cancelQuietly(t);
+            }
+        }
+        LOG.info(() -> "Regent " + settings.serverId() + ": subscribed to " + settings.controlTopic() + ", starting");
+        node.start(now);
+        apply(node.drain());
+    }
+
+    @Timeout
+    void onTimer(Timer timer) {
+        if (WARM_UP.equals(timer.getInfo())) {
+            if (!node.running()) {
+                publisher.publish(null, codec.encode(new Message.Probe(settings.serverId(), Epoch.NONE, now())));
+            }
+            return;
+        }
+        String[] info = String.valueOf(timer.getInfo()).split(":");
+        node.fire(now(), TimerKind.valueOf(info[0]), Long.parseLong(info[1]));
+        apply(node.drain());
+    }
+
+    /**
+     * Planned handover to {@code target}, or to the best-ranked live backup when null.
+     *
+     * @return the server asked to take over; empty if this server is not master or none can
+     */
+    public Optional<String> handOver(String target) {
+        Optional<String> chosen = node.handOver(now(), target);
+        apply(node.drain());
+        return chosen;
+    }
+
+    @Lock(LockType.READ)
+    public RegentSettings settings() {
+        return settings;
+    }
+
+    @Lock(LockType.READ)
+    public GroupStatus status() {
+        long now = now();
+        Membership members = node.members();
+        List<GroupStatus.Member> list = new ArrayList<>();
+        for (String id : members.ids()) {
+            boolean self = id.equals(settings.serverId());
+            Role announced = self ? node.role() : members.announcedRole(id);
+            long heard = members.lastHeard(id);
+            list.add(new GroupStatus.Member(id, members.indexOf(id), announced == null ? null : announced.name(),
+                    self ? settings.url() : members.address(id), self ? Long.valueOf(0) : heard < 0 ? null : now - heard));
+        }
+        GroupStatus.Master master = masterView();
+        return new GroupStatus(settings.group(), list.get(indexOfSelf(list)), node.role().name(),
+                node.epoch().toString(), node.epoch().term(), master, node.running(), node.role() != Role.JOINING,
+                isReady(now), new GroupStatus.Broker(broker.reachable(now), broker.lastRoundTrip(), broker.lastError()),
+                list, delayMatrix(members, node.delays()), events.recent(),
+                new GroupStatus.Counters(publisher.sent(), dropped.get() + node.dropped(), publisher.overflowed()));
+    }
+
+    /** The master this server follows, cheaply, for response headers. */
+    @Lock(LockType.READ)
+    public GroupStatus.Master masterView() {
+        String id = node.master();
+        return new GroupStatus.Master(id, id == null ? null : node.members().indexOf(id), node.masterAddress());
+    }
+
+    @Lock(LockType.READ)
+    public String epoch() {
+        return node.epoch().toString();
+    }
+
+    /** Ready for writes: master, and able to reach the broker. */
+    @Lock(LockType.READ)
+    public boolean isReady() {
+        return isReady(now());
+    }
+
+    private boolean isReady(long now) {
+        return node.running() && node.role() == Role.MASTER && broker.reachable(now);
+    }
+
+    // ---- effects ------------------------------------------------------------------------
+
+    private void apply(List<Effect> effects) {
+        for (Effect e : effects) {
+            if (e instanceof Effect.Send s) {
+                publisher.publish(s.to(), codec.encode(s.message()));
+            } else if (e instanceof Effect.SetTimer t) {
+                schedule(t);
+            } else if (e instanceof Effect.CancelTimer c) {
+                cancelQuietly(timers.remove(c.kind()));
+            } else if (e instanceof Effect.Notice n) {
+                record(n.event());
+            }
+        }
+    }
+
+    private void schedule(Effect.SetTimer t) {
+        cancelQuietly(timers.remove(t.kind()));
+        TimerConfig config = new TimerConfig(t.kind().name() + ":" + t.token(), false);
+        Timer timer = t.period() > 0
+                ? timerService.createIntervalTimer(t.delay(), t.period(), config)
+                : timerService.createSingleActionTimer(t.delay(), config);
+        timers.put(t.kind(), timer);
+    }
+
+    private static void cancelQuietly(Timer timer) {
+        if (timer == null) {
+            return;
+        }
+        try {
+            timer.cancel();
+        } catch (NoSuchObjectLocalException | IllegalStateException e) {
+            // already fired or cancelled: a late firing is ignored by its token anyway
+        }
+    }
+
+    private void record(Event event) {
+        events.record(event);
+        if (event instanceof Event.RoleChanged || event instanceof Event.Declared || event instanceof Event.Revoked
+                || event instanceof Event.HandedOver) {
+            LOG.info(() -> "Regent " + settings.serverId() + ": " + EventLog.describe(event));
+        }
+    }
+
+    private int indexOfSelf(List<GroupStatus.Member> list) {
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i).id().equals(settings.serverId())) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("self missing from members");
+    }
+
+    private static Map<String, Map<String, Long>> delayMatrix(Membership members, DelayMatrix delays) {
+        Map<String, Map<String, Long>> matrix = new LinkedHashMap<>();
+        for (String k : members.ids()) {
+            Map<String, Long> row = new LinkedHashMap<>();
+            for (String j : members.ids()) {
+                row.put(j, delays.oneWay(k, j));
+            }
+            matrix.put(k, row);
+        }
+        return matrix;
+    }
+
+    private static long now() {
+        return System.currentTimeMillis();
+    }
+}

@@ -1,0 +1,35 @@
+package io.regent.web;
+
+import io.regent.group.GroupEngine;
+import io.regent.group.GroupStatus;
+import jakarta.ejb.EJB;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+
+import java.util.function.Predicate;
+
+/** A health check on this server's group status; every check carries role, epoch and master. */
+abstract class GroupCheck implements HealthCheck {
+
+    @EJB
+    private GroupEngine engine;
+    private final String name;
+    private final Predicate<GroupStatus> up;
+
+    GroupCheck(String name, Predicate<GroupStatus> up) {
+        this.name = name;
+        this.up = up;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        GroupStatus s = engine.status();
+        return HealthCheckResponse.named(name).status(up.test(s))
+                .withData("server", s.self().id())
+                .withData("role", s.role())
+                .withData("epoch", s.epoch())
+                .withData("master", String.valueOf(s.master().id()))
+                .withData("brokerReachable", s.broker().reachable())
+                .build();
+    }
+}

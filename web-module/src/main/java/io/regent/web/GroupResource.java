@@ -1,0 +1,67 @@
+package io.regent.web;
+
+import io.regent.group.GroupEngine;
+import io.regent.group.GroupStatus;
+import jakarta.ejb.EJB;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.Map;
+
+/**
+ * The group API and name server (claim 27): any member says who is master, at which URL, in
+ * which epoch, and how it sees the group.
+ */
+@Path("/group")
+@Produces(MediaType.APPLICATION_JSON)
+public class GroupResource {
+
+    @EJB
+    private GroupEngine engine;
+
+    @GET
+    public GroupStatus status() {
+        return engine.status();
+    }
+
+    /** Just the name-server answer: master id, URL and epoch. */
+    @GET
+    @Path("/master")
+    public Response master() {
+        GroupStatus s = engine.status();
+        if (s.master().id() == null) {
+            return Problem.of(Response.Status.SERVICE_UNAVAILABLE, "no master is known yet", Map.of("epoch", s.epoch()));
+        }
+        return Response.ok(Map.of("id", s.master().id(), "index", s.master().index(),
+                "url", s.master().url() == null ? "" : s.master().url(), "epoch", s.epoch())).build();
+    }
+
+    /**
+     * Planned handover: on the master, hand mastership to {@code to} or to the best-ranked live
+     * backup. Anywhere else: 409 naming the master to ask.
+     */
+    @POST
+    @Path("/handover")
+    @Consumes({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.APPLICATION_FORM_URLENCODED, MediaType.WILDCARD})
+    public Response handOver(@QueryParam("to") String to) {
+        GroupStatus before = engine.status();
+        if (!"MASTER".equals(before.role())) {
+            return Problem.of(Response.Status.CONFLICT, "this server is not the master; ask the master",
+                    Map.of("master", String.valueOf(before.master().id()), "masterUrl", String.valueOf(before.master().url())));
+        }
+        if (to != null && before.members().stream().noneMatch(m -> m.id().equals(to))) {
+            return Problem.of(Response.Status.BAD_REQUEST, "unknown server '" + to + "'", Map.of("field", "to"));
+        }
+        return engine.handOver(to)
+                .map(target -> Response.accepted(Map.of("handedOverTo", target, "fromEpoch", before.epoch())).build())
+                .orElseGet(() -> Problem.of(Response.Status.CONFLICT,
+                        to == null ? "no live backup can take over" : "server '" + to + "' is not a live backup",
+                        Map.of()));
+    }
+}

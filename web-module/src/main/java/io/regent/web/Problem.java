@@ -1,0 +1,22 @@
+package io.regent.web;
+
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A JSON error body: {@code {"status":409,"error":"...", ...details}}. */
+final class Problem {
+
+    private Problem() {
+    }
+
+    static Response of(Response.Status status, String error, Map<String, ?> details) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status.getStatusCode());
+        body.put("error", error);
+        body.putAll(details);
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(body).build();
+    }
+}
