@@ -46,6 +46,8 @@ final class EventLog {
                     ? " after " + d.electionMillis() + " ms" : "");
         } else if (e instanceof Event.Revoked r) {
             return "revoked " + r.revoked() + " in epoch " + r.epoch();
+        } else if (e instanceof Event.Stalled s) {
+            return "stalled for " + s.gap() + " ms; rejoining";
         } else if (e instanceof Event.HandedOver h) {
             return "handed over to " + h.target() + " from epoch " + h.epoch();
         }

@@ -19,6 +19,9 @@ public sealed interface Event {
     /** This master handed mastership to {@code target}. */
     record HandedOver(long at, String target, Epoch epoch) implements Event { }
 
+    /** This server found it had been stalled for {@code gap} ms and rejoins. */
+    record Stalled(long at, long gap) implements Event { }
+
     /** A message was refused before it could change anything. */
     record Dropped(long at, String from, String reason) implements Event { }
 }

@@ -31,6 +31,7 @@ public final class Node {
     private Epoch epoch = Epoch.NONE;
     private String master;
     private long suspectedAt = -1;
+    private long lastInput = -1;
     private String suspected;
     private long dropped;
 
@@ -48,6 +49,7 @@ public final class Node {
             return;
         }
         running = true;
+        lastInput = now;
         timers.every(TimerKind.PROBE, 0, config.probeInterval());
         timers.once(TimerKind.DISCOVERY, config.discoveryWindow());
         broadcast(announcement(true));
@@ -62,6 +64,7 @@ public final class Node {
         if (!running) {
             return;
         }
+        observe(now);
         String problem = MessageCheck.problem(m, self, members);
         if (problem != null) {
             drop(now, m == null ? null : m.from(), problem);
@@ -91,6 +94,7 @@ public final class Node {
         if (!running || !timers.fired(kind, token)) {
             return;
         }
+        observe(now);
         switch (kind) {
             case PROBE -> {
                 broadcast(new Message.Probe(self, epoch, now));
@@ -125,7 +129,11 @@ public final class Node {
      * @return the server asked, or empty if this is not the master or no backup can take over
      */
     public Optional<String> handOver(long now, String target) {
-        if (!running || role != Role.MASTER) {
+        if (!running) {
+            return Optional.empty();
+        }
+        observe(now);
+        if (role != Role.MASTER) {
             return Optional.empty();
         }
         List<String> candidates = members.liveBackups(self, now, config.liveWindow(), self);
@@ -199,6 +207,34 @@ public final class Node {
     }
 
     // ---- message handling ---------------------------------------------------------------
+
+    private void observe(long now) {
+        long gap = now - lastInput;
+        lastInput = Math.max(lastInput, now);
+        if (gap > config.stallThreshold() && role != Role.JOINING) {
+            rejoin(now, gap);
+        }
+    }
+
+    /**
+     * After a stall the group has likely moved on, and what this server is about to process is
+     * a backlog: as JOINING it neither acts as master nor judges its master until it answers.
+     */
+    private void rejoin(long now, long gap) {
+        notice(new Event.Stalled(now, gap));
+        timers.cancel(TimerKind.ELECTION);
+        timers.cancel(TimerKind.PREEMPT);
+        if (self.equals(master)) {
+            master = null;
+        }
+        become(now, Role.JOINING);
+        timers.once(TimerKind.DISCOVERY, config.discoveryWindow());
+        if (master != null) {
+            startDetection(now);
+        } else {
+            stopDetection();
+        }
+    }
 
     private void measure(long now, Message m) {
         if (m instanceof Message.Probe p) {

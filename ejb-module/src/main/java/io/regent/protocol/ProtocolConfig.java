@@ -64,6 +64,14 @@ public record ProtocolConfig(String self, String address, Map<String, Integer> m
     }
 
     /**
+     * A gap this long between two inputs means this server was stalled (paused, starved, in a
+     * long GC): the group has had time to judge it dead, so it no longer trusts its own view.
+     */
+    public long stallThreshold() {
+        return 2 * Math.max(Math.max(detectionInterval, probeInterval), replyTimeout);
+    }
+
+    /**
      * How far apart the survivors' suspicions of one crash can land: a backup whose last
      * inquiry was answered just before the crash suspects one detection tick after one whose
      * inquiry arrived just after it.

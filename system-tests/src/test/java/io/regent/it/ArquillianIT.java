@@ -1,0 +1,94 @@
+package io.regent.it;
+
+import jakarta.json.JsonObject;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.File;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import static io.regent.it.LocalGroup.await;
+import static io.regent.it.LocalGroup.get;
+import static io.regent.it.LocalGroup.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The EAR deployed by Arquillian to a managed Liberty server, a group of one, on the real
+ * broker: it deploys, its health endpoints answer, its MicroProfile Config values are injected,
+ * and its messages make the round trip through Artemis.
+ */
+@ExtendWith({GroupExtension.class, ArquillianExtension.class})
+@RunAsClient
+class ArquillianIT {
+
+    private static final String BASE = "http://127.0.0.1:9190";
+
+    @Deployment(testable = false)
+    static EnterpriseArchive ear() {
+        return ShrinkWrap.createFromZipFile(EnterpriseArchive.class, new File(System.getProperty("regent.ear")));
+    }
+
+    @Test
+    void healthEndpointsAnswerAndTheLoneServerBecomesReadyMaster() {
+        assertTrue(await(Duration.ofSeconds(60), () -> status(BASE + "/health/ready") == 200),
+                "a group of one elects itself and, reaching the broker, reports ready");
+        assertEquals(200, status(BASE + "/health/live"));
+        assertEquals(200, status(BASE + "/health/started"));
+        JsonObject ready = json(get(BASE + "/health/ready").body());
+        JsonObject data = ready.getJsonArray("checks").getJsonObject(0).getJsonObject("data");
+        assertEquals("MASTER", data.getString("role"));
+        assertEquals("a1", data.getString("master"));
+    }
+
+    @Test
+    void configurationComesFromMicroProfileConfig() {
+        JsonObject group = awaitStatus();
+        assertEquals("regent-arquillian", group.getString("group"));
+        assertEquals("a1", group.getJsonObject("self").getString("id"));
+        assertEquals(1, group.getJsonObject("self").getInt("index"));
+        assertEquals("http://127.0.0.1:9190", group.getJsonObject("self").getString("url"));
+    }
+
+    @Test
+    void messagesMakeTheRoundTripThroughTheBroker() {
+        assertTrue(await(Duration.ofSeconds(60), () -> {
+            JsonObject s = awaitStatus();
+            return s.getJsonObject("broker").getBoolean("reachable")
+                    && s.getJsonObject("broker").getJsonNumber("lastRoundTripMillis").longValue() >= 0;
+        }), "the server hears its own probes back through the topic");
+        JsonObject counters = awaitStatus().getJsonObject("counters");
+        assertTrue(counters.getJsonNumber("messagesSent").longValue() > 0);
+    }
+
+    @Test
+    void everyResponseNamesTheMaster() {
+        assertTrue(await(Duration.ofSeconds(60), () -> status(BASE + "/health/ready") == 200));
+        HttpResponse<String> r = get(BASE + "/api/group/master");
+        assertEquals("a1", r.headers().firstValue("Regent-Master").orElse(null));
+        assertEquals("http://127.0.0.1:9190", r.headers().firstValue("Regent-Master-Url").orElse(null));
+        assertNotNull(r.headers().firstValue("Regent-Epoch").orElse(null));
+    }
+
+    private static int status(String url) {
+        HttpResponse<String> r = get(url);
+        return r == null ? -1 : r.statusCode();
+    }
+
+    private static JsonObject awaitStatus() {
+        JsonObject[] s = new JsonObject[1];
+        assertTrue(await(Duration.ofSeconds(60), () -> {
+            HttpResponse<String> r = get(BASE + "/api/group");
+            s[0] = r != null && r.statusCode() == 200 ? json(r.body()) : null;
+            return s[0] != null;
+        }));
+        return s[0];
+    }
+}

@@ -1,0 +1,171 @@
+package io.regent.it;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The test group: a broker and three servers made, started, killed, paused and stopped by
+ * server-config/bin/group (README command 1) with the ports and credentials of the tests.
+ * Every process it starts is stopped by PID in {@link #close()}, which the JUnit extension
+ * calls at the end of the run, failed or not.
+ */
+public final class LocalGroup implements AutoCloseable {
+
+    public static final int SIZE = 3;
+    public static final int HTTP_BASE = 9180;
+    public static final int BROKER_PORT = 61716;
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Path script = Path.of(System.getProperty("regent.root", ".."), "server-config", "bin", "group");
+    private final Path dir = Path.of(System.getProperty("regent.it.dir", "target/it-group"));
+    private final Map<String, String> extraEnv;
+    private boolean serversUp;
+
+    public LocalGroup(Map<String, String> extraEnv) {
+        this.extraEnv = extraEnv;
+    }
+
+    // ---- processes ----------------------------------------------------------------------
+
+    public void broker() {
+        run("broker");
+    }
+
+    public void up() {
+        run("up");
+        serversUp = true;
+    }
+
+    public void kill(int i) {
+        run("kill", String.valueOf(i));
+    }
+
+    public void stop(int i) {
+        run("stop", String.valueOf(i));
+    }
+
+    public void start(int i) {
+        run("start", String.valueOf(i));
+    }
+
+    public void pause(int i) {
+        run("pause", String.valueOf(i));
+    }
+
+    public void resume(int i) {
+        run("resume", String.valueOf(i));
+    }
+
+    @Override
+    public void close() {
+        run("down");
+    }
+
+    public boolean serversUp() {
+        return serversUp;
+    }
+
+    private void run(String... args) {
+        try {
+            Files.createDirectories(dir);
+            List<String> command = new java.util.ArrayList<>(List.of("bash", script.toString()));
+            command.addAll(List.of(args));
+            ProcessBuilder pb = new ProcessBuilder(command);
+            pb.environment().put("REGENT_GROUP_DIR", dir.toAbsolutePath().toString());
+            pb.environment().put("REGENT_GROUP_SIZE", String.valueOf(SIZE));
+            pb.environment().put("REGENT_HTTP_BASE", String.valueOf(HTTP_BASE));
+            pb.environment().put("REGENT_BROKER_PORT", String.valueOf(BROKER_PORT));
+            pb.environment().put("REGENT_BROKER_PASSWORD", "regent-it-broker");
+            pb.environment().put("REGENT_SIGNING_KEY", "regent-it-signing-key");
+            pb.environment().putAll(extraEnv);
+            File log = dir.resolve("group-script.log").toFile();
+            pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
+            Process p = pb.start();
+            if (!p.waitFor(5, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("group " + String.join(" ", args) + " timed out");
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException("group " + String.join(" ", args) + " failed (exit " + p.exitValue()
+                        + "); see " + log);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- HTTP ---------------------------------------------------------------------------
+
+    public static String url(int i) {
+        return "http://127.0.0.1:" + (HTTP_BASE + i);
+    }
+
+    public static HttpResponse<String> get(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).GET());
+    }
+
+    public static HttpResponse<String> post(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    public static JsonObject json(String body) {
+        return Json.createReader(new StringReader(body)).readObject();
+    }
+
+    /** Server i's /api/group, or null if it does not answer. */
+    public static JsonObject status(int i) {
+        HttpResponse<String> r = get(url(i) + "/api/group");
+        return r == null || r.statusCode() != 200 ? null : json(r.body());
+    }
+
+    public static boolean ready(int i) {
+        HttpResponse<String> r = get(url(i) + "/health/ready");
+        return r != null && r.statusCode() == 200;
+    }
+
+    /** Polls until {@code condition} holds; false if it did not within {@code timeout}. */
+    public static boolean await(Duration timeout, BooleanSupplier condition) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return condition.getAsBoolean();
+    }
+}
