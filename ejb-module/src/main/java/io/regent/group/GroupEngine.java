@@ -72,6 +72,7 @@ public class GroupEngine {
     private final EventLog events = new EventLog();
     private final Map<TimerKind, Timer> timers = new EnumMap<>(TimerKind.class);
     private final AtomicLong dropped = new AtomicLong();
+    private boolean stopping;
 
     @PostConstruct
     void start() {
@@ -91,6 +92,7 @@ public class GroupEngine {
     /** A graceful stop of the master hands mastership over on the way out. */
     @PreDestroy
     void shutdown() {
+        stopping = true;
         timerService.getTimers().forEach(GroupEngine::cancelQuietly);
         node.handOver(now(), null).ifPresent(target -> LOG.info(() -> "Handing mastership to " + target + " on stop"));
         apply(node.drain());
@@ -239,6 +241,9 @@ public class GroupEngine {
 
     private void schedule(Effect.SetTimer t) {
         cancelQuietly(timers.remove(t.kind()));
+        if (stopping) {
+            return; // the container refuses new timers while the application stops
+        }
         TimerConfig config = new TimerConfig(t.kind().name() + ":" + t.token(), false);
         Timer timer = t.period() > 0
                 ? timerService.createIntervalTimer(t.delay(), t.period(), config)

@@ -1,0 +1,162 @@
+package io.regent.it;
+
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.regent.it.LocalGroup.SIZE;
+import static io.regent.it.LocalGroup.await;
+import static io.regent.it.LocalGroup.json;
+import static io.regent.it.LocalGroup.post;
+import static io.regent.it.LocalGroup.ready;
+import static io.regent.it.LocalGroup.status;
+import static io.regent.it.LocalGroup.url;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The election on real servers: broker + 3 Liberty servers, killed with SIGKILL, paused with
+ * SIGSTOP, stopped gracefully and asked to hand over. One scenario builds on the last.
+ */
+@ExtendWith(GroupExtension.class)
+@GroupExtension.WithServers
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GroupIT {
+
+    private static final Duration SETTLE = Duration.ofSeconds(20);
+
+    @Test
+    @Order(1)
+    void aFreshGroupElectsIndexOneAndEveryMemberHearsTheOthers() {
+        assertTrue(await(SETTLE, () -> soleReady() == 1), "only s1 is ready: " + readyList());
+        for (int i = 1; i <= SIZE; i++) {
+            int self = i;
+            assertTrue(await(SETTLE, () -> followsAndMeasures(self, "s1")), "s" + i + " follows s1 and measured its peers");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void killingTheMasterMakesIndexTwoMaster(LocalGroup group) {
+        group.kill(1);
+        assertTrue(await(Duration.ofSeconds(10), () -> soleReady() == 2), "only s2 is ready: " + readyList());
+        assertTrue(await(SETTLE, () -> master(3).equals("s2")));
+    }
+
+    @Test
+    @Order(3)
+    void theOldMasterRejoinsAsBackupWithoutPreempting(LocalGroup group) throws InterruptedException {
+        group.start(1);
+        assertTrue(await(SETTLE, () -> "BACKUP".equals(role(1)) && master(1).equals("s2")), "s1 follows s2");
+        Thread.sleep(3_000);
+        assertEquals(2, soleReady(), "s2 stays master: no preempt by default");
+    }
+
+    @Test
+    @Order(4)
+    void aPausedMasterStepsDownOnTheNewerEpoch(LocalGroup group) {
+        String staleEpoch = status(2).getString("epoch");
+        group.pause(2);
+        try {
+            assertTrue(await(Duration.ofSeconds(10), () -> ready(1)), "s1, best live backup, takes over");
+        } finally {
+            group.resume(2);
+        }
+        assertTrue(await(SETTLE, () -> !"MASTER".equals(role(2)) && master(2).equals("s1")),
+                "s2 resumed and stepped down from epoch " + staleEpoch);
+        assertEquals(1, soleReady());
+        assertTrue(epochTerm(status(2)) > Long.parseLong(staleEpoch.split("\\.")[0]));
+    }
+
+    @Test
+    @Order(5)
+    void aPlannedHandoverMovesMastershipToTheBestBackup() {
+        HttpResponse<String> r = post(url(1) + "/api/group/handover");
+        assertEquals(202, r.statusCode(), r.body());
+        assertEquals("s2", json(r.body()).getString("handedOverTo"));
+        assertTrue(await(Duration.ofSeconds(5), () -> soleReady() == 2), "s2 took over: " + readyList());
+    }
+
+    @Test
+    @Order(6)
+    void aHandoverAskedOfABackupIsRefusedWithTheMastersAddress() {
+        HttpResponse<String> r = post(url(3) + "/api/group/handover");
+        assertEquals(409, r.statusCode());
+        JsonObject body = json(r.body());
+        assertEquals("s2", body.getString("master"));
+        assertEquals(url(2), body.getString("masterUrl"));
+        assertEquals(url(2), r.headers().firstValue("Regent-Master-Url").orElse(null));
+        HttpResponse<String> unknown = post(url(2) + "/api/group/handover?to=nobody");
+        assertEquals(400, unknown.statusCode());
+        assertTrue(json(unknown.body()).getString("error").contains("nobody"));
+    }
+
+    @Test
+    @Order(7)
+    void aGracefulStopOfTheMasterHandsOver(LocalGroup group) {
+        group.stop(2);
+        assertTrue(await(Duration.ofSeconds(10), () -> soleReady() == 1), "s1 took over: " + readyList());
+        JsonObject s1 = status(1);
+        assertNotNull(s1);
+        boolean handedOver = s1.getJsonArray("events").getValuesAs(JsonObject.class).stream()
+                .anyMatch(e -> e.getString("detail").contains("by handover"));
+        assertTrue(handedOver, "s1 declared on a handover, not after a time-out");
+        group.start(2);
+        assertTrue(await(SETTLE, () -> "BACKUP".equals(role(2))));
+    }
+
+    // ---- helpers ------------------------------------------------------------------------
+
+    /** The one server whose /health/ready is UP, or -1 if none or several. */
+    private static int soleReady() {
+        List<Integer> up = readyList();
+        return up.size() == 1 ? up.get(0) : -1;
+    }
+
+    private static List<Integer> readyList() {
+        List<Integer> up = new ArrayList<>();
+        for (int i = 1; i <= SIZE; i++) {
+            if (ready(i)) {
+                up.add(i);
+            }
+        }
+        return up;
+    }
+
+    private static String role(int i) {
+        JsonObject s = status(i);
+        return s == null ? "" : s.getString("role");
+    }
+
+    private static String master(int i) {
+        JsonObject s = status(i);
+        return s == null || s.getJsonObject("master").isNull("id") ? "" : s.getJsonObject("master").getString("id");
+    }
+
+    private static long epochTerm(JsonObject s) {
+        return s.getJsonNumber("term").longValue();
+    }
+
+    /** Follows {@code master}, and lists the two others as heard with a measured delay. */
+    private static boolean followsAndMeasures(int i, String master) {
+        JsonObject s = status(i);
+        if (s == null || s.getJsonObject("master").isNull("id") || !master.equals(s.getJsonObject("master").getString("id"))) {
+            return false;
+        }
+        String self = "s" + i;
+        JsonObject row = s.getJsonObject("delays").getJsonObject(self);
+        return s.getJsonArray("members").getValuesAs(JsonObject.class).stream()
+                .filter(m -> !m.getString("id").equals(self))
+                .allMatch(m -> !m.isNull("lastSeenMillisAgo") && row.getJsonNumber(m.getString("id")).longValue() > 0);
+    }
+}
