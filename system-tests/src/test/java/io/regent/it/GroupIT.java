@@ -14,6 +14,7 @@ import java.util.List;
 
 import static io.regent.it.LocalGroup.SIZE;
 import static io.regent.it.LocalGroup.await;
+import static io.regent.it.LocalGroup.get;
 import static io.regent.it.LocalGroup.json;
 import static io.regent.it.LocalGroup.post;
 import static io.regent.it.LocalGroup.ready;
@@ -39,6 +40,7 @@ class GroupIT {
     @Order(1)
     void aFreshGroupElectsIndexOneAndEveryMemberHearsTheOthers() {
         assertTrue(await(SETTLE, () -> soleReady() == 1), "only s1 is ready: " + readyList());
+        assertBalancerRoutesTo(1);
         for (int i = 1; i <= SIZE; i++) {
             int self = i;
             assertTrue(await(SETTLE, () -> followsAndMeasures(self, "s1")), "s" + i + " follows s1 and measured its peers");
@@ -50,6 +52,7 @@ class GroupIT {
     void killingTheMasterMakesIndexTwoMaster(LocalGroup group) {
         group.kill(1);
         assertTrue(await(Duration.ofSeconds(10), () -> soleReady() == 2), "only s2 is ready: " + readyList());
+        assertBalancerRoutesTo(2);
         assertTrue(await(SETTLE, () -> master(3).equals("s2")));
     }
 
@@ -60,6 +63,7 @@ class GroupIT {
         assertTrue(await(SETTLE, () -> "BACKUP".equals(role(1)) && master(1).equals("s2")), "s1 follows s2");
         Thread.sleep(3_000);
         assertEquals(2, soleReady(), "s2 stays master: no preempt by default");
+        assertBalancerRoutesTo(2);
     }
 
     @Test
@@ -75,6 +79,7 @@ class GroupIT {
         assertTrue(await(SETTLE, () -> !"MASTER".equals(role(2)) && master(2).equals("s1")),
                 "s2 resumed and stepped down from epoch " + staleEpoch);
         assertEquals(1, soleReady());
+        assertBalancerRoutesTo(1);
         assertTrue(epochTerm(status(2)) > Long.parseLong(staleEpoch.split("\\.")[0]));
     }
 
@@ -85,6 +90,7 @@ class GroupIT {
         assertEquals(202, r.statusCode(), r.body());
         assertEquals("s2", json(r.body()).getString("handedOverTo"));
         assertTrue(await(Duration.ofSeconds(5), () -> soleReady() == 2), "s2 took over: " + readyList());
+        assertBalancerRoutesTo(2);
     }
 
     @Test
@@ -106,6 +112,7 @@ class GroupIT {
     void aGracefulStopOfTheMasterHandsOver(LocalGroup group) {
         group.stop(2);
         assertTrue(await(Duration.ofSeconds(10), () -> soleReady() == 1), "s1 took over: " + readyList());
+        assertBalancerRoutesTo(1);
         JsonObject s1 = status(1);
         assertNotNull(s1);
         boolean handedOver = s1.getJsonArray("events").getValuesAs(JsonObject.class).stream()
@@ -116,6 +123,15 @@ class GroupIT {
     }
 
     // ---- helpers ------------------------------------------------------------------------
+
+    /** A request through HAProxy (example config, routing by /health/ready) reaches server i. */
+    private static void assertBalancerRoutesTo(int i) {
+        String expected = "s" + i;
+        assertTrue(await(Duration.ofSeconds(5), () -> {
+            HttpResponse<String> r = get(LocalGroup.balancerUrl() + "/api/group");
+            return r != null && r.statusCode() == 200 && expected.equals(json(r.body()).getJsonObject("self").getString("id"));
+        }), "HAProxy routes to " + expected);
+    }
 
     /** The one server whose /health/ready is UP, or -1 if none or several. */
     private static int soleReady() {

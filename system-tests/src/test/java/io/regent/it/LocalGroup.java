@@ -114,6 +114,11 @@ public final class LocalGroup implements AutoCloseable {
 
     // ---- HTTP ---------------------------------------------------------------------------
 
+    /** HAProxy, started by the group script, in front of the servers. */
+    public static String balancerUrl() {
+        return "http://127.0.0.1:" + HTTP_BASE;
+    }
+
     public static String url(int i) {
         return "http://127.0.0.1:" + (HTTP_BASE + i);
     }
