@@ -70,6 +70,8 @@ public class GroupEngine {
     private ControlPublisher publisher;
     private BrokerLink broker;
     private final EventLog events = new EventLog();
+    private final LatencyStats inquiryRoundTrips = new LatencyStats(1_024);
+    private final LatencyStats probeRoundTrips = new LatencyStats(1_024);
     private final Map<TimerKind, Timer> timers = new EnumMap<>(TimerKind.class);
     private final AtomicLong dropped = new AtomicLong();
     private boolean stopping;
@@ -198,7 +200,16 @@ public class GroupEngine {
                 node.epoch().toString(), node.epoch().term(), master, node.running(), node.role() != Role.JOINING,
                 isReady(now), new GroupStatus.Broker(broker.reachable(now), broker.lastRoundTrip(), broker.lastError()),
                 list, delayMatrix(members, node.delays()), events.recent(),
+                new GroupStatus.RoundTrips(inquiryRoundTrips.summary(), probeRoundTrips.summary()),
                 new GroupStatus.Counters(publisher.sent(), dropped.get() + node.dropped(), publisher.overflowed()));
+    }
+
+    /** Just what a health check needs, cheaply: load balancers ask many times a second. */
+    @Lock(LockType.READ)
+    public HealthView health() {
+        long now = now();
+        return new HealthView(settings.serverId(), node.role().name(), node.epoch().toString(),
+                node.master(), node.running(), node.role() != Role.JOINING, isReady(now), broker.reachable(now));
     }
 
     /** The master this server follows, cheaply, for response headers. */
@@ -263,6 +274,10 @@ public class GroupEngine {
     }
 
     private void record(Event event) {
+        if (event instanceof Event.RoundTrip r) {
+            (r.probe() ? probeRoundTrips : inquiryRoundTrips).add(r.millis());
+            return;
+        }
         events.record(event);
         if (event instanceof Event.RoleChanged || event instanceof Event.Declared || event instanceof Event.Revoked
                 || event instanceof Event.HandedOver) {

@@ -10,7 +10,10 @@ import java.util.Map;
 public record GroupStatus(String group, Member self, String role, String epoch, long term,
         Master master, boolean running, boolean joined, boolean ready, Broker broker,
         List<Member> members, Map<String, Map<String, Long>> delays, List<EventLog.Entry> events,
-        Counters counters) {
+        RoundTrips roundTrips, Counters counters) {
+
+    /** Inquiry to reply (this backup to its master) and probe to echo (to every peer), through the broker. */
+    public record RoundTrips(LatencyStats.Summary inquiry, LatencyStats.Summary probe) { }
 
     public record Member(String id, int index, String role, String url, Long lastSeenMillisAgo) { }
 

@@ -4,9 +4,11 @@ package io.regent.protocol;
 final class Detection {
 
     private long seq;
+    private long sentAt;
     private int misses;
 
-    long nextInquiry() {
+    long nextInquiry(long now) {
+        sentAt = now;
         return ++seq;
     }
 
@@ -17,6 +19,11 @@ final class Detection {
         }
         misses = 0;
         return true;
+    }
+
+    /** Round trip of the latest inquiry if {@code replySeq} answers it, else -1. */
+    long roundTrip(long replySeq, long now) {
+        return replySeq == seq ? now - sentAt : -1;
     }
 
     int missed() {

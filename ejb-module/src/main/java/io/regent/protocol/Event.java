@@ -22,6 +22,9 @@ public sealed interface Event {
     /** This server found it had been stalled for {@code gap} ms and rejoins. */
     record Stalled(long at, long gap) implements Event { }
 
+    /** A round trip measured: an inquiry answered ({@code probe} false) or a probe echoed. */
+    record RoundTrip(long at, String peer, boolean probe, long millis) implements Event { }
+
     /** A message was refused before it could change anything. */
     record Dropped(long at, String from, String reason) implements Event { }
 }

@@ -107,7 +107,7 @@ public final class Node {
                     suspect(now, master);
                 }
             }
-            case DETECTION -> inquire();
+            case DETECTION -> inquire(now);
             case REPLY_TIMEOUT -> onReplyTimeout(now);
             case ELECTION -> {
                 if (role == Role.WAITING) {
@@ -241,6 +241,7 @@ public final class Node {
             send(p.from(), new Message.ProbeEcho(self, epoch, p.sentAt()));
         } else if (m instanceof Message.ProbeEcho e) {
             delays.sample(e.from(), now - e.sentAt());
+            notice(new Event.RoundTrip(now, e.from(), true, now - e.sentAt()));
         } else if (m instanceof Message.Announcement a) {
             members.announced(a.from(), a.role(), a.address());
             delays.acceptRow(a.from(), a.delays());
@@ -296,6 +297,10 @@ public final class Node {
         if (role == Role.MASTER || !r.from().equals(master) || !detection.answeredBy(r.seq())) {
             return;
         }
+        long roundTrip = detection.roundTrip(r.seq(), now);
+        if (roundTrip >= 0) {
+            notice(new Event.RoundTrip(now, r.from(), false, roundTrip));
+        }
         timers.cancel(TimerKind.REPLY_TIMEOUT);
         if (role == Role.JOINING) {
             timers.cancel(TimerKind.DISCOVERY);
@@ -332,13 +337,13 @@ public final class Node {
         timers.cancel(TimerKind.REPLY_TIMEOUT);
     }
 
-    private void inquire() {
+    private void inquire(long now) {
         boolean following = role == Role.BACKUP || role == Role.JOINING;
         if (!following || master == null) {
             stopDetection();
             return;
         }
-        send(master, new Message.Inquiry(self, epoch, detection.nextInquiry()));
+        send(master, new Message.Inquiry(self, epoch, detection.nextInquiry(now)));
         if (!timers.pending(TimerKind.REPLY_TIMEOUT)) {
             timers.once(TimerKind.REPLY_TIMEOUT, config.replyTimeout());
         }

@@ -1,7 +1,7 @@
 package io.regent.web;
 
 import io.regent.group.GroupEngine;
-import io.regent.group.GroupStatus;
+import io.regent.group.HealthView;
 import jakarta.ejb.EJB;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -14,22 +14,22 @@ abstract class GroupCheck implements HealthCheck {
     @EJB
     private GroupEngine engine;
     private final String name;
-    private final Predicate<GroupStatus> up;
+    private final Predicate<HealthView> up;
 
-    GroupCheck(String name, Predicate<GroupStatus> up) {
+    GroupCheck(String name, Predicate<HealthView> up) {
         this.name = name;
         this.up = up;
     }
 
     @Override
     public HealthCheckResponse call() {
-        GroupStatus s = engine.status();
+        HealthView s = engine.health();
         return HealthCheckResponse.named(name).status(up.test(s))
-                .withData("server", s.self().id())
+                .withData("server", s.server())
                 .withData("role", s.role())
                 .withData("epoch", s.epoch())
-                .withData("master", String.valueOf(s.master().id()))
-                .withData("brokerReachable", s.broker().reachable())
+                .withData("master", String.valueOf(s.master()))
+                .withData("brokerReachable", s.brokerReachable())
                 .build();
     }
 }

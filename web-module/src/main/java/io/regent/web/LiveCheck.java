@@ -1,6 +1,6 @@
 package io.regent.web;
 
-import io.regent.group.GroupStatus;
+import io.regent.group.HealthView;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.Liveness;
 
@@ -9,6 +9,6 @@ import org.eclipse.microprofile.health.Liveness;
 @ApplicationScoped
 public class LiveCheck extends GroupCheck {
     public LiveCheck() {
-        super("regent-engine", GroupStatus::running);
+        super("regent-engine", HealthView::running);
     }
 }

@@ -1,6 +1,6 @@
 package io.regent.web;
 
-import io.regent.group.GroupStatus;
+import io.regent.group.HealthView;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.Readiness;
 
@@ -9,6 +9,6 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class ReadyCheck extends GroupCheck {
     public ReadyCheck() {
-        super("regent-master", GroupStatus::ready);
+        super("regent-master", HealthView::ready);
     }
 }

@@ -1,6 +1,6 @@
 package io.regent.web;
 
-import io.regent.group.GroupStatus;
+import io.regent.group.HealthView;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.Startup;
 
@@ -9,6 +9,6 @@ import org.eclipse.microprofile.health.Startup;
 @ApplicationScoped
 public class StartedCheck extends GroupCheck {
     public StartedCheck() {
-        super("regent-joined", GroupStatus::joined);
+        super("regent-joined", HealthView::joined);
     }
 }

@@ -1,0 +1,293 @@
+package io.regent.protocol;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static io.regent.protocol.NodeHarness.config;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The protocol rule by rule, one server driven by hand. README's claims table names these tests;
+ * the seeded simulation (io.regent.sim) checks the same rules in interleavings.
+ */
+class NodeTest {
+
+    private static final Epoch S1_TERM1 = new Epoch(1, 1);
+
+    // ---- claims 2-3: state, master and epoch of each server ---------------------------------
+
+    @Test
+    void eachServerKnowsItsStateMasterAndEpoch() {
+        NodeHarness b = NodeHarness.of("s2").following("s1");
+        assertEquals(Role.BACKUP, b.node.role());
+        assertEquals("s1", b.node.master());
+        assertEquals(S1_TERM1, b.node.epoch());
+        NodeHarness m = NodeHarness.of("s1").asMaster();
+        assertEquals(Role.MASTER, m.node.role());
+        assertEquals("s1", m.node.master());
+    }
+
+    @Test
+    void aStartingServerIsJoiningUntilItsMasterAnswers() {
+        NodeHarness b = NodeHarness.of("s2").start();
+        assertEquals(Role.JOINING, b.node.role());
+        b.receive(new Message.Declaration("s1", S1_TERM1)).fire(TimerKind.DETECTION);
+        assertEquals(Role.JOINING, b.node.role(), "not joined before a reply");
+        b.fire(TimerKind.REPLY_TIMEOUT);
+        assertEquals(Role.JOINING, b.node.role(), "a joining server does not judge its master");
+        b.fire(TimerKind.DETECTION).receive(new Message.Reply("s1", S1_TERM1, b.lastInquirySeq()));
+        assertEquals(Role.BACKUP, b.node.role());
+    }
+
+    // ---- claims 4, 24: periodic inquiry -----------------------------------------------------
+
+    @Test
+    void aBackupInquiresItsMasterAtEachAlignedDetectionTick() {
+        NodeHarness b = NodeHarness.of("s2").following("s1");
+        Effect.SetTimer tick = b.timers.get(TimerKind.DETECTION);
+        assertEquals(100, tick.period());
+        b.fire(TimerKind.DETECTION);
+        assertEquals(0, b.now % 100, "ticks land on multiples of the interval, the same for every backup");
+        List<Message.Inquiry> inquiries = b.sentOf(Message.Inquiry.class);
+        assertEquals(1, inquiries.size());
+        assertEquals("s1", b.sent.get(0).to());
+        assertTrue(b.pending(TimerKind.REPLY_TIMEOUT));
+    }
+
+    @Test
+    void theMasterRepliesToEachInquiry() {
+        NodeHarness m = NodeHarness.of("s1").asMaster();
+        m.receive(new Message.Inquiry("s2", m.node.epoch(), 7));
+        Message.Reply reply = m.sentOf(Message.Reply.class).get(0);
+        assertEquals(7, reply.seq());
+        assertEquals("s2", m.sent.get(0).to());
+    }
+
+    // ---- claims 5, 25: time-out ---------------------------------------------------------
+
+    @Test
+    void aReplyWithinTheTimeOutShowsTheMasterFunctional() {
+        NodeHarness b = NodeHarness.of("s2").following("s1").fire(TimerKind.DETECTION);
+        b.receive(new Message.Reply("s1", S1_TERM1, b.lastInquirySeq()));
+        assertFalse(b.pending(TimerKind.REPLY_TIMEOUT));
+        assertEquals(Role.BACKUP, b.node.role());
+    }
+
+    @Test
+    void noReplyWithinTheTimeOutMakesTheMasterNotFunctional() {
+        NodeHarness b = NodeHarness.of("s2").following("s1").fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT);
+        assertEquals(Role.WAITING, b.node.role());
+        assertTrue(b.events.stream().anyMatch(e -> e instanceof Event.MasterSuspected s && "s1".equals(s.master())));
+    }
+
+    @Test
+    void withKMissesConfiguredOneMissIsNotEnough() {
+        NodeHarness b = new NodeHarness(config("s2", 2, false)).following("s1");
+        b.fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT);
+        assertEquals(Role.BACKUP, b.node.role());
+        b.fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT);
+        assertEquals(Role.WAITING, b.node.role());
+    }
+
+    // ---- claims 6-9: waiting and the election timer -------------------------------------
+
+    @Test
+    void aWaitingServerDeclaresWhenItsElectionTimerRunsOut() {
+        NodeHarness b = NodeHarness.of("s2").following("s1").fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT);
+        assertTrue(b.pending(TimerKind.ELECTION));
+        b.fire(TimerKind.ELECTION);
+        assertEquals(Role.MASTER, b.node.role());
+        assertEquals("s2", b.node.master());
+        Message.Declaration d = b.sentOf(Message.Declaration.class).get(0);
+        assertEquals(new Epoch(2, 2), d.epoch(), "epoch = highest seen + 1, owned by the declarer");
+        assertNull(b.sent.get(b.sent.size() - 1).to(), "sent to every server");
+    }
+
+    @Test
+    void aDeclarationBeforeTheTimerSettlesTheElection() {
+        NodeHarness b = NodeHarness.of("s3").following("s1").fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT);
+        b.receive(new Message.Declaration("s2", new Epoch(2, 2)));
+        assertEquals(Role.BACKUP, b.node.role());
+        assertEquals("s2", b.node.master());
+        assertFalse(b.pending(TimerKind.ELECTION));
+    }
+
+    @Test
+    void aLateReplyFromTheOldMasterSettlesTheElection() {
+        NodeHarness b = NodeHarness.of("s2").following("s1").fire(TimerKind.DETECTION);
+        long seq = b.lastInquirySeq();
+        b.fire(TimerKind.REPLY_TIMEOUT).receive(new Message.Reply("s1", S1_TERM1, seq));
+        assertEquals(Role.BACKUP, b.node.role());
+        assertFalse(b.pending(TimerKind.ELECTION));
+    }
+
+    // ---- claims 10-13: the election delay -----------------------------------------------
+
+    @Test
+    void theElectionDelayFollowsTheFormula() {
+        DelayMatrix d = new DelayMatrix("s3", 5, 200, 8);
+        d.acceptRow("s1", Map.of("s2", 7L, "s3", 9L, "s4", 30L));
+        d.acceptRow("s2", Map.of("s1", 7L, "s3", 4L, "s4", 12L));
+        List<String> backups = List.of("s1", "s2", "s3", "s4");
+        // best of B fires at the base
+        assertEquals(20, ElectionDelay.of("s1", backups, d, 20, 100));
+        // s3: base + max(d(s1,s3), d(s1,s4)) + max(d(s2,s3), d(s2,s4)) + detection skew
+        assertEquals(20 + 30 + 12 + 100, ElectionDelay.of("s3", backups, d, 20, 100));
+        // the floor applies to a tiny or missing value: d(s2,s3)=4 -> 5
+        assertEquals(5, d.oneWay("s2", "s3"));
+        assertEquals(5, d.oneWay("s3", "s4"), "missing: floor");
+    }
+
+    @Test
+    void delaysAreMeasuredByProbesAsHalfTheRoundTrip() {
+        NodeHarness b = NodeHarness.of("s2").start();
+        b.receive(new Message.ProbeEcho("s1", Epoch.NONE, b.now - 30));
+        assertEquals(15, b.node.delays().oneWay("s2", "s1"));
+        b.receive(new Message.Probe("s3", Epoch.NONE, 123));
+        Message.ProbeEcho echo = b.sentOf(Message.ProbeEcho.class).get(0);
+        assertEquals(123, echo.sentAt());
+    }
+
+    @Test
+    void theFailedMasterIsLeftOutOfTheElectionDelay() {
+        // s2 is the best live backup once s1 is excluded: it fires at the base delay
+        NodeHarness b = NodeHarness.of("s2").following("s1");
+        b.receive(new Message.Announcement("s3", S1_TERM1, Role.BACKUP, "x", Map.of(), false));
+        b.fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT);
+        assertEquals(20, b.timers.get(TimerKind.ELECTION).delay());
+    }
+
+    // ---- claims 14-23: declarations and revocations -------------------------------------
+
+    @Test
+    void aBackupAcceptsADeclaration() {
+        NodeHarness b = NodeHarness.of("s3").following("s1");
+        b.receive(new Message.Declaration("s2", new Epoch(2, 2)));
+        assertEquals("s2", b.node.master());
+        assertEquals(Role.BACKUP, b.node.role());
+    }
+
+    @Test
+    void aMasterRevokesAWorseRankedDeclarerOfItsTerm() {
+        NodeHarness m = NodeHarness.of("s2").following("s1").fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT)
+                .fire(TimerKind.ELECTION);
+        m.clear();
+        m.receive(new Message.Declaration("s3", new Epoch(2, 3)));
+        assertEquals(Role.MASTER, m.node.role());
+        Message.Revocation r = m.sentOf(Message.Revocation.class).get(0);
+        assertEquals("s3", r.revoked());
+        assertEquals(new Epoch(2, 2), r.epoch());
+    }
+
+    @Test
+    void aMasterYieldsToABetterRankedDeclarerOfItsTerm() {
+        NodeHarness m = NodeHarness.of("s3").following("s1").fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT)
+                .fire(TimerKind.ELECTION);
+        assertEquals(new Epoch(2, 3), m.node.epoch());
+        m.receive(new Message.Declaration("s2", new Epoch(2, 2)));
+        assertEquals(Role.BACKUP, m.node.role());
+        assertEquals("s2", m.node.master());
+    }
+
+    @Test
+    void aRevocationMovesFollowersToTheRevokerAndTheRevokedStepsDown() {
+        NodeHarness follower = NodeHarness.of("s1").start();
+        follower.receive(new Message.Declaration("s3", new Epoch(2, 3)));
+        follower.receive(new Message.Revocation("s2", new Epoch(2, 2), "s3"));
+        assertEquals("s2", follower.node.master());
+
+        NodeHarness revoked = NodeHarness.of("s3").following("s1").fire(TimerKind.DETECTION)
+                .fire(TimerKind.REPLY_TIMEOUT).fire(TimerKind.ELECTION);
+        revoked.receive(new Message.Revocation("s2", new Epoch(2, 2), "s3"));
+        assertEquals(Role.BACKUP, revoked.node.role());
+        assertEquals("s2", revoked.node.master());
+    }
+
+    @Test
+    void aBetterRankedMasterRevokesTheRevokerInTurn() {
+        NodeHarness m = NodeHarness.of("s1").following("s3").fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT)
+                .fire(TimerKind.ELECTION);
+        assertEquals(new Epoch(2, 1), m.node.epoch());
+        m.clear();
+        m.receive(new Message.Revocation("s2", new Epoch(2, 2), "s3"));
+        assertEquals(Role.MASTER, m.node.role());
+        assertEquals("s2", m.sentOf(Message.Revocation.class).get(0).revoked());
+    }
+
+    // ---- DESIGN.md §2.5: epochs, handover, preempt, stalls ------------------------------
+
+    @Test
+    void aMessageOfAnOlderEpochChangesNothingAndTheSenderIsToldTheNewer() {
+        NodeHarness b = NodeHarness.of("s3").following("s1");
+        b.receive(new Message.Declaration("s2", new Epoch(2, 2)));
+        b.clear();
+        b.receive(new Message.Declaration("s1", S1_TERM1));
+        assertEquals("s2", b.node.master());
+        Message.Announcement told = b.sentOf(Message.Announcement.class).get(0);
+        assertEquals(new Epoch(2, 2), told.epoch());
+        assertEquals("s1", b.sent.get(0).to());
+    }
+
+    @Test
+    void aMasterThatSeesANewerTermStepsDownAtOnce() {
+        NodeHarness m = NodeHarness.of("s1").asMaster();
+        m.receive(new Message.Inquiry("s3", new Epoch(5, 2), 1));
+        assertEquals(Role.BACKUP, m.node.role());
+        assertEquals("s2", m.node.master());
+        assertEquals(new Epoch(5, 2), m.node.epoch());
+    }
+
+    @Test
+    void aPlannedHandoverMakesTheBestBackupDeclareAtOnce() {
+        NodeHarness m = NodeHarness.of("s1").asMaster();
+        m.receive(new Message.Announcement("s2", m.node.epoch(), Role.BACKUP, "x", Map.of(), false));
+        m.receive(new Message.Announcement("s3", m.node.epoch(), Role.BACKUP, "x", Map.of(), false));
+        assertEquals("s2", m.node.handOver(m.now, null).orElseThrow());
+        assertEquals(Role.BACKUP, m.node.role());
+
+        NodeHarness target = NodeHarness.of("s2").following("s1");
+        target.receive(new Message.Handover("s1", S1_TERM1, "s2"));
+        assertEquals(Role.MASTER, target.node.role());
+        assertTrue(target.events.stream().anyMatch(e -> e instanceof Event.Declared d && d.cause().equals("handover")));
+    }
+
+    @Test
+    void aReturningBetterServerDoesNotPreemptByDefault() {
+        NodeHarness b = NodeHarness.of("s1").start().receive(new Message.Declaration("s2", new Epoch(3, 2)));
+        assertFalse(b.pending(TimerKind.PREEMPT));
+    }
+
+    @Test
+    void withPreemptABetterServerTakesOverAfterTheDelay() {
+        NodeHarness b = new NodeHarness(config("s1", 1, true)).following("s2");
+        assertTrue(b.pending(TimerKind.PREEMPT));
+        b.fire(TimerKind.PREEMPT);
+        assertEquals(Role.MASTER, b.node.role());
+        assertEquals(new Epoch(2, 1), b.node.epoch());
+    }
+
+    @Test
+    void aStalledMasterStopsActingAsMasterAndRejoins() {
+        NodeHarness m = NodeHarness.of("s1").asMaster();
+        m.advance(5_000).receive(new Message.Inquiry("s2", m.node.epoch(), 3));
+        assertEquals(Role.JOINING, m.node.role());
+        assertTrue(m.sentOf(Message.Reply.class).isEmpty(), "no reply as master after a stall");
+    }
+
+    @Test
+    void forgedAndMalformedMessagesAreDroppedAndCounted() {
+        NodeHarness b = NodeHarness.of("s2").following("s1");
+        b.receive(new Message.Declaration("intruder", new Epoch(9, 1)));
+        b.receive(new Message.Declaration("s3", new Epoch(9, 1)));
+        b.receive(new Message.Reply("s1", S1_TERM1, -1));
+        b.receive(new Message.Announcement("s3", new Epoch(-1, 0), Role.MASTER, "x", Map.of(), false));
+        assertEquals(4, b.node.dropped());
+        assertEquals("s1", b.node.master());
+        assertEquals(S1_TERM1, b.node.epoch());
+    }
+}
