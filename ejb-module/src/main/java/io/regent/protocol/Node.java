@@ -294,10 +294,10 @@ public final class Node {
     }
 
     private void onReply(long now, Message.Reply r) {
-        if (role == Role.MASTER || !r.from().equals(master) || !detection.answeredBy(r.seq())) {
+        if (role == Role.MASTER || !r.from().equals(master) || !detection.answeredBy(r.seq(), now)) {
             return;
         }
-        long roundTrip = detection.roundTrip(r.seq(), now);
+        long roundTrip = detection.lastRoundTrip();
         if (roundTrip >= 0) {
             notice(new Event.RoundTrip(now, r.from(), false, roundTrip));
         }
@@ -350,12 +350,15 @@ public final class Node {
     }
 
     private void onReplyTimeout(long now) {
-        if (role != Role.BACKUP) {
-            return; // a joining server leaves the verdict to its discovery window
-        }
         int misses = detection.missed();
-        if (misses >= config.misses()) {
+        // a joining server leaves the verdict to its discovery window
+        if (role == Role.BACKUP && misses >= config.misses()) {
             suspect(now, master);
+            return;
+        }
+        long due = detection.nextDeadline(config.replyTimeout());
+        if (due >= 0) {
+            timers.once(TimerKind.REPLY_TIMEOUT, due - now);
         }
     }
 

@@ -39,6 +39,15 @@ final class Scenario {
 
     /** @param size servers, or -1 for a random 3..9; @param kind or null for a random one */
     Scenario(long seed, int size, Kind kind) {
+        this(seed, size, kind, false);
+    }
+
+    /** A scenario with the shipped default timing (ProtocolConfig.defaults), for the scale table. */
+    static Scenario withDefaults(long seed, int size, Kind kind) {
+        return new Scenario(seed, size, kind, true);
+    }
+
+    private Scenario(long seed, int size, Kind kind, boolean shippedDefaults) {
         this.seed = seed;
         this.rng = new Random(seed);
         this.size = size > 0 ? size : 3 + rng.nextInt(7);
@@ -53,6 +62,16 @@ final class Scenario {
         long probe = 200 + rng.nextInt(301);
         long discovery = 300 + rng.nextInt(300);
         boolean preempt = this.kind == Kind.RESTART && rng.nextBoolean();
+        if (shippedDefaults) {
+            ProtocolConfig d = ProtocolConfig.defaults("s1", Map.of("s1", 1));
+            interval = d.detectionInterval();
+            timeout = d.replyTimeout();
+            misses = d.misses();
+            base = d.electionBase();
+            minHop = d.minHop();
+            probe = d.probeInterval();
+            discovery = d.discoveryWindow();
+        }
 
         List<Integer> indexes = new ArrayList<>();
         for (int i = 1; i <= this.size; i++) {
