@@ -5,8 +5,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
-import java.util.Map;
-
 /**
  * One {@link LocalGroup} for the whole test run, kept in JUnit's root store so that it is closed
  * (every process stopped by PID) when the run ends, whatever failed. The broker is started for
@@ -21,7 +19,7 @@ public class GroupExtension implements BeforeAllCallback, ParameterResolver {
     }
 
     private static final class Holder implements ExtensionContext.Store.CloseableResource {
-        final LocalGroup group = new LocalGroup(Map.of());
+        final LocalGroup group = LocalGroup.forTests();
 
         @Override
         public void close() {

@@ -17,9 +17,6 @@ import static io.regent.it.LocalGroup.await;
 import static io.regent.it.LocalGroup.get;
 import static io.regent.it.LocalGroup.json;
 import static io.regent.it.LocalGroup.post;
-import static io.regent.it.LocalGroup.ready;
-import static io.regent.it.LocalGroup.status;
-import static io.regent.it.LocalGroup.url;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -35,6 +32,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GroupIT {
 
     private static final Duration SETTLE = Duration.ofSeconds(20);
+    private static LocalGroup group;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void group(LocalGroup theGroup) {
+        group = theGroup;
+    }
+
+    private static String url(int i) {
+        return group.url(i);
+    }
+
+    private static JsonObject status(int i) {
+        return group.status(i);
+    }
+
+    private static boolean ready(int i) {
+        return group.ready(i);
+    }
 
     @Test
     @Order(1)
@@ -128,7 +143,7 @@ class GroupIT {
     private static void assertBalancerRoutesTo(int i) {
         String expected = "s" + i;
         assertTrue(await(Duration.ofSeconds(5), () -> {
-            HttpResponse<String> r = get(LocalGroup.balancerUrl() + "/api/group");
+            HttpResponse<String> r = get(group.balancerUrl() + "/api/group");
             return r != null && r.statusCode() == 200 && expected.equals(json(r.body()).getJsonObject("self").getString("id"));
         }), "HAProxy routes to " + expected);
     }

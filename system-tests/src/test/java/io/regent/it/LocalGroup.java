@@ -27,16 +27,27 @@ import java.util.function.BooleanSupplier;
 public final class LocalGroup implements AutoCloseable {
 
     public static final int SIZE = 3;
-    public static final int HTTP_BASE = 9180;
-    public static final int BROKER_PORT = 61716;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Path script = Path.of(System.getProperty("regent.root", ".."), "server-config", "bin", "group");
-    private final Path dir = Path.of(System.getProperty("regent.it.dir", "target/it-group"));
+    private final Path dir;
+    private final int httpBase;
+    private final int brokerPort;
     private final Map<String, String> extraEnv;
     private boolean serversUp;
 
-    public LocalGroup(Map<String, String> extraEnv) {
+    /** The system tests' group: its own directory, HTTP ports 9180-9183, broker port 61716. */
+    public static LocalGroup forTests() {
+        return new LocalGroup(Path.of(System.getProperty("regent.it.dir", "target/it-group")), 9180, 61716, Map.of());
+    }
+
+    /**
+     * @param extraEnv further settings for every server, e.g. REGENT_DETECTION_INTERVAL
+     */
+    public LocalGroup(Path dir, int httpBase, int brokerPort, Map<String, String> extraEnv) {
+        this.dir = dir;
+        this.httpBase = httpBase;
+        this.brokerPort = brokerPort;
         this.extraEnv = extraEnv;
     }
 
@@ -53,6 +64,22 @@ public final class LocalGroup implements AutoCloseable {
 
     public void kill(int i) {
         run("kill", String.valueOf(i));
+    }
+
+    /**
+     * SIGKILL to server i at once, without the script's start-up time in the way; returns the
+     * time just before the signal, for measurements.
+     */
+    public long killNow(int i) {
+        long pid = pid("s" + i);
+        long before = System.currentTimeMillis();
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        try {
+            Files.deleteIfExists(dir.resolve("s" + i + ".pid"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return before;
     }
 
     public void stop(int i) {
@@ -88,8 +115,8 @@ public final class LocalGroup implements AutoCloseable {
             ProcessBuilder pb = new ProcessBuilder(command);
             pb.environment().put("REGENT_GROUP_DIR", dir.toAbsolutePath().toString());
             pb.environment().put("REGENT_GROUP_SIZE", String.valueOf(SIZE));
-            pb.environment().put("REGENT_HTTP_BASE", String.valueOf(HTTP_BASE));
-            pb.environment().put("REGENT_BROKER_PORT", String.valueOf(BROKER_PORT));
+            pb.environment().put("REGENT_HTTP_BASE", String.valueOf(httpBase));
+            pb.environment().put("REGENT_BROKER_PORT", String.valueOf(brokerPort));
             pb.environment().put("REGENT_BROKER_PASSWORD", "regent-it-broker");
             pb.environment().put("REGENT_SIGNING_KEY", "regent-it-signing-key");
             pb.environment().putAll(extraEnv);
@@ -115,12 +142,21 @@ public final class LocalGroup implements AutoCloseable {
     // ---- HTTP ---------------------------------------------------------------------------
 
     /** HAProxy, started by the group script, in front of the servers. */
-    public static String balancerUrl() {
-        return "http://127.0.0.1:" + HTTP_BASE;
+    public String balancerUrl() {
+        return "http://127.0.0.1:" + httpBase;
     }
 
-    public static String url(int i) {
-        return "http://127.0.0.1:" + (HTTP_BASE + i);
+    public String url(int i) {
+        return "http://127.0.0.1:" + (httpBase + i);
+    }
+
+    /** The PID of server i (or "broker", "lb"), from the group script's PID file. */
+    public long pid(String name) {
+        try {
+            return Long.parseLong(Files.readString(dir.resolve(name + ".pid")).trim());
+        } catch (IOException e) {
+            throw new IllegalStateException("no PID file for " + name, e);
+        }
     }
 
     public static HttpResponse<String> get(String url) {
@@ -147,12 +183,12 @@ public final class LocalGroup implements AutoCloseable {
     }
 
     /** Server i's /api/group, or null if it does not answer. */
-    public static JsonObject status(int i) {
+    public JsonObject status(int i) {
         HttpResponse<String> r = get(url(i) + "/api/group");
         return r == null || r.statusCode() != 200 ? null : json(r.body());
     }
 
-    public static boolean ready(int i) {
+    public boolean ready(int i) {
         HttpResponse<String> r = get(url(i) + "/health/ready");
         return r != null && r.statusCode() == 200;
     }

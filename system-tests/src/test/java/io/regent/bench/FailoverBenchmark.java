@@ -1,0 +1,259 @@
+package io.regent.bench;
+
+import io.regent.it.LocalGroup;
+import jakarta.json.JsonObject;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.regent.it.LocalGroup.SIZE;
+import static io.regent.it.LocalGroup.await;
+import static io.regent.it.LocalGroup.get;
+import static io.regent.it.LocalGroup.post;
+
+/**
+ * Failover on real servers: broker + 3 Liberty servers + HAProxy. Each trial kills the master
+ * with SIGKILL and measures, from the kill: detection (the new master's suspicion), its
+ * declaration, its /health/ready turning UP, and the first request through HAProxy it answers.
+ * Then the planned-handover outage, each server's RSS and idle CPU, and the round trips
+ * through the broker. Runs the shipped defaults, then a tuned configuration.
+ *
+ * <p>{@code mvn -B -q install -DskipTests && mvn -B -q -pl system-tests -Pbenchmark test}
+ * (trials: {@code -Dregent.bench.trials=20}).
+ */
+public final class FailoverBenchmark {
+
+    private record Config(String name, Map<String, String> env) { }
+
+    private final LocalGroup group;
+    private final int trials;
+
+    private FailoverBenchmark(LocalGroup group, int trials) {
+        this.group = group;
+        this.trials = trials;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int trials = Integer.getInteger("regent.bench.trials", 20);
+        List<Config> configs = List.of(
+                new Config("defaults (detection 100 ms, time-out 150 ms, 2 misses, base 20 ms)", Map.of()),
+                new Config("tuned (detection 50 ms, time-out 60 ms, 2 misses, base 10 ms)", Map.of(
+                        "REGENT_DETECTION_INTERVAL", "50", "REGENT_REPLY_TIMEOUT", "60",
+                        "REGENT_DETECTION_MISSES", "2", "REGENT_ELECTION_BASE", "10")));
+        Path root = Path.of(System.getProperty("regent.bench.dir", "target/bench-group"));
+        for (Config c : configs) {
+            deleteTree(root);
+            try (LocalGroup group = new LocalGroup(root, 9280, 61816, c.env())) {
+                group.up();
+                System.out.printf("%n=== %s, %d trials ===%n", c.name(), trials);
+                new FailoverBenchmark(group, trials).run();
+            }
+        }
+    }
+
+    private void run() throws Exception {
+        settle();
+        Map<String, List<Long>> kill = new LinkedHashMap<>();
+        for (int t = 0; t < trials; t++) {
+            killTrial(kill);
+        }
+        print("kill -9 of the master, ms after the kill", kill);
+        Map<String, List<Long>> handover = new LinkedHashMap<>();
+        for (int t = 0; t < trials; t++) {
+            handoverTrial(handover);
+        }
+        print("planned handover, ms after the request", handover);
+        resources();
+        roundTrips();
+    }
+
+    // ---- trials -------------------------------------------------------------------------
+
+    private void killTrial(Map<String, List<Long>> out) throws Exception {
+        int master = soleReady();
+        long t0 = group.killNow(master);
+        long[] readyAt = {-1};
+        int[] successor = {-1};
+        long routedAt = -1;
+        long end = t0 + 10_000;
+        while (System.currentTimeMillis() < end && (readyAt[0] < 0 || routedAt < 0)) {
+            if (readyAt[0] < 0) {
+                for (int i = 1; i <= SIZE; i++) {
+                    if (i != master && group.ready(i)) {
+                        readyAt[0] = System.currentTimeMillis();
+                        successor[0] = i;
+                    }
+                }
+            }
+            if (routedAt < 0 && routedToMaster()) {
+                routedAt = System.currentTimeMillis();
+            }
+            Thread.sleep(2);
+        }
+        if (successor[0] < 0 || routedAt < 0) {
+            throw new IllegalStateException("no failover within 10 s of killing s" + master);
+        }
+        JsonObject events = group.status(successor[0]);
+        add(out, "detection (suspicion)", eventTime(events, "MasterSuspected") - t0);
+        add(out, "declaration", eventTime(events, "Declared") - t0);
+        add(out, "new master ready", readyAt[0] - t0);
+        add(out, "HAProxy routes to it", routedAt - t0);
+        group.start(master);
+        int back = master;
+        await(Duration.ofSeconds(60), () -> "BACKUP".equals(role(back)));
+        settle();
+    }
+
+    private void handoverTrial(Map<String, List<Long>> out) throws Exception {
+        int master = soleReady();
+        long t0 = System.currentTimeMillis();
+        HttpResponse<String> r = post(group.url(master) + "/api/group/handover");
+        if (r == null || r.statusCode() != 202) {
+            throw new IllegalStateException("handover refused: " + (r == null ? "no answer" : r.body()));
+        }
+        long readyAt = -1;
+        long routedAt = -1;
+        long end = t0 + 5_000;
+        while (System.currentTimeMillis() < end && (readyAt < 0 || routedAt < 0)) {
+            for (int i = 1; i <= SIZE; i++) {
+                if (readyAt < 0 && i != master && group.ready(i)) {
+                    readyAt = System.currentTimeMillis();
+                }
+            }
+            if (routedAt < 0 && readyAt >= 0 && routedToMaster()) {
+                routedAt = System.currentTimeMillis();
+            }
+            Thread.sleep(1);
+        }
+        add(out, "new master ready (write outage)", readyAt - t0);
+        add(out, "HAProxy routes to it", routedAt - t0);
+        settle();
+    }
+
+    // ---- resources ----------------------------------------------------------------------
+
+    private void resources() throws Exception {
+        Map<String, long[]> before = new LinkedHashMap<>();
+        for (int i = 1; i <= SIZE; i++) {
+            before.put("s" + i, cpuTicks(group.pid("s" + i)));
+        }
+        before.put("broker", cpuTicks(group.pid("broker")));
+        long t0 = System.nanoTime();
+        Thread.sleep(10_000);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.println("idle resources over 10 s (RSS, CPU % of one core):");
+        for (Map.Entry<String, long[]> e : before.entrySet()) {
+            long pid = group.pid(e.getKey());
+            long[] after = cpuTicks(pid);
+            double cpu = 100.0 * (after[0] - e.getValue()[0]) / 100.0 / seconds;
+            System.out.printf("  %-7s RSS %4d MB  CPU %5.1f %%%n", e.getKey(), rssKb(pid) / 1024, cpu);
+        }
+    }
+
+    private void roundTrips() {
+        System.out.println("round trips through the broker, ms (latest up to 1,024 samples per server):");
+        for (int i = 1; i <= SIZE; i++) {
+            JsonObject rt = group.status(i).getJsonObject("roundTrips");
+            System.out.printf("  s%d  inquiry p50 %3d p99 %3d max %3d (%d)   probe p50 %3d p99 %3d max %3d (%d)%n", i,
+                    rt.getJsonObject("inquiry").getInt("p50"), rt.getJsonObject("inquiry").getInt("p99"),
+                    rt.getJsonObject("inquiry").getInt("max"), rt.getJsonObject("inquiry").getInt("samples"),
+                    rt.getJsonObject("probe").getInt("p50"), rt.getJsonObject("probe").getInt("p99"),
+                    rt.getJsonObject("probe").getInt("max"), rt.getJsonObject("probe").getInt("samples"));
+        }
+    }
+
+    private static long[] cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12])};
+    }
+
+    private static long rssKb(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    // ---- helpers ------------------------------------------------------------------------
+
+    private boolean routedToMaster() {
+        HttpResponse<String> r = get(group.balancerUrl() + "/health/ready");
+        return r != null && r.statusCode() == 200;
+    }
+
+    /** Waits until exactly one server is ready and HAProxy routes to it, then a little more. */
+    private void settle() throws InterruptedException {
+        if (!await(Duration.ofSeconds(60), () -> soleReadyOrNone() > 0 && routedToMaster())) {
+            throw new IllegalStateException("the group did not settle");
+        }
+        Thread.sleep(1_500);
+    }
+
+    private int soleReady() {
+        int m = soleReadyOrNone();
+        if (m < 0) {
+            throw new IllegalStateException("no single ready master");
+        }
+        return m;
+    }
+
+    private int soleReadyOrNone() {
+        int found = -1;
+        for (int i = 1; i <= SIZE; i++) {
+            if (group.ready(i)) {
+                if (found > 0) {
+                    return -1;
+                }
+                found = i;
+            }
+        }
+        return found;
+    }
+
+    private String role(int i) {
+        JsonObject s = group.status(i);
+        return s == null ? "" : s.getString("role");
+    }
+
+    private static long eventTime(JsonObject status, String type) {
+        return status.getJsonArray("events").getValuesAs(JsonObject.class).stream()
+                .filter(e -> e.getString("type").equals(type))
+                .map(e -> Instant.parse(e.getString("at")).toEpochMilli())
+                .findFirst().orElse(-1L);
+    }
+
+    private static void add(Map<String, List<Long>> out, String what, long millis) {
+        out.computeIfAbsent(what, k -> new ArrayList<>()).add(millis);
+    }
+
+    private static void print(String title, Map<String, List<Long>> figures) {
+        System.out.println(title + ":");
+        System.out.printf("  %-32s %7s %7s %7s %7s %7s%n", "", "trials", "median", "p99", "max", "min");
+        for (Map.Entry<String, List<Long>> e : figures.entrySet()) {
+            List<Long> v = new ArrayList<>(e.getValue());
+            Collections.sort(v);
+            System.out.printf("  %-32s %7d %7d %7d %7d %7d%n", e.getKey(), v.size(), v.get((v.size() - 1) / 2),
+                    v.get(Math.max(0, (int) Math.ceil(v.size() * 0.99) - 1)), v.get(v.size() - 1), v.get(0));
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (Files.exists(root)) {
+            try (var paths = Files.walk(root)) {
+                paths.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
