@@ -88,7 +88,9 @@ public record RegentSettings(String group, String serverId, int index, String ur
         try {
             ProtocolConfig.defaults(members.keySet().iterator().next(), members);
         } catch (IllegalArgumentException e) {
-            throw new BadSettingException(MEMBERS, e.getMessage());
+            // the core names its own field ("members: ..."); the operator needs the key
+            String problem = e.getMessage();
+            throw new BadSettingException(MEMBERS, problem.substring(problem.indexOf(": ") + 2));
         }
         return members;
     }
