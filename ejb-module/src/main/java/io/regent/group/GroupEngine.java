@@ -17,6 +17,7 @@ import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
 import jakarta.ejb.NoSuchObjectLocalException;
+import jakarta.ejb.SessionContext;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.Timeout;
@@ -63,6 +64,9 @@ public class GroupEngine {
     @Resource
     private ManagedThreadFactory threads;
 
+    @Resource
+    private SessionContext context;
+
     private RegentSettings settings;
     private Node node;
     private MessageCodec codec;
@@ -75,6 +79,7 @@ public class GroupEngine {
     private final Map<TimerKind, Timer> timers = new EnumMap<>(TimerKind.class);
     private final AtomicLong dropped = new AtomicLong();
     private boolean stopping;
+    private Thread leaveOnExit;
 
     @PostConstruct
     void start() {
@@ -89,16 +94,34 @@ public class GroupEngine {
         // the protocol starts once this server hears itself through the topic, i.e. once its
         // subscription is live: what it would ask the group before then would go unanswered
         timerService.createIntervalTimer(0, WARM_UP_PERIOD, new TimerConfig(WARM_UP, false));
+        // On SIGTERM Liberty uninstalls the resource adapter before it stops this module, so
+        // @PreDestroy is too late to tell the group; a shutdown hook runs as the stop begins.
+        GroupEngine self = context.getBusinessObject(GroupEngine.class);
+        leaveOnExit = new Thread(self::leave, "regent-leave");
+        Runtime.getRuntime().addShutdownHook(leaveOnExit);
+    }
+
+    /** Leaving the group on purpose: a master hands over first and waits for it to go out. */
+    public void leave() {
+        if (!node.running()) {
+            return;
+        }
+        node.handOver(now(), null).ifPresent(target -> LOG.info(() -> "Handing mastership to " + target + " on stop"));
+        apply(node.drain());
+        publisher.flush(1_000);
     }
 
     /** A graceful stop of the master hands mastership over on the way out. */
     @PreDestroy
     void shutdown() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(leaveOnExit);
+        } catch (IllegalStateException e) {
+            // the JVM is exiting: the hook has run
+        }
         stopping = true;
+        leave();
         timerService.getTimers().forEach(GroupEngine::cancelQuietly);
-        node.handOver(now(), null).ifPresent(target -> LOG.info(() -> "Handing mastership to " + target + " on stop"));
-        apply(node.drain());
-        publisher.flush(1_000);
         node.stop(now());
         timers.values().forEach(GroupEngine::cancelQuietly);
         timers.clear();

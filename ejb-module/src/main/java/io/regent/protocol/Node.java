@@ -2,7 +2,6 @@ package io.regent.protocol;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,7 +31,6 @@ public final class Node {
     private String master;
     private long suspectedAt = -1;
     private long lastInput = -1;
-    private String suspected;
     private long dropped;
 
     public Node(ProtocolConfig config) {
@@ -187,10 +185,6 @@ public final class Node {
 
     public String self() {
         return self;
-    }
-
-    public ProtocolConfig config() {
-        return config;
     }
 
     public Membership members() {
@@ -367,7 +361,6 @@ public final class Node {
         stopDetection();
         become(now, Role.WAITING);
         suspectedAt = now;
-        suspected = failed;
         List<String> backups = members.liveBackups(self, now, config.liveWindow(), failed);
         long delay = ElectionDelay.of(self, backups, delays, config.electionBase(), config.detectionSkew());
         timers.once(TimerKind.ELECTION, delay);
@@ -420,15 +413,5 @@ public final class Node {
     private void drop(long now, String from, String reason) {
         dropped++;
         notice(new Event.Dropped(now, from, reason));
-    }
-
-    /** For the group API: who this server suspected last. */
-    public String lastSuspected() {
-        return suspected;
-    }
-
-    /** Current delay estimates this server holds for the whole group. */
-    public Map<String, Long> ownDelays() {
-        return delays.ownRow();
     }
 }
