@@ -17,6 +17,8 @@ import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
 import jakarta.ejb.NoSuchObjectLocalException;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.metrics.MetricRegistry;
 import jakarta.ejb.SessionContext;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
@@ -67,6 +69,9 @@ public class GroupEngine {
     @Resource
     private SessionContext context;
 
+    @Inject
+    private MetricRegistry registry;
+
     private RegentSettings settings;
     private Node node;
     private MessageCodec codec;
@@ -78,6 +83,7 @@ public class GroupEngine {
     private final LatencyStats probeRoundTrips = new LatencyStats(1_024);
     private final Map<TimerKind, Timer> timers = new EnumMap<>(TimerKind.class);
     private final AtomicLong dropped = new AtomicLong();
+    private GroupMetrics metrics;
     private boolean stopping;
     private Thread leaveOnExit;
 
@@ -97,6 +103,7 @@ public class GroupEngine {
         // On SIGTERM Liberty uninstalls the resource adapter before it stops this module, so
         // @PreDestroy is too late to tell the group; a shutdown hook runs as the stop begins.
         GroupEngine self = context.getBusinessObject(GroupEngine.class);
+        metrics = new GroupMetrics(registry, self::health);
         leaveOnExit = new Thread(self::leave, "regent-leave");
         Runtime.getRuntime().addShutdownHook(leaveOnExit);
     }
@@ -160,6 +167,7 @@ public class GroupEngine {
     /** Something arrived that is not a group message at all. */
     public void drop(String reason) {
         dropped.incrementAndGet();
+        metrics.droppedByHost();
         LOG.fine(() -> "dropped control message: " + reason);
     }
 
@@ -297,6 +305,7 @@ public class GroupEngine {
     }
 
     private void record(Event event) {
+        metrics.record(event);
         if (event instanceof Event.RoundTrip r) {
             (r.probe() ? probeRoundTrips : inquiryRoundTrips).add(r.millis());
             return;

@@ -53,7 +53,7 @@ public record RegentSettings(String group, String serverId, int index, String ur
         String url = r.text(SERVER_URL, "http://localhost:9080");
         long interval = r.number(DETECTION_INTERVAL, 100L, 5, 60_000);
         int misses = (int) r.number(MISSES, 2L, 1, 100);
-        long timeout = r.number(REPLY_TIMEOUT, 150L, 1, 60_000);
+        long timeout = r.number(REPLY_TIMEOUT, 200L, 1, 60_000);
         ProtocolConfig protocol = new ProtocolConfig(id, url, members, interval, timeout, misses,
                 r.number(ELECTION_BASE, 20L, 0, 60_000),
                 r.number(HOP_MIN, 5L, 1, 10_000),

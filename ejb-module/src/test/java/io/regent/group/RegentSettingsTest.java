@@ -33,7 +33,7 @@ class RegentSettingsTest {
         RegentSettings s = RegentSettings.from(config(valid()));
         assertEquals("regent", s.group());
         assertEquals(100, s.protocol().detectionInterval());
-        assertEquals(150, s.protocol().replyTimeout());
+        assertEquals(200, s.protocol().replyTimeout());
         assertEquals(2, s.protocol().misses());
         assertEquals(Map.of("s1", 1, "s2", 2, "s3", 3), s.protocol().members());
     }

@@ -19,7 +19,7 @@ public final class ScaleTable {
 
     public static void main(String[] args) {
         int trials = Integer.getInteger("regent.sim.trials", 20);
-        System.out.printf("Failover in simulation, shipped defaults (detection 100 ms, time-out 150 ms, 2 misses, "
+        System.out.printf("Failover in simulation, shipped defaults (detection 100 ms, time-out 200 ms, 2 misses, "
                 + "election base 20 ms), %d trials per size%n", trials);
         System.out.printf("%5s | %29s | %27s | %27s | %11s | %12s%n", "N", "crash -> agreed master, ms",
                 "election msgs per failover", "all msgs per failover", "revocations", "scenarios/s");

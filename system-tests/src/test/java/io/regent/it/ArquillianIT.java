@@ -77,6 +77,16 @@ class ArquillianIT {
         assertNotNull(r.headers().firstValue("Regent-Epoch").orElse(null));
     }
 
+    @Test
+    void groupMetricsArePublished() {
+        assertTrue(await(Duration.ofSeconds(60), () -> status(BASE + "/health/ready") == 200));
+        HttpResponse<String> r = get(BASE + "/metrics?scope=application");
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().contains("regent_declarations_total{cause=\"election\""), r.body());
+        assertTrue(r.body().contains("regent_epoch_term"), r.body());
+        assertTrue(r.body().contains("regent_ready"), r.body());
+    }
+
     private static int status(String url) {
         HttpResponse<String> r = get(url);
         return r == null ? -1 : r.statusCode();
