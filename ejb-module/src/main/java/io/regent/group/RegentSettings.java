@@ -51,17 +51,19 @@ public record RegentSettings(String group, String serverId, int index, String ur
             throw new BadSettingException(MEMBERS, "must list " + id + ":" + index + " (this server's id and index)");
         }
         String url = r.text(SERVER_URL, "http://localhost:9080");
-        long interval = r.number(DETECTION_INTERVAL, 100L, 5, 60_000);
-        int misses = (int) r.number(MISSES, 2L, 1, 100);
-        long timeout = r.number(REPLY_TIMEOUT, 200L, 1, 60_000);
-        ProtocolConfig protocol = new ProtocolConfig(id, url, members, interval, timeout, misses,
-                r.number(ELECTION_BASE, 20L, 0, 60_000),
-                r.number(HOP_MIN, 5L, 1, 10_000),
-                r.number(PROBE_INTERVAL, 500L, 10, 600_000),
-                r.number(DISCOVERY_WINDOW, 1_000L, 0, 600_000),
-                r.flag(PREEMPT, false),
-                r.number(PREEMPT_DELAY, 5_000L, 0, 3_600_000),
-                (int) r.number(DELAY_HISTORY, 8L, 1, 1_000));
+        // the protocol's defaults live in one place, the core
+        ProtocolConfig d = ProtocolConfig.defaults(id, members);
+        ProtocolConfig protocol = new ProtocolConfig(id, url, members,
+                r.number(DETECTION_INTERVAL, d.detectionInterval(), 5, 60_000),
+                r.number(REPLY_TIMEOUT, d.replyTimeout(), 1, 60_000),
+                (int) r.number(MISSES, (long) d.misses(), 1, 100),
+                r.number(ELECTION_BASE, d.electionBase(), 0, 60_000),
+                r.number(HOP_MIN, d.minHop(), 1, 10_000),
+                r.number(PROBE_INTERVAL, d.probeInterval(), 10, 600_000),
+                r.number(DISCOVERY_WINDOW, d.discoveryWindow(), 0, 600_000),
+                r.flag(PREEMPT, d.preempt()),
+                r.number(PREEMPT_DELAY, d.preemptDelay(), 0, 3_600_000),
+                (int) r.number(DELAY_HISTORY, (long) d.delayHistory(), 1, 1_000));
         String key = r.text(SIGNING_KEY, null);
         if (key.length() < 16) {
             throw new BadSettingException(SIGNING_KEY, "must be at least 16 characters");

@@ -1,8 +1,11 @@
 package io.regent.sim;
 
+import io.regent.protocol.ProtocolConfig;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToLongFunction;
 
 /**
@@ -19,8 +22,10 @@ public final class ScaleTable {
 
     public static void main(String[] args) {
         int trials = Integer.getInteger("regent.sim.trials", 20);
-        System.out.printf("Failover in simulation, shipped defaults (detection 100 ms, time-out 200 ms, 2 misses, "
-                + "election base 20 ms), %d trials per size%n", trials);
+        ProtocolConfig d = ProtocolConfig.defaults("s1", Map.of("s1", 1));
+        System.out.printf("Failover in simulation, shipped defaults (detection %d ms, time-out %d ms, %d misses, "
+                + "election base %d ms), %d trials per size%n", d.detectionInterval(), d.replyTimeout(), d.misses(),
+                d.electionBase(), trials);
         System.out.printf("%5s | %29s | %27s | %27s | %11s | %12s%n", "N", "crash -> agreed master, ms",
                 "election msgs per failover", "all msgs per failover", "revocations", "scenarios/s");
         System.out.printf("%5s | %9s %9s %9s | %9s %8s %8s | %9s %8s %8s | %11s | %12s%n", "", "median", "p99", "max",
