@@ -85,4 +85,17 @@ public final class Membership {
         }
         return backups;
     }
+
+    /** Peers heard of within {@code window} whose last announced role is BACKUP or WAITING. */
+    List<String> liveFollowers(String self, long now, long window) {
+        List<String> followers = new ArrayList<>();
+        for (String id : ids()) {
+            Role r = announced.get(id);
+            boolean following = r == Role.BACKUP || r == Role.WAITING;
+            if (!id.equals(self) && following && lastHeard(id) >= 0 && now - lastHeard(id) <= window) {
+                followers.add(id);
+            }
+        }
+        return followers;
+    }
 }

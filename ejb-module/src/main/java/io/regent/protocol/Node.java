@@ -32,6 +32,9 @@ public final class Node {
     private long suspectedAt = -1;
     private long lastInput = -1;
     private long dropped;
+    private boolean stateGated;
+    private boolean stateCurrent = true;
+    private boolean masterAnswered;
 
     public Node(ProtocolConfig config) {
         this.config = config;
@@ -51,6 +54,30 @@ public final class Node {
         timers.every(TimerKind.PROBE, 0, config.probeInterval());
         timers.once(TimerKind.DISCOVERY, config.discoveryWindow());
         broadcast(announcement(true));
+    }
+
+    /**
+     * Makes joining wait for the host's replicated state: a JOINING server whose master has
+     * answered becomes BACKUP (electable) only once {@link #stateCurrent} says it caught up, and
+     * a server that rejoins after a stall must catch up again. Call before {@link #start}.
+     */
+    public void requireCurrentState() {
+        stateGated = true;
+        stateCurrent = false;
+    }
+
+    /** The host's replicated state has caught up with the master's (or has fallen behind it). */
+    public void stateCurrent(long now, boolean current) {
+        if (!stateGated || !running) {
+            return;
+        }
+        observe(now);
+        stateCurrent = current;
+        if (current && role == Role.JOINING && masterAnswered) {
+            become(now, Role.BACKUP);
+        } else if (!current && role == Role.BACKUP) {
+            become(now, Role.JOINING);
+        }
     }
 
     public void stop(long now) {
@@ -195,6 +222,20 @@ public final class Node {
         return delays;
     }
 
+    /** Whether the master has answered this server since it last followed a new master. */
+    public boolean masterAnswered() {
+        return masterAnswered;
+    }
+
+    /**
+     * Peers that follow this server's lead and are live by the protocol's own evidence: heard of
+     * (their inquiries, at least) within the time backups take to judge a master, and not
+     * announced as JOINING. A master waits for these to acknowledge a replicated write.
+     */
+    public List<String> liveFollowers(long now) {
+        return members.liveFollowers(self, now, config.followerWindow());
+    }
+
     /** Messages refused as forged or malformed. */
     public long dropped() {
         return dropped;
@@ -221,6 +262,10 @@ public final class Node {
         if (self.equals(master)) {
             master = null;
         }
+        if (stateGated) {
+            stateCurrent = false;
+        }
+        masterAnswered = false;
         become(now, Role.JOINING);
         timers.once(TimerKind.DISCOVERY, config.discoveryWindow());
         if (master != null) {
@@ -266,6 +311,7 @@ public final class Node {
             return;
         }
         master = owner;
+        masterAnswered = false;
         timers.cancel(TimerKind.ELECTION);
         timers.cancel(TimerKind.PREEMPT);
         if (role == Role.JOINING) {
@@ -298,7 +344,10 @@ public final class Node {
         timers.cancel(TimerKind.REPLY_TIMEOUT);
         if (role == Role.JOINING) {
             timers.cancel(TimerKind.DISCOVERY);
-            become(now, Role.BACKUP);
+            masterAnswered = true;
+            if (stateCurrent) {
+                become(now, Role.BACKUP);
+            }
         } else if (role == Role.WAITING) {
             // a late reply from the master settles the question (claims 7-8)
             timers.cancel(TimerKind.ELECTION);
@@ -391,6 +440,10 @@ public final class Node {
             Role previous = role;
             role = next;
             notice(new Event.RoleChanged(now, previous, next, master, epoch));
+            if (stateGated && (previous == Role.JOINING || next == Role.JOINING)) {
+                // a master counts only caught-up followers: tell it now, not at the next probe
+                broadcast(announcement(false));
+            }
         }
     }
 

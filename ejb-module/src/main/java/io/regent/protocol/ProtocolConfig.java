@@ -64,6 +64,14 @@ public record ProtocolConfig(String self, String address, Map<String, Integer> m
     }
 
     /**
+     * How recently a master must have heard from a backup to count it as live: the time a
+     * backup takes to judge its master, mirrored (K inquiry intervals plus one time-out).
+     */
+    public long followerWindow() {
+        return misses * detectionInterval + replyTimeout;
+    }
+
+    /**
      * A gap this long between two inputs means this server was stalled (paused, starved, in a
      * long GC): the group has had time to judge it dead, so it no longer trusts its own view.
      */

@@ -44,6 +44,41 @@ class NodeTest {
         assertEquals(Role.BACKUP, b.node.role());
     }
 
+    @Test
+    void withReplicatedStateAJoiningServerIsNotElectableUntilItCaughtUp() {
+        NodeHarness b = NodeHarness.of("s2");
+        b.node.requireCurrentState();
+        b.start().receive(new Message.Declaration("s1", S1_TERM1)).fire(TimerKind.DETECTION);
+        b.receive(new Message.Reply("s1", S1_TERM1, b.lastInquirySeq()));
+        assertEquals(Role.JOINING, b.node.role(), "the master answered, but the state is not caught up");
+        assertFalse(b.pending(TimerKind.DISCOVERY), "it does not elect while it catches up");
+        b.node.stateCurrent(b.now, true);
+        assertEquals(Role.BACKUP, b.node.role());
+        b.node.stateCurrent(b.now, false);
+        assertEquals(Role.JOINING, b.node.role(), "a follower whose history diverged catches up again");
+    }
+
+    @Test
+    void aServerThatCaughtUpBeforeItsMasterAnsweredJoinsOnTheAnswer() {
+        NodeHarness b = NodeHarness.of("s2");
+        b.node.requireCurrentState();
+        b.start().receive(new Message.Declaration("s1", S1_TERM1));
+        b.node.stateCurrent(b.now, true);
+        assertEquals(Role.JOINING, b.node.role());
+        b.fire(TimerKind.DETECTION).receive(new Message.Reply("s1", S1_TERM1, b.lastInquirySeq()));
+        assertEquals(Role.BACKUP, b.node.role());
+    }
+
+    @Test
+    void aMasterCountsOnlyLiveCaughtUpFollowers() {
+        NodeHarness m = NodeHarness.of("s1").asMaster();
+        m.receive(new Message.Announcement("s2", m.node.epoch(), Role.BACKUP, "http://s2", Map.of(), false));
+        m.receive(new Message.Announcement("s3", m.node.epoch(), Role.JOINING, "http://s3", Map.of(), false));
+        assertEquals(List.of("s2"), m.node.liveFollowers(m.now));
+        m.advance(NodeHarness.config("s1", 1, false).followerWindow() + 1);
+        assertEquals(List.of(), m.node.liveFollowers(m.now), "not heard of within the window");
+    }
+
     // ---- claims 4, 24: periodic inquiry -----------------------------------------------------
 
     @Test

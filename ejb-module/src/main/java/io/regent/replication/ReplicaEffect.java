@@ -1,0 +1,20 @@
+package io.regent.replication;
+
+/** What a replica asks its host to do after an input. */
+public sealed interface ReplicaEffect {
+
+    /** Send {@code message} to server {@code to}, or to every other server when null. */
+    record Send(String to, StreamMessage message) implements ReplicaEffect { }
+
+    /** The write at {@code seq} is applied here and acknowledged as required: answer 2xx. */
+    record Committed(long seq) implements ReplicaEffect { }
+
+    /** The write at {@code seq} will not be confirmed: answer that it failed (it may be applied). */
+    record Failed(long seq, String reason) implements ReplicaEffect { }
+
+    /** This server's state has caught up with its master's, or has fallen behind it. */
+    record Current(boolean current) implements ReplicaEffect { }
+
+    /** Something an operator wants to see: syncs, snapshots, divergence. */
+    record Notice(String what) implements ReplicaEffect { }
+}
