@@ -5,10 +5,6 @@ import jakarta.ejb.EJB;
 import jakarta.ejb.MessageDriven;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
-import jakarta.jms.JMSException;
-import jakarta.jms.Message;
-import jakarta.jms.MessageListener;
-import jakarta.jms.TextMessage;
 
 /**
  * Feeds the control topic to the {@link GroupEngine}. The destination, the selector (broadcasts
@@ -19,21 +15,18 @@ import jakarta.jms.TextMessage;
         @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Topic")
 })
 @TransactionManagement(TransactionManagementType.BEAN)
-public class ControlListener implements MessageListener {
+public class ControlListener extends TopicListener {
 
     @EJB
     private GroupEngine engine;
 
     @Override
-    public void onMessage(Message message) {
-        try {
-            if (message instanceof TextMessage text) {
-                engine.receive(text.getText(), text.getStringProperty(ControlPublisher.SIGNATURE));
-            } else {
-                engine.drop("not a text message");
-            }
-        } catch (JMSException e) {
-            engine.drop("unreadable message: " + e.getMessage());
-        }
+    void deliver(String body, String signature) {
+        engine.receive(body, signature);
+    }
+
+    @Override
+    void drop(String reason) {
+        engine.drop(reason);
     }
 }

@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
-/** The recent protocol events worth showing an operator: elections, revocations, handovers. */
+/**
+ * The recent events worth showing an operator: elections, revocations, handovers, and on the
+ * replication side takeover syncs, snapshots and divergence.
+ */
 final class EventLog {
 
     /** One line of the log, ready for JSON. */
@@ -19,13 +22,16 @@ final class EventLog {
 
     synchronized void record(Event e) {
         String detail = describe(e);
-        if (detail == null) {
-            return;
+        if (detail != null) {
+            record(e.at(), e.getClass().getSimpleName(), detail);
         }
+    }
+
+    synchronized void record(long at, String type, String detail) {
         if (entries.size() == KEEP) {
             entries.removeFirst();
         }
-        entries.addLast(new Entry(Instant.ofEpochMilli(e.at()).toString(), e.getClass().getSimpleName(), detail));
+        entries.addLast(new Entry(Instant.ofEpochMilli(at).toString(), type, detail));
     }
 
     synchronized List<Entry> recent() {

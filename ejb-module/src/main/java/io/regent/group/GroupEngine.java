@@ -9,11 +9,13 @@ import io.regent.protocol.Message;
 import io.regent.protocol.Node;
 import io.regent.protocol.Role;
 import io.regent.protocol.TimerKind;
+import io.regent.replication.GroupView;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.EJB;
 import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
 import jakarta.ejb.NoSuchObjectLocalException;
@@ -72,11 +74,14 @@ public class GroupEngine {
     @Inject
     private MetricRegistry registry;
 
+    @EJB
+    private ReplicationEngine replication;
+
     private RegentSettings settings;
     private Node node;
     private MessageCodec codec;
     private MessageSigner signer;
-    private ControlPublisher publisher;
+    private TopicPublisher<Effect.Send> publisher;
     private BrokerLink broker;
     private final EventLog events = new EventLog();
     private final LatencyStats inquiryRoundTrips = new LatencyStats(1_024);
@@ -85,16 +90,29 @@ public class GroupEngine {
     private final AtomicLong dropped = new AtomicLong();
     private GroupMetrics metrics;
     private boolean stopping;
+    private volatile boolean streamOpen;
     private Thread leaveOnExit;
 
     @PostConstruct
     void start() {
         settings = RegentSettings.from(ConfigProvider.getConfig());
         node = new Node(settings.protocol());
+        // a joining server becomes electable only once its replica caught up (ReplicationEngine)
+        node.requireCurrentState();
         codec = new MessageCodec(settings.group());
         signer = new MessageSigner(settings.signingKey());
         broker = new BrokerLink(3 * settings.protocol().probeInterval());
-        publisher = new ControlPublisher(connectionFactory, settings.controlTopic(), signer, broker, threads);
+        publisher = new TopicPublisher<>(settings.serverId(), connectionFactory, settings.controlTopic(), 1_000, new TopicPublisher.Format<>() {
+            @Override
+            public String to(Effect.Send s) {
+                return s.to();
+            }
+
+            @Override
+            public String encode(Effect.Send s) {
+                return codec.encode(s.message());
+            }
+        }, signer, broker, threads);
         LOG.info(() -> "Regent server " + settings.serverId() + " (index " + settings.index() + ") joining group "
                 + settings.group() + " on topic " + settings.controlTopic());
         // the protocol starts once this server hears itself through the topic, i.e. once its
@@ -144,7 +162,7 @@ public class GroupEngine {
         Message m;
         try {
             m = codec.decode(body);
-        } catch (MessageCodec.Malformed e) {
+        } catch (Malformed e) {
             drop(e.getMessage());
             return;
         }
@@ -189,7 +207,7 @@ public class GroupEngine {
     void onTimer(Timer timer) {
         if (WARM_UP.equals(timer.getInfo())) {
             if (!node.running()) {
-                publisher.publish(null, codec.encode(new Message.Probe(settings.serverId(), Epoch.NONE, now())));
+                publisher.publish(new Effect.Send(null, new Message.Probe(settings.serverId(), Epoch.NONE, now())));
             }
             return;
         }
@@ -207,6 +225,29 @@ public class GroupEngine {
         Optional<String> chosen = node.handOver(now(), target);
         apply(node.drain());
         return chosen;
+    }
+
+    /** The replica caught up with its master, or fell behind it (a diverged history). */
+    public void stateCurrent(boolean current) {
+        node.stateCurrent(now(), current);
+        apply(node.drain());
+    }
+
+    /** Set by the {@link ReplicationEngine}: whether its replica sequences writes. */
+    @Lock(LockType.READ)
+    public void streamOpen(boolean open) {
+        streamOpen = open;
+    }
+
+    /** The protocol's view as the replica needs it. */
+    @Lock(LockType.READ)
+    public GroupView view() {
+        return new GroupView(node.role(), node.epoch(), node.master(), node.liveFollowers(now()));
+    }
+
+    @Lock(LockType.READ)
+    public BrokerLink brokerLink() {
+        return broker;
     }
 
     @Lock(LockType.READ)
@@ -255,14 +296,14 @@ public class GroupEngine {
         return node.epoch().toString();
     }
 
-    /** Ready for writes: master, and able to reach the broker. */
+    /** Ready for writes: master, able to reach the broker, and synced (the replica is open). */
     @Lock(LockType.READ)
     public boolean isReady() {
         return isReady(now());
     }
 
     private boolean isReady(long now) {
-        return node.running() && node.role() == Role.MASTER && broker.reachable(now);
+        return node.running() && node.role() == Role.MASTER && broker.reachable(now) && streamOpen;
     }
 
     // ---- effects ------------------------------------------------------------------------
@@ -270,7 +311,7 @@ public class GroupEngine {
     private void apply(List<Effect> effects) {
         for (Effect e : effects) {
             if (e instanceof Effect.Send s) {
-                publisher.publish(s.to(), codec.encode(s.message()));
+                publisher.publish(s);
             } else if (e instanceof Effect.SetTimer t) {
                 schedule(t);
             } else if (e instanceof Effect.CancelTimer c) {
@@ -314,6 +355,17 @@ public class GroupEngine {
         if (event instanceof Event.RoleChanged || event instanceof Event.Declared || event instanceof Event.Revoked
                 || event instanceof Event.HandedOver) {
             LOG.info(() -> "Regent " + settings.serverId() + ": " + EventLog.describe(event));
+            tellReplication();
+        }
+    }
+
+    /** Asynchronous: the replication engine calls back into this bean under its own lock. */
+    private void tellReplication() {
+        try {
+            replication.groupChanged();
+        } catch (RuntimeException e) {
+            // the application is stopping; the replica's next tick would have seen it anyway
+            LOG.fine(() -> "replication not told of a group change: " + e);
         }
     }
 

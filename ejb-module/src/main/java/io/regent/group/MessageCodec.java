@@ -3,42 +3,33 @@ package io.regent.group;
 import io.regent.protocol.Epoch;
 import io.regent.protocol.Message;
 import io.regent.protocol.Role;
-import jakarta.json.Json;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 
-import java.io.StringReader;
 import java.util.HashMap;
 import java.util.Map;
 
+import static io.regent.group.Envelope.JSON;
+import static io.regent.group.JsonFields.number;
+import static io.regent.group.JsonFields.text;
+
 /**
- * Group messages as JSON with a version field: {@code {"v":1,"group":..,"type":..,"from":..,
- * "term":..,"index":.., ...}}. Anything that does not decode to a well-formed message of this
+ * Group messages of the control topic in an {@link Envelope}. Anything that does not decode to a well-formed message of this
  * group and version is refused with a {@link Malformed} naming the problem.
  */
 final class MessageCodec {
 
-    static final int VERSION = 1;
-    private static final int MAX_BYTES = 64 * 1024;
+    private static final int MAX_CHARS = 64 * 1024;
 
-    static final class Malformed extends Exception {
-        Malformed(String problem) {
-            super(problem);
-        }
-    }
-
-    private final String group;
+    private final Envelope envelope;
 
     MessageCodec(String group) {
-        this.group = group;
+        this.envelope = new Envelope(group);
     }
 
     String encode(Message m) {
-        JsonObjectBuilder b = Json.createObjectBuilder()
-                .add("v", VERSION).add("group", group).add("type", m.getClass().getSimpleName())
-                .add("from", m.from()).add("term", m.epoch().term()).add("index", m.epoch().index());
+        JsonObjectBuilder b = envelope.start(m.getClass().getSimpleName(), m.from(), m.epoch());
         if (m instanceof Message.Inquiry q) {
             b.add("seq", q.seq());
         } else if (m instanceof Message.Reply r) {
@@ -52,7 +43,7 @@ final class MessageCodec {
         } else if (m instanceof Message.Handover h) {
             b.add("target", h.target());
         } else if (m instanceof Message.Announcement a) {
-            JsonObjectBuilder delays = Json.createObjectBuilder();
+            JsonObjectBuilder delays = JSON.createObjectBuilder();
             a.delays().forEach(delays::add);
             b.add("role", a.role().name()).add("address", a.address()).add("delays", delays).add("solicit", a.solicit());
         }
@@ -60,23 +51,9 @@ final class MessageCodec {
     }
 
     Message decode(String text) throws Malformed {
-        if (text == null || text.length() > MAX_BYTES) {
-            throw new Malformed("empty or oversized message");
-        }
-        JsonObject o;
-        try {
-            o = Json.createReader(new StringReader(text)).readObject();
-        } catch (RuntimeException e) {
-            throw new Malformed("not a JSON object");
-        }
-        if (number(o, "v") != VERSION) {
-            throw new Malformed("unsupported version");
-        }
-        if (!group.equals(text(o, "group"))) {
-            throw new Malformed("message of another group");
-        }
+        JsonObject o = envelope.open(text, MAX_CHARS);
         String from = text(o, "from");
-        Epoch epoch = new Epoch(number(o, "term"), (int) number(o, "index"));
+        Epoch epoch = Envelope.epoch(o);
         String type = text(o, "type");
         return switch (type) {
             case "Inquiry" -> new Message.Inquiry(from, epoch, number(o, "seq"));
@@ -90,22 +67,6 @@ final class MessageCodec {
                     o.getBoolean("solicit", false));
             default -> throw new Malformed("unknown type " + type);
         };
-    }
-
-    private static String text(JsonObject o, String field) throws Malformed {
-        JsonValue v = o.get(field);
-        if (v == null || v.getValueType() != JsonValue.ValueType.STRING) {
-            throw new Malformed("field " + field + " must be a string");
-        }
-        return o.getString(field);
-    }
-
-    private static long number(JsonObject o, String field) throws Malformed {
-        JsonValue v = o.get(field);
-        if (!(v instanceof JsonNumber n) || !n.isIntegral()) {
-            throw new Malformed("field " + field + " must be a whole number");
-        }
-        return n.longValue();
     }
 
     private static Role role(JsonObject o) throws Malformed {

@@ -1,6 +1,7 @@
 package io.regent.group;
 
 import io.regent.protocol.ProtocolConfig;
+import io.regent.replication.ReplicationConfig;
 import org.eclipse.microprofile.config.Config;
 
 import java.util.LinkedHashMap;
@@ -13,7 +14,7 @@ import java.util.Optional;
  * start. A bad or missing value fails start-up with a {@link BadSettingException} naming its key.
  */
 public record RegentSettings(String group, String serverId, int index, String url, ProtocolConfig protocol,
-        String controlTopic, String requestsTopic, byte[] signingKey, int minAcks) {
+        String controlTopic, String requestsTopic, byte[] signingKey, ReplicationConfig replication, int maxValueBytes) {
 
     public static final String GROUP = "regent.group";
     public static final String SERVER_ID = "regent.server.id";
@@ -34,6 +35,9 @@ public record RegentSettings(String group, String serverId, int index, String ur
     public static final String REQUESTS_TOPIC = "regent.topic.requests";
     public static final String SIGNING_KEY = "regent.signing.key";
     public static final String MIN_ACKS = "regent.replication.min-acks";
+    public static final String REPLICATION_TIMEOUT = "regent.replication.timeout";
+    public static final String RETENTION = "regent.replication.retention";
+    public static final String MAX_VALUE_BYTES = "regent.kv.max-value-bytes";
 
     /** Thrown when a setting is missing or bad; its message starts with the key. */
     public static final class BadSettingException extends IllegalStateException {
@@ -70,8 +74,17 @@ public record RegentSettings(String group, String serverId, int index, String ur
         }
         return new RegentSettings(r.text(GROUP, "regent"), id, index, url, protocol,
                 r.text(CONTROL_TOPIC, "regent.control"), r.text(REQUESTS_TOPIC, "regent.requests"),
-                key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                (int) r.number(MIN_ACKS, -1L, -1, members.size() - 1));
+                key.getBytes(java.nio.charset.StandardCharsets.UTF_8), replication(r, id, members.size(), protocol),
+                (int) r.number(MAX_VALUE_BYTES, 64L * 1024, 1, 16L * 1024 * 1024));
+    }
+
+    private static ReplicationConfig replication(Reader r, String id, int groupSize, ProtocolConfig protocol) {
+        ReplicationConfig d = ReplicationConfig.defaults(id);
+        long timeout = r.number(REPLICATION_TIMEOUT, d.ackTimeout(), 10, 600_000);
+        // a new master waits for the others' positions about as long as they take to judge a master
+        return new ReplicationConfig(id, (int) r.number(MIN_ACKS, (long) d.minAcks(), -1, groupSize - 1),
+                (int) r.number(RETENTION, (long) d.retention(), 1, 10_000_000), timeout,
+                Math.min(timeout, d.fetchTimeout()), protocol.followerWindow(), d.batchLimit());
     }
 
     /** {@code s1:1,s2:2,s3:3}: every member's id and index. */

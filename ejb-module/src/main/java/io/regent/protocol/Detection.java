@@ -6,6 +6,11 @@ import java.util.Deque;
 /**
  * Inquiry bookkeeping of a backup (claims 4, 5, 24, 25): every inquiry starts its own time-out,
  * so with a time-out longer than the tick several are outstanding at once; misses count in a row.
+ *
+ * <p>The time-out adapts like TCP's retransmission time-out: the smoothed round trip plus four
+ * times its mean deviation, never below the configured time-out and never above its ceiling.
+ * On a quiet group it is the configured one; when load makes round trips jitter, it widens
+ * before a slow reply is taken for a dead master.
  */
 final class Detection {
 
@@ -15,6 +20,8 @@ final class Detection {
     private long seq;
     private int misses;
     private long lastRoundTrip = -1;
+    private double smoothed = -1;
+    private double deviation;
 
     long nextInquiry(long now) {
         outstanding.addLast(new Outstanding(++seq, now));
@@ -34,7 +41,29 @@ final class Detection {
         }
         outstanding.clear();
         misses = 0;
+        if (lastRoundTrip >= 0) {
+            learn(lastRoundTrip);
+        }
         return true;
+    }
+
+    /** Jacobson/Karels estimators, gains 1/8 and 1/4. */
+    private void learn(long roundTrip) {
+        if (smoothed < 0) {
+            smoothed = roundTrip;
+            deviation = roundTrip / 2.0;
+        } else {
+            deviation = 0.75 * deviation + 0.25 * Math.abs(smoothed - roundTrip);
+            smoothed = 0.875 * smoothed + 0.125 * roundTrip;
+        }
+    }
+
+    /** The time-out for inquiries now: adapted to measured round trips within [floor, ceiling]. */
+    long timeout(long floor, long ceiling) {
+        if (smoothed < 0) {
+            return floor;
+        }
+        return Math.max(floor, Math.min(ceiling, Math.round(smoothed + 4 * deviation)));
     }
 
     /** Round trip of the inquiry the last accepted reply answered, or -1 if unknown. */

@@ -388,7 +388,7 @@ public final class Node {
         }
         send(master, new Message.Inquiry(self, epoch, detection.nextInquiry(now)));
         if (!timers.pending(TimerKind.REPLY_TIMEOUT)) {
-            timers.once(TimerKind.REPLY_TIMEOUT, config.replyTimeout());
+            timers.once(TimerKind.REPLY_TIMEOUT, replyTimeout());
         }
     }
 
@@ -399,7 +399,7 @@ public final class Node {
             suspect(now, master);
             return;
         }
-        long due = detection.nextDeadline(config.replyTimeout());
+        long due = detection.nextDeadline(replyTimeout());
         if (due >= 0) {
             timers.once(TimerKind.REPLY_TIMEOUT, due - now);
         }
@@ -430,6 +430,10 @@ public final class Node {
     }
 
     // ---- helpers ------------------------------------------------------------------------
+
+    private long replyTimeout() {
+        return detection.timeout(config.replyTimeout(), config.replyTimeoutCeiling());
+    }
 
     private boolean ranksBefore(String a, String b) {
         return members.indexOf(a) < members.indexOf(b);

@@ -64,11 +64,19 @@ public record ProtocolConfig(String self, String address, Map<String, Integer> m
     }
 
     /**
+     * The most the reply time-out widens to when round trips jitter (see {@code Detection}): it
+     * bounds how much longer detection may take on a loaded group.
+     */
+    public long replyTimeoutCeiling() {
+        return 3 * replyTimeout;
+    }
+
+    /**
      * How recently a master must have heard from a backup to count it as live: the time a
      * backup takes to judge its master, mirrored (K inquiry intervals plus one time-out).
      */
     public long followerWindow() {
-        return misses * detectionInterval + replyTimeout;
+        return misses * detectionInterval + replyTimeoutCeiling();
     }
 
     /**

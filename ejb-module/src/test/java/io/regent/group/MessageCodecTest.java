@@ -57,7 +57,7 @@ class MessageCodecTest {
     }
 
     private void assertRefused(String text, String reason) {
-        MessageCodec.Malformed e = assertThrows(MessageCodec.Malformed.class, () -> codec.decode(text));
+        Malformed e = assertThrows(Malformed.class, () -> codec.decode(text));
         assertEquals(reason, e.getMessage());
     }
 }

@@ -36,6 +36,9 @@ class RegentSettingsTest {
         assertEquals(200, s.protocol().replyTimeout());
         assertEquals(2, s.protocol().misses());
         assertEquals(Map.of("s1", 1, "s2", 2, "s3", 3), s.protocol().members());
+        assertEquals(-1, s.replication().minAcks());
+        assertEquals(5_000, s.replication().ackTimeout());
+        assertEquals(64 * 1024, s.maxValueBytes());
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -48,6 +51,9 @@ class RegentSettingsTest {
         "regent.members            | 's1:1,s2:2,s3:2' | regent.members: index 2 is used twice",
         "regent.members            | 's1,s2'   | regent.members: expected id:index",
         "regent.signing.key        | short     | regent.signing.key: must be at least 16 characters",
+        "regent.replication.min-acks | 3       | regent.replication.min-acks: must be between -1 and 2, got 3",
+        "regent.replication.timeout  | -5      | regent.replication.timeout: must be between 10 and 600000",
+        "regent.kv.max-value-bytes   | lots    | regent.kv.max-value-bytes: must be a whole number",
     })
     void aBadValueStopsStartUpNamingItsKey(String key, String value, String expectedStart) {
         Map<String, String> m = valid();

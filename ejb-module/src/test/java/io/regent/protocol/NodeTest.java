@@ -121,6 +121,25 @@ class NodeTest {
     }
 
     @Test
+    void theTimeOutWidensWhenRoundTripsJitterAndNeverFallsBelowTheConfiguredOne() {
+        NodeHarness b = NodeHarness.of("s2").following("s1");
+        long configured = NodeHarness.config("s2", 1, false).replyTimeout();
+        for (long rtt : new long[] {10, 190, 15, 180, 20}) {
+            b.fire(TimerKind.DETECTION);
+            b.advance(rtt).receive(new Message.Reply("s1", S1_TERM1, b.lastInquirySeq()));
+        }
+        b.fire(TimerKind.DETECTION);
+        long widened = b.timers.get(TimerKind.REPLY_TIMEOUT).delay();
+        assertTrue(widened > configured && widened <= 3 * configured, "widened to " + widened);
+        for (int i = 0; i < 40; i++) {
+            b.fire(TimerKind.DETECTION);
+            b.advance(5).receive(new Message.Reply("s1", S1_TERM1, b.lastInquirySeq()));
+        }
+        b.fire(TimerKind.DETECTION);
+        assertEquals(configured, b.timers.get(TimerKind.REPLY_TIMEOUT).delay(), "quiet again: the configured one");
+    }
+
+    @Test
     void withKMissesConfiguredOneMissIsNotEnough() {
         NodeHarness b = new NodeHarness(config("s2", 2, false)).following("s1");
         b.fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT);

@@ -18,7 +18,7 @@ import java.io.IOException;
  * the wrong member knows where to go: {@code Regent-Master}, {@code Regent-Master-Url},
  * {@code Regent-Epoch}. A servlet filter, so that health responses carry them too.
  */
-@WebFilter("/*")
+@WebFilter(urlPatterns = "/*", asyncSupported = true) // writes answer asynchronously
 public class MasterHeaderFilter implements Filter {
 
     public static final String MASTER = "Regent-Master";

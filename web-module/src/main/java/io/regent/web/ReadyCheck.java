@@ -4,7 +4,7 @@ import io.regent.group.HealthView;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.Readiness;
 
-/** UP only on the master that can reach the broker: load balancers route writes by it. */
+/** UP only on the master open for writes (synced, reaching the broker): load balancers route by it. */
 @Readiness
 @ApplicationScoped
 public class ReadyCheck extends GroupCheck {

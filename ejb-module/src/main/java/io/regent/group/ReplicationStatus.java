@@ -1,0 +1,17 @@
+package io.regent.group;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * This server's copy of the replicated state, for {@code GET /api/replication}: where it stands,
+ * its digest (equal on servers that agree), and on the master what waits for acknowledgement.
+ *
+ * @param acked  on the master, how far each follower has acknowledged in this epoch
+ * @param commit on the master, from sequencing a write to its commit (ms)
+ */
+public record ReplicationStatus(String server, String mode, boolean open, boolean current, String applied,
+        long appliedSeq, String fence, String digest, int keys, int waiting, Map<String, Long> acked,
+        LatencyStats.Summary commit,
+        long committed, long failed, long snapshotsInstalled, List<EventLog.Entry> events) {
+}

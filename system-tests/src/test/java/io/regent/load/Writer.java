@@ -1,0 +1,177 @@
+package io.regent.load;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A client workload: {@code clients} threads each write unique keys one after another, without
+ * pause, through {@code target} (the load balancer), following a 307 to the master. A write that
+ * fails (connection refused, 503, time-out) is retried with the same key and value until it is
+ * acknowledged, as a client would: a PUT is idempotent. It remembers every key acknowledged 2xx
+ * with its value, each write's latency, and when writes succeeded, to measure outages.
+ */
+public final class Writer implements AutoCloseable {
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final String target;
+    private final String prefix;
+    private final int clients;
+    private final int valueBytes;
+    private final long limitPerClient;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final List<Thread> threads = new ArrayList<>();
+    private final Map<String, String> acknowledged = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListSet<Long> successNanos = new ConcurrentSkipListSet<>();
+    private final List<Long> latencyNanos = new CopyOnWriteArrayList<>();
+    private final AtomicLong retries = new AtomicLong();
+    private final Map<Integer, AtomicLong> retriedStatuses = new ConcurrentHashMap<>();
+    private final List<String> rejected = new CopyOnWriteArrayList<>();
+
+    /**
+     * @param limitPerClient stop each client after this many acknowledged writes (Long.MAX_VALUE: until stopped)
+     */
+    public Writer(String target, String prefix, int clients, int valueBytes, long limitPerClient) {
+        this.target = target;
+        this.prefix = prefix;
+        this.clients = clients;
+        this.valueBytes = valueBytes;
+        this.limitPerClient = limitPerClient;
+    }
+
+    public Writer start() {
+        running.set(true);
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            Thread t = new Thread(() -> run(client), "writer-" + prefix + "-" + c);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+        return this;
+    }
+
+    /** Stops the clients after their current write and waits for them. */
+    public void stop() {
+        running.set(false);
+        join();
+    }
+
+    /** Waits for clients with a limit to finish. */
+    public void join() {
+        for (Thread t : threads) {
+            try {
+                t.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public Map<String, String> acknowledged() {
+        return acknowledged;
+    }
+
+    public long acknowledgedCount() {
+        return acknowledged.size();
+    }
+
+    /** Latencies of acknowledged writes, ms (from the first try to the 2xx). */
+    public List<Double> latenciesMillis() {
+        return latencyNanos.stream().map(n -> n / 1e6).toList();
+    }
+
+    public long retries() {
+        return retries.get();
+    }
+
+    /** How often each answer that was retried came (0: no answer: refused, reset, timed out). */
+    public Map<Integer, Long> retriedStatuses() {
+        Map<Integer, Long> copy = new java.util.TreeMap<>();
+        retriedStatuses.forEach((k, v) -> copy.put(k, v.get()));
+        return copy;
+    }
+
+    /** Answers that were neither success nor worth retrying (4xx): each is a test failure. */
+    public List<String> rejected() {
+        return rejected;
+    }
+
+    /** When the first write acknowledged after {@code nanos} completed, or -1. */
+    public long firstSuccessAfter(long nanos) {
+        Long next = successNanos.higher(nanos);
+        return next == null ? -1 : next;
+    }
+
+    private void run(int client) {
+        String padding = "x".repeat(Math.max(0, valueBytes - 24));
+        for (long i = 0; running.get() && i < limitPerClient; i++) {
+            String key = prefix + "-c" + client + "-" + i;
+            String value = "v" + i + "-" + padding;
+            long started = System.nanoTime();
+            for (int attempt = 0; running.get(); attempt++) {
+                int status = put(target + "/api/kv/" + key, value, 2);
+                if (status / 100 == 2) {
+                    long done = System.nanoTime();
+                    acknowledged.put(key, value);
+                    latencyNanos.add(done - started);
+                    successNanos.add(done);
+                    break;
+                }
+                if (status / 100 == 4) {
+                    rejected.add(key + " -> " + status);
+                    break;
+                }
+                // back off while the group fails over, as a well-behaved client does: 20, 40, 80, 100 ms
+                retries.incrementAndGet();
+                retriedStatuses.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
+                sleep(Math.min(100, 20L << Math.min(attempt, 3)));
+            }
+        }
+    }
+
+    /** @return the final status, or 0 if the request failed on the way */
+    private int put(String url, String value, int redirects) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"value\":\"" + value + "\"}")).build();
+        try {
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 307 && redirects > 0) {
+                return r.headers().firstValue("Location").map(l -> put(l, value, redirects - 1)).orElse(0);
+            }
+            return r.statusCode();
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running.set(false);
+            return 0;
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

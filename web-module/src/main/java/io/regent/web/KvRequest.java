@@ -1,0 +1,94 @@
+package io.regent.web;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.spi.JsonProvider;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads what a client sends to the key-value API, with an error that names the problem:
+ * the body {@code {"value":"..."}} and the compare-and-set headers ({@code If-Match: "3"} for
+ * "only if at version 3", {@code If-None-Match: *} for "only if absent").
+ */
+final class KvRequest {
+
+    /** A client mistake: the status to answer with and what was wrong. */
+    static final class Invalid extends Exception {
+        final int status;
+
+        Invalid(int status, String problem) {
+            super(problem);
+            this.status = status;
+        }
+    }
+
+    private static final JsonProvider JSON = JsonProvider.provider();
+    private static final Pattern VERSION = Pattern.compile("\\s*(?:W/)?\"?(\\d{1,18})\"?\\s*");
+
+    private KvRequest() {
+    }
+
+    /** The value of a PUT body; the body is read only up to what a value may take. */
+    static String value(InputStream body, int maxValueBytes) throws Invalid, IOException {
+        // JSON escapes take up to 6 characters per byte of value, plus the envelope
+        long limit = 6L * maxValueBytes + 1_024;
+        byte[] bytes = readUpTo(body, limit + 1);
+        if (bytes.length > limit) {
+            throw new Invalid(413, "body is larger than a value of " + maxValueBytes
+                    + " bytes can be (regent.kv.max-value-bytes)");
+        }
+        JsonObject o;
+        try {
+            o = JSON.createReader(new StringReader(new String(bytes, StandardCharsets.UTF_8))).readObject();
+        } catch (RuntimeException e) {
+            throw new Invalid(400, "body must be a JSON object like {\"value\":\"...\"}");
+        }
+        if (!(o.get("value") instanceof JsonString s)) {
+            throw new Invalid(400, "body must have a string field \"value\"");
+        }
+        return s.getString();
+    }
+
+    /**
+     * The version a write requires: null for none, 0 for "absent", n for "at version n".
+     */
+    static Long requiredVersion(String ifMatch, String ifNoneMatch) throws Invalid {
+        if (ifMatch != null && ifNoneMatch != null) {
+            throw new Invalid(400, "send If-Match or If-None-Match, not both");
+        }
+        if (ifNoneMatch != null) {
+            if (!ifNoneMatch.trim().equals("*")) {
+                throw new Invalid(400, "If-None-Match supports only * (write only if the key is absent)");
+            }
+            return 0L;
+        }
+        if (ifMatch == null) {
+            return null;
+        }
+        Matcher m = VERSION.matcher(ifMatch);
+        if (!m.matches()) {
+            throw new Invalid(400, "If-Match must be a version such as \"3\", got " + ifMatch);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    private static byte[] readUpTo(InputStream in, long max) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        if (in == null) {
+            return out.toByteArray();
+        }
+        byte[] buffer = new byte[8_192];
+        int n;
+        while (out.size() < max && (n = in.read(buffer, 0, (int) Math.min(buffer.length, max - out.size()))) > 0) {
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+}
