@@ -242,7 +242,8 @@ public class GroupEngine {
     /** The protocol's view as the replica needs it. */
     @Lock(LockType.READ)
     public GroupView view() {
-        return new GroupView(node.role(), node.epoch(), node.master(), node.liveFollowers(now()));
+        long now = now();
+        return new GroupView(node.role(), node.epoch(), node.master(), node.liveFollowers(now), node.livePeers(now));
     }
 
     @Lock(LockType.READ)

@@ -81,10 +81,9 @@ public record RegentSettings(String group, String serverId, int index, String ur
     private static ReplicationConfig replication(Reader r, String id, int groupSize, ProtocolConfig protocol) {
         ReplicationConfig d = ReplicationConfig.defaults(id);
         long timeout = r.number(REPLICATION_TIMEOUT, d.ackTimeout(), 10, 600_000);
-        // a new master waits for the others' positions about as long as they take to judge a master
         return new ReplicationConfig(id, (int) r.number(MIN_ACKS, (long) d.minAcks(), -1, groupSize - 1),
                 (int) r.number(RETENTION, (long) d.retention(), 1, 10_000_000), timeout,
-                Math.min(timeout, d.fetchTimeout()), protocol.followerWindow(), d.batchLimit());
+                Math.min(timeout, d.fetchTimeout()), d.batchLimit());
     }
 
     /** {@code s1:1,s2:2,s3:3}: every member's id and index. */

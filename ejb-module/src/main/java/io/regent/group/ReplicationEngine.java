@@ -226,7 +226,7 @@ public class ReplicationEngine {
         }
         return new ReplicationStatus(settings.serverId(), replica.mode(), replica.open(), replica.current(),
                 replica.applied().toString(), replica.applied().seq(), replica.fence().toString(), store.digest(),
-                store.size(), replica.waiting(), acked, commitLatency.summary(), committed.getCount(), failed.getCount(),
+                store.size(), replica.waiting(), acked, commitLatency.summary(), replica.awaitedPositions(), committed.getCount(), failed.getCount(),
                 replica.snapshotsInstalled(), events.recent());
     }
 

@@ -9,9 +9,10 @@ import java.util.Map;
  *
  * @param acked  on the master, how far each follower has acknowledged in this epoch
  * @param commit on the master, from sequencing a write to its commit (ms)
+ * @param awaitedPositions while taking over: live servers that have not said where they stand
  */
 public record ReplicationStatus(String server, String mode, boolean open, boolean current, String applied,
         long appliedSeq, String fence, String digest, int keys, int waiting, Map<String, Long> acked,
-        LatencyStats.Summary commit,
+        LatencyStats.Summary commit, java.util.Set<String> awaitedPositions,
         long committed, long failed, long snapshotsInstalled, List<EventLog.Entry> events) {
 }

@@ -88,14 +88,28 @@ public final class Membership {
 
     /** Peers heard of within {@code window} whose last announced role is BACKUP or WAITING. */
     List<String> liveFollowers(String self, long now, long window) {
-        List<String> followers = new ArrayList<>();
+        List<String> followers = heardWithin(self, now, window);
+        followers.removeIf(id -> announced.get(id) != Role.BACKUP && announced.get(id) != Role.WAITING);
+        return followers;
+    }
+
+    /** Peers heard of within {@code window}, best first. */
+    List<String> heardWithin(String self, long now, long window) {
+        List<String> peers = new ArrayList<>();
         for (String id : ids()) {
-            Role r = announced.get(id);
-            boolean following = r == Role.BACKUP || r == Role.WAITING;
-            if (!id.equals(self) && following && lastHeard(id) >= 0 && now - lastHeard(id) <= window) {
-                followers.add(id);
+            if (!id.equals(self) && lastHeard(id) >= 0 && now - lastHeard(id) <= window) {
+                peers.add(id);
             }
         }
-        return followers;
+        return peers;
+    }
+
+    /**
+     * Whether any peer heard of within {@code window} last announced MASTER or BACKUP: a group
+     * with a master is running. (WAITING peers are electing, as at a fresh start: join them.)
+     */
+    boolean anyActive(String self, long now, long window) {
+        return heardWithin(self, now, window).stream()
+                .anyMatch(id -> announced.get(id) == Role.MASTER || announced.get(id) == Role.BACKUP);
     }
 }

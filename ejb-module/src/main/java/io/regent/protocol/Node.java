@@ -127,8 +127,16 @@ public final class Node {
                 broadcast(announcement(role == Role.JOINING && master == null));
             }
             case DISCOVERY -> {
-                if (role == Role.JOINING) {
-                    // no master answered within the window: elect (the silent one excluded)
+                if (role != Role.JOINING) {
+                    return;
+                }
+                if (members.anyActive(self, now, config.liveWindow())) {
+                    // a running group is out there: wait for its master (or the one it elects)
+                    // rather than elect a server that has not caught up
+                    broadcast(announcement(true));
+                    timers.once(TimerKind.DISCOVERY, config.discoveryWindow());
+                } else {
+                    // no master answered and no group is running: a new group, elect
                     suspect(now, master);
                 }
             }
@@ -234,6 +242,11 @@ public final class Node {
      */
     public List<String> liveFollowers(long now) {
         return members.liveFollowers(self, now, config.followerWindow());
+    }
+
+    /** Peers heard of within the follower window, whatever role they announced. */
+    public List<String> livePeers(long now) {
+        return members.heardWithin(self, now, config.followerWindow());
     }
 
     /** Messages refused as forged or malformed. */

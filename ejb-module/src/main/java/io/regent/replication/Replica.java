@@ -66,6 +66,9 @@ public final class Replica {
                 takeOver(now);
             } else if (mode == Mode.OPEN) {
                 commit(); // fewer live followers may be enough now
+            } else {
+                sync.stillLive(next.livePeers());
+                advanceSync(now);
             }
             return;
         }
@@ -126,7 +129,7 @@ public final class Replica {
         }
     }
 
-    /** Time passes: acknowledgements overdue, fetches unanswered, a census past its deadline. */
+    /** Time passes: acknowledgements overdue, fetches unanswered. */
     public void tick(long now) {
         if (mode == Mode.OPEN) {
             commit();
@@ -148,6 +151,11 @@ public final class Replica {
         if (mode == Mode.SYNCING) {
             advanceSync(now);
         }
+    }
+
+    /** While taking over: the live servers whose positions have not come in yet. */
+    public java.util.Set<String> awaitedPositions() {
+        return sync == null ? java.util.Set.of() : sync.missing();
     }
 
     /** What the host must do now; empties the outbox. */
@@ -207,15 +215,15 @@ public final class Replica {
         mastership = view.epoch();
         mode = Mode.SYNCING;
         fetchingFrom = null;
-        sync = new TakeoverSync(view.liveFollowers(), now + config.syncWindow());
+        sync = new TakeoverSync(view.livePeers());
         sync.report(self, applied);
         broadcast(new StreamMessage.SyncQuery(self, mastership));
-        notice("taking over in epoch " + mastership + " at " + applied + "; asking " + view.liveFollowers());
+        notice("taking over in epoch " + mastership + " at " + applied + "; asking " + view.livePeers());
         advanceSync(now);
     }
 
     private void advanceSync(long now) {
-        if (mode != Mode.SYNCING || fetchingFrom != null || !sync.complete(now)) {
+        if (mode != Mode.SYNCING || fetchingFrom != null || !sync.complete()) {
             return;
         }
         String best = sync.mostAdvanced();

@@ -7,11 +7,10 @@ package io.regent.replication;
  * @param retention    writes each server keeps to fill others' gaps; older ones need a snapshot
  * @param ackTimeout   how long a write may wait for its acknowledgements before it fails
  * @param fetchTimeout how long a fetch may go unanswered before it is asked again
- * @param syncWindow   how long a new master waits for the live servers' positions
  * @param batchLimit   most writes in one stream message
  */
 public record ReplicationConfig(String self, int minAcks, int retention, long ackTimeout, long fetchTimeout,
-        long syncWindow, int batchLimit) {
+        int batchLimit) {
 
     public ReplicationConfig {
         require(self != null && !self.isBlank(), "self", "must be set");
@@ -19,7 +18,6 @@ public record ReplicationConfig(String self, int minAcks, int retention, long ac
         require(retention >= 1, "retention", "must be >= 1");
         require(ackTimeout >= 1, "ackTimeout", "must be >= 1 ms");
         require(fetchTimeout >= 1, "fetchTimeout", "must be >= 1 ms");
-        require(syncWindow >= 0, "syncWindow", "must be >= 0");
         require(batchLimit >= 1, "batchLimit", "must be >= 1");
     }
 
@@ -30,6 +28,6 @@ public record ReplicationConfig(String self, int minAcks, int retention, long ac
     }
 
     public static ReplicationConfig defaults(String self) {
-        return new ReplicationConfig(self, -1, 10_000, 5_000, 2_000, 400, 500);
+        return new ReplicationConfig(self, -1, 10_000, 5_000, 2_000, 500);
     }
 }

@@ -9,17 +9,16 @@ import java.util.Set;
 /**
  * A new master's census (DESIGN.md §3, takeover sync): the position of each live server, so
  * that it can bring itself up to the most advanced before it opens for writes. It waits for
- * every server live at the takeover, or until its deadline.
+ * every server live at the takeover for as long as that server stays live: no deadline, because
+ * opening without a live server's position could drop writes only that server holds.
  */
 final class TakeoverSync {
 
     private final Set<String> awaited;
-    private final long deadline;
     private final Map<String, Position> reports = new HashMap<>();
 
-    TakeoverSync(List<String> awaited, long deadline) {
+    TakeoverSync(List<String> awaited) {
         this.awaited = new HashSet<>(awaited);
-        this.deadline = deadline;
     }
 
     void report(String server, Position applied) {
@@ -32,8 +31,20 @@ final class TakeoverSync {
         awaited.remove(server);
     }
 
-    boolean complete(long now) {
-        return now >= deadline || reports.keySet().containsAll(awaited);
+    /** A server the protocol no longer hears (it died) is not waited for. */
+    void stillLive(List<String> livePeers) {
+        awaited.retainAll(livePeers);
+    }
+
+    boolean complete() {
+        return reports.keySet().containsAll(awaited);
+    }
+
+    /** Who has not answered yet. */
+    Set<String> missing() {
+        Set<String> missing = new HashSet<>(awaited);
+        missing.removeAll(reports.keySet());
+        return missing;
     }
 
     /** The server whose state is the most advanced of those that reported (ties: any). */

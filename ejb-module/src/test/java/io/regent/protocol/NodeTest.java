@@ -79,6 +79,17 @@ class NodeTest {
         assertEquals(List.of(), m.node.liveFollowers(m.now), "not heard of within the window");
     }
 
+    @Test
+    void aJoiningServerThatHearsARunningGroupWaitsForItsMasterInsteadOfElectingItself() {
+        NodeHarness b = NodeHarness.of("s1").start();
+        b.receive(new Message.Announcement("s3", new Epoch(4, 2), Role.BACKUP, "http://s3", Map.of(), false));
+        b.fire(TimerKind.DISCOVERY);
+        assertEquals(Role.JOINING, b.node.role(), "s3 follows a master: wait for it, do not elect");
+        assertTrue(b.pending(TimerKind.DISCOVERY));
+        b.advance(NodeHarness.config("s1", 1, false).liveWindow() + 1).fire(TimerKind.DISCOVERY);
+        assertEquals(Role.WAITING, b.node.role(), "nobody heard of any more: elect");
+    }
+
     // ---- claims 4, 24: periodic inquiry -----------------------------------------------------
 
     @Test

@@ -33,7 +33,7 @@ final class ReplicaCluster {
     ReplicaCluster(ReplicationConfig template, String... ids) {
         for (String id : ids) {
             ReplicationConfig c = new ReplicationConfig(id, template.minAcks(), template.retention(),
-                    template.ackTimeout(), template.fetchTimeout(), template.syncWindow(), template.batchLimit());
+                    template.ackTimeout(), template.fetchTimeout(), template.batchLimit());
             replicas.put(id, new Replica(c, new KeyValueStore()));
             effects.put(id, new ArrayList<>());
         }
@@ -56,9 +56,14 @@ final class ReplicaCluster {
         }
     }
 
+    /** A master's {@code live} servers are both its live followers and the peers it asks at takeover. */
     void view(String id, Role role, Epoch epoch, String master, List<String> live) {
-        Replica r = get(id);
-        r.view(now, new GroupView(role, epoch, master, role == Role.MASTER ? live : List.of()));
+        List<String> known = role == Role.MASTER ? live : List.of();
+        view(id, new GroupView(role, epoch, master, known, known));
+    }
+
+    void view(String id, GroupView view) {
+        get(id).view(now, view);
         collect(id);
     }
 

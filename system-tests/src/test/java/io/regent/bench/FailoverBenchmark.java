@@ -55,7 +55,7 @@ public final class FailoverBenchmark {
             if (!c.name().startsWith(only)) {
                 continue;
             }
-            deleteTree(root);
+            Figures.deleteTree(root);
             try (LocalGroup group = new LocalGroup(root, 9280, 61816, c.env())) {
                 group.up();
                 System.out.printf("%n=== %s, %d trials ===%n", c.name(), trials);
@@ -70,12 +70,12 @@ public final class FailoverBenchmark {
         for (int t = 0; t < trials; t++) {
             killTrial(kill);
         }
-        print("kill -9 of the master, ms after the kill", kill);
+        Figures.print("kill -9 of the master, ms after the kill", kill);
         Map<String, List<Long>> handover = new LinkedHashMap<>();
         for (int t = 0; t < trials; t++) {
             handoverTrial(handover);
         }
-        print("planned handover, ms after the request", handover);
+        Figures.print("planned handover, ms after the request", handover);
         resources();
         roundTrips();
     }
@@ -240,24 +240,5 @@ public final class FailoverBenchmark {
 
     private static void add(Map<String, List<Long>> out, String what, long millis) {
         out.computeIfAbsent(what, k -> new ArrayList<>()).add(millis);
-    }
-
-    private static void print(String title, Map<String, List<Long>> figures) {
-        System.out.println(title + ":");
-        System.out.printf("  %-32s %7s %7s %7s %7s %7s%n", "", "trials", "median", "p99", "max", "min");
-        for (Map.Entry<String, List<Long>> e : figures.entrySet()) {
-            List<Long> v = new ArrayList<>(e.getValue());
-            Collections.sort(v);
-            System.out.printf("  %-32s %7d %7d %7d %7d %7d%n", e.getKey(), v.size(), v.get((v.size() - 1) / 2),
-                    v.get(Math.max(0, (int) Math.ceil(v.size() * 0.99) - 1)), v.get(v.size() - 1), v.get(0));
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (Files.exists(root)) {
-            try (var paths = Files.walk(root)) {
-                paths.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
     }
 }

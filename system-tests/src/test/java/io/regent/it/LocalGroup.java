@@ -33,6 +33,7 @@ public final class LocalGroup implements AutoCloseable {
     private final Path dir;
     private final int httpBase;
     private final int brokerPort;
+    private final int size;
     private final Map<String, String> extraEnv;
     private boolean serversUp;
 
@@ -45,6 +46,12 @@ public final class LocalGroup implements AutoCloseable {
      * @param extraEnv further settings for every server, e.g. REGENT_DETECTION_INTERVAL
      */
     public LocalGroup(Path dir, int httpBase, int brokerPort, Map<String, String> extraEnv) {
+        this(dir, httpBase, brokerPort, SIZE, extraEnv);
+    }
+
+    /** @param size servers in the group (HAProxy always names three) */
+    public LocalGroup(Path dir, int httpBase, int brokerPort, int size, Map<String, String> extraEnv) {
+        this.size = size;
         this.dir = dir;
         this.httpBase = httpBase;
         this.brokerPort = brokerPort;
@@ -114,7 +121,7 @@ public final class LocalGroup implements AutoCloseable {
             command.addAll(List.of(args));
             ProcessBuilder pb = new ProcessBuilder(command);
             pb.environment().put("REGENT_GROUP_DIR", dir.toAbsolutePath().toString());
-            pb.environment().put("REGENT_GROUP_SIZE", String.valueOf(SIZE));
+            pb.environment().put("REGENT_GROUP_SIZE", String.valueOf(size));
             pb.environment().put("REGENT_HTTP_BASE", String.valueOf(httpBase));
             pb.environment().put("REGENT_BROKER_PORT", String.valueOf(brokerPort));
             pb.environment().put("REGENT_BROKER_PASSWORD", "regent-it-broker");
@@ -208,5 +215,52 @@ public final class LocalGroup implements AutoCloseable {
             }
         }
         return condition.getAsBoolean();
+    }
+
+    // ---- the replicated state -----------------------------------------------------------
+
+    /** The only ready server other than {@code skip} (0: none skipped), or -1 if none or several. */
+    public int soleReady(int skip) {
+        int ready = -1;
+        for (int i = 1; i <= size; i++) {
+            if (i != skip && ready(i)) {
+                if (ready > 0) {
+                    return -1;
+                }
+                ready = i;
+            }
+        }
+        return ready;
+    }
+
+    /** Every server follows with a caught-up copy (BACKUP) or is the one master open for writes. */
+    public boolean allCaughtUp() {
+        int open = 0;
+        for (int i = 1; i <= size; i++) {
+            JsonObject s = status(i);
+            JsonObject r = replication(i);
+            String role = s == null ? null : s.getString("role");
+            if (r == null || !("BACKUP".equals(role) || "MASTER".equals(role))) {
+                return false;
+            }
+            open += "MASTER".equals(role) && r.getBoolean("open") ? 1 : 0;
+        }
+        return open == 1;
+    }
+
+    /** Each server's position and digest ("applied digest"); one entry when all agree. */
+    public java.util.Set<String> positions() {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 1; i <= size; i++) {
+            JsonObject r = replication(i);
+            seen.add(r == null ? "s" + i + " silent" : r.getString("applied") + " " + r.getString("digest"));
+        }
+        return seen;
+    }
+
+    /** Server i's /api/replication, or null if it does not answer. */
+    public JsonObject replication(int i) {
+        HttpResponse<String> r = get(url(i) + "/api/replication");
+        return r == null || r.statusCode() != 200 ? null : json(r.body());
     }
 }

@@ -40,15 +40,6 @@ public final class StoreReader {
         return values;
     }
 
-    /** A server's {@code /api/replication}, or null if it does not answer. */
-    public static JsonObject replication(String serverUrl) {
-        try {
-            return get(serverUrl + "/api/replication");
-        } catch (IllegalStateException e) {
-            return null;
-        }
-    }
-
     private static JsonObject get(String url) {
         try {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))

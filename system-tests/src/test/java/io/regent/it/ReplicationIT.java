@@ -1,0 +1,232 @@
+package io.regent.it;
+
+import io.regent.load.StoreReader;
+import io.regent.load.Writer;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static io.regent.it.LocalGroup.SIZE;
+import static io.regent.it.LocalGroup.await;
+import static io.regent.it.LocalGroup.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Replicated writes on real servers (DESIGN.md §3, §6 invariants 3-6): a workload of concurrent
+ * clients writes through HAProxy while masters are killed with SIGKILL and paused with SIGSTOP
+ * and a backup misses 10,000 writes; every write answered 2xx must be on the final master, and
+ * all servers must end with the same digest.
+ */
+@ExtendWith(GroupExtension.class)
+@GroupExtension.WithServers
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReplicationIT {
+
+    private static final Duration SETTLE = Duration.ofSeconds(60);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private static LocalGroup group;
+
+    @BeforeAll
+    static void group(LocalGroup theGroup) {
+        group = theGroup;
+        for (int i = 1; i <= SIZE; i++) {
+            if (group.status(i) == null) {
+                group.start(i); // an earlier class may have left a server stopped
+            }
+        }
+        awaitAllCaughtUp();
+    }
+
+    @Test
+    @Order(1)
+    void badInputGetsAClearErrorAndChangesNothing() {
+        int m = master();
+        String before = digest(m);
+        assertProblem(put(m, "bad key!", "{\"value\":\"x\"}", Map.of()), 400, "key must be");
+        assertProblem(put(m, "k", "not json", Map.of()), 400, "JSON object");
+        assertProblem(put(m, "k", "{\"value\":42}", Map.of()), 400, "string field");
+        assertProblem(put(m, "k", "{\"value\":\"" + "x".repeat(70_000) + "\"}", Map.of()), 413, "regent.kv.max-value-bytes");
+        assertProblem(put(m, "k", "{\"value\":\"x\"}", Map.of("If-Match", "soon")), 400, "If-Match");
+        assertProblem(send(HttpRequest.newBuilder(URI.create(group.url(m) + "/api/kv?limit=0")).GET()), 400, "limit");
+        assertEquals(before, digest(m), "nothing was written");
+
+        HttpResponse<String> created = put(m, "cas", "{\"value\":\"one\"}", Map.of("If-None-Match", "*"));
+        assertEquals(201, created.statusCode(), created.body());
+        assertEquals("\"1\"", created.headers().firstValue("ETag").orElse(""));
+        assertProblem(put(m, "cas", "{\"value\":\"two\"}", Map.of("If-Match", "\"7\"")), 412, "another version");
+        assertEquals(200, put(m, "cas", "{\"value\":\"two\"}", Map.of("If-Match", "\"1\"")).statusCode());
+        JsonObject read = json(send(HttpRequest.newBuilder(URI.create(group.url(m) + "/api/kv/cas")).GET()).body());
+        assertEquals("two", read.getString("value"));
+        assertEquals(2, read.getInt("version"));
+    }
+
+    @Test
+    @Order(2)
+    void aWriteToABackupIsRedirectedToTheMaster() {
+        int m = master();
+        int b = m % SIZE + 1;
+        HttpResponse<String> r = put(b, "redirected", "{\"value\":\"x\"}", Map.of());
+        assertEquals(307, r.statusCode());
+        assertEquals(group.url(m) + "/api/kv/redirected", r.headers().firstValue("Location").orElse(""));
+    }
+
+    @Test
+    @Order(3)
+    void everyAcknowledgedWriteSurvivesTenKillsOfTheMaster() {
+        // three clients without pause: enough to keep writes in flight at every kill, and leaves
+        // the two cores room to restart the killed server (the benchmark runs eight)
+        try (Writer writer = new Writer(group.balancerUrl(), "kill", 3, 64, Long.MAX_VALUE).start()) {
+            for (int cycle = 1; cycle <= 10; cycle++) {
+                int old = master();
+                awaitWritesFlowing(writer);
+                group.killNow(old);
+                assertTrue(await(SETTLE, () -> group.soleReady(old) > 0), "cycle " + cycle + ": a new master");
+                awaitWritesFlowing(writer);
+                group.start(old);
+                awaitAllCaughtUp();
+            }
+            awaitWritesFlowing(writer);
+            writer.stop();
+            assertTrue(writer.rejected().isEmpty(), "no write was refused as bad: " + writer.rejected());
+            assertAllPresentOnTheMaster(writer, "kill-");
+        }
+        awaitConverged();
+    }
+
+    @Test
+    @Order(4)
+    void aPausedMasterIsFencedOffWhenItResumesAndNothingIsLost() throws Exception {
+        int old = master();
+        try (Writer writer = new Writer(group.balancerUrl(), "stale", 4, 64, Long.MAX_VALUE).start()) {
+            awaitWritesFlowing(writer);
+            group.pause(old);
+            // a write that reaches the old master while it is stopped waits in its socket
+            CompletableFuture<HttpResponse<String>> stalled = HTTP.sendAsync(
+                    HttpRequest.newBuilder(URI.create(group.url(old) + "/api/kv/stale-direct"))
+                            .timeout(Duration.ofSeconds(90)).PUT(HttpRequest.BodyPublishers.ofString("{\"value\":\"late\"}"))
+                            .build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(await(SETTLE, () -> group.soleReady(old) > 0), "a new master while the old one is stopped");
+            awaitWritesFlowing(writer);
+            group.resume(old);
+            HttpResponse<String> late = stalled.get(90, TimeUnit.SECONDS);
+            assertNotEquals(2, late.statusCode() / 100, "the stale master accepted a write: " + late.body());
+            assertTrue(await(SETTLE, () -> "BACKUP".equals(role(old))), "the old master stepped down");
+            awaitWritesFlowing(writer);
+            writer.stop();
+            assertAllPresentOnTheMaster(writer, "stale-");
+        }
+        assertFalse(StoreReader.read(group.url(master()), "stale-direct").containsKey("stale-direct"));
+        awaitConverged();
+    }
+
+    @Test
+    @Order(5)
+    void aBackupThatMissedTenThousandWritesRejoinsBySnapshot() {
+        awaitAllCaughtUp();
+        int m = master();
+        int b = m % SIZE + 1;
+        group.killNow(b);
+        try (Writer writer = new Writer(group.balancerUrl(), "bulk", 16, 32, 625).start()) {
+            writer.join();
+            assertEquals(10_000, writer.acknowledgedCount(), "writes while s" + b + " was down");
+            group.start(b);
+            awaitAllCaughtUp();
+            JsonObject rejoined = group.replication(b);
+            assertTrue(rejoined.getJsonNumber("snapshotsInstalled").longValue() >= 1, "rejoined by snapshot: " + rejoined);
+            assertAllPresentOnTheMaster(writer, "bulk-");
+        }
+        awaitConverged();
+    }
+
+    // ---- helpers ------------------------------------------------------------------------
+
+    private static void assertAllPresentOnTheMaster(Writer writer, String prefix) {
+        int m = master();
+        Map<String, String> stored = StoreReader.read(group.url(m), prefix);
+        List<String> lost = new ArrayList<>();
+        writer.acknowledged().forEach((k, v) -> {
+            if (!v.equals(stored.get(k))) {
+                lost.add(k);
+            }
+        });
+        assertTrue(writer.acknowledgedCount() > 0);
+        assertTrue(lost.isEmpty(), lost.size() + " of " + writer.acknowledgedCount()
+                + " acknowledged writes are missing on s" + m + ", e.g. " + lost.subList(0, Math.min(5, lost.size())));
+    }
+
+    private static void awaitAllCaughtUp() {
+        assertTrue(await(Duration.ofSeconds(120), group::allCaughtUp), "every server caught up, one master open");
+    }
+
+    /** All servers end with the same state: same position and digest. */
+    private static void awaitConverged() {
+        assertTrue(await(SETTLE, () -> group.positions().size() == 1), "servers differ: " + group.positions());
+    }
+
+    private static void awaitWritesFlowing(Writer writer) {
+        long before = writer.acknowledgedCount();
+        assertTrue(await(SETTLE, () -> writer.acknowledgedCount() >= before + 50),
+                "writes go through (retried: " + writer.retriedStatuses() + ")");
+    }
+
+    private static int master() {
+        int[] found = new int[1];
+        assertTrue(await(SETTLE, () -> (found[0] = group.soleReady(0)) > 0), "one ready master");
+        return found[0];
+    }
+
+    private static String role(int i) {
+        JsonObject s = group.status(i);
+        return s == null ? null : s.getString("role");
+    }
+
+    private static String digest(int i) {
+        return group.replication(i).getString("digest");
+    }
+
+    private static HttpResponse<String> put(int i, String key, String body, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(group.url(i) + "/api/kv/" + key.replace(" ", "%20")))
+                .PUT(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(b::header);
+        return send(b);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void assertProblem(HttpResponse<String> r, int status, String mentions) {
+        assertEquals(status, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), r.body());
+        JsonObject body = json(r.body());
+        assertEquals(status, body.getInt("status"));
+        assertTrue(body.getString("error").contains(mentions), body.getString("error"));
+    }
+}
