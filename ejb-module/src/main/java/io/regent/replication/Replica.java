@@ -141,9 +141,11 @@ public final class Replica {
         if (fetchingFrom != null && now >= fetchDeadline) {
             String silent = fetchingFrom;
             fetchingFrom = null;
-            if (mode == Mode.SYNCING) {
-                notice(silent + " did not answer the takeover fetch; syncing without it");
+            if (mode == Mode.SYNCING && !view.livePeers().contains(silent)) {
+                notice(silent + " died before it answered the takeover fetch; syncing without it");
                 sync.forget(silent);
+            } else if (mode == Mode.SYNCING) {
+                fetch(now, silent); // still live: it may hold writes no one else has, ask again
             } else if (view.master() != null && !view.master().equals(self)) {
                 fetch(now, view.master());
             }

@@ -133,6 +133,21 @@ class ReplicaTest {
     }
 
     @Test
+    void aTakeoverFetchThatGoesUnansweredIsAskedAgainWhileItsSourceIsLive() {
+        ReplicaCluster c = openGroup(new ReplicaCluster("s1", "s2", "s3"));
+        c.put("s1", "a", "1");
+        c.deliverAll(m -> !m.to().equals("s3")); // only s3 has the write
+        c.cut.add("s1");
+        c.view("s2", Role.MASTER, E2, "s2", List.of("s3"));
+        c.deliverAll(m -> m.message() instanceof StreamMessage.Fetch); // the fetch from s3 is lost
+        assertFalse(c.get("s2").open());
+        c.tick(ReplicationConfig.defaults("x").fetchTimeout());
+        c.deliverAll();
+        assertTrue(c.get("s2").open());
+        assertTrue(c.store("s2").get("a").isPresent(), "asked s3 again rather than opening without its write");
+    }
+
+    @Test
     void aStaleMasterIsFencedOffAndResyncsToTheNewHistory() {
         ReplicaCluster c = openGroup(new ReplicaCluster("s1", "s2", "s3"));
         c.put("s1", "a", "1");
