@@ -81,6 +81,7 @@ public class GroupEngine {
     private Node node;
     private MessageCodec codec;
     private MessageSigner signer;
+    private Inbox<Message> inbox;
     private TopicPublisher<Effect.Send> publisher;
     private BrokerLink broker;
     private final EventLog events = new EventLog();
@@ -102,17 +103,9 @@ public class GroupEngine {
         codec = new MessageCodec(settings.group());
         signer = new MessageSigner(settings.signingKey());
         broker = new BrokerLink(3 * settings.protocol().probeInterval());
-        publisher = new TopicPublisher<>(settings.serverId(), connectionFactory, settings.controlTopic(), 1_000, new TopicPublisher.Format<>() {
-            @Override
-            public String to(Effect.Send s) {
-                return s.to();
-            }
-
-            @Override
-            public String encode(Effect.Send s) {
-                return codec.encode(s.message());
-            }
-        }, signer, broker, threads);
+        inbox = new Inbox<>(signer, codec::decode, this::drop);
+        publisher = new TopicPublisher<>(settings.serverId(), connectionFactory, settings.controlTopic(), 1_000,
+                TopicPublisher.Format.of(Effect.Send::to, s -> codec.encode(s.message())), signer, broker, threads);
         LOG.info(() -> "Regent server " + settings.serverId() + " (index " + settings.index() + ") joining group "
                 + settings.group() + " on topic " + settings.controlTopic());
         // the protocol starts once this server hears itself through the topic, i.e. once its
@@ -155,15 +148,8 @@ public class GroupEngine {
 
     /** A control message from the topic, with its signature. */
     public void receive(String body, String signature) {
-        if (!signer.verify(body, signature)) {
-            drop("bad or missing signature");
-            return;
-        }
-        Message m;
-        try {
-            m = codec.decode(body);
-        } catch (Malformed e) {
-            drop(e.getMessage());
+        Message m = inbox.open(body, signature);
+        if (m == null) {
             return;
         }
         long now = now();

@@ -88,6 +88,7 @@ public class ReplicationEngine {
     private Replica replica;
     private StreamCodec codec;
     private MessageSigner signer;
+    private Inbox<StreamMessage> inbox;
     private TopicPublisher<ReplicaEffect.Send> publisher;
     private final EventLog events = new EventLog();
     private record Waiting(CompletableFuture<Void> client, long since) { }
@@ -107,23 +108,10 @@ public class ReplicationEngine {
         codec = new StreamCodec(settings.group());
         signer = new MessageSigner(settings.signingKey());
         StreamBatching batching = new StreamBatching(settings.replication().batchLimit());
+        inbox = new Inbox<>(signer, codec::decode, this::drop);
         publisher = new TopicPublisher<>(settings.serverId(), connectionFactory, settings.requestsTopic(), 100_000,
-                new TopicPublisher.Format<>() {
-                    @Override
-                    public String to(ReplicaEffect.Send s) {
-                        return s.to();
-                    }
-
-                    @Override
-                    public String encode(ReplicaEffect.Send s) {
-                        return codec.encode(s.message());
-                    }
-
-                    @Override
-                    public List<ReplicaEffect.Send> coalesce(List<ReplicaEffect.Send> queued) {
-                        return batching.coalesce(queued);
-                    }
-                }, signer, group.brokerLink(), threads);
+                new TopicPublisher.Format<>(ReplicaEffect.Send::to, s -> codec.encode(s.message()), batching::coalesce),
+                signer, group.brokerLink(), threads);
         committed = registry.counter(meta("regent.writes.committed", "writes answered 2xx (on the master)"));
         failed = registry.counter(meta("regent.writes.failed", "sequenced writes that were not confirmed"));
         dropped = registry.counter(meta("regent.stream.dropped", "forged or malformed stream messages dropped"));
@@ -157,18 +145,8 @@ public class ReplicationEngine {
 
     /** A message from the requests topic, with its signature. */
     public void receive(String body, String signature) {
-        if (!signer.verify(body, signature)) {
-            drop("bad or missing signature");
-            return;
-        }
-        StreamMessage m;
-        try {
-            m = codec.decode(body);
-        } catch (Malformed e) {
-            drop(e.getMessage());
-            return;
-        }
-        if (m.from().equals(settings.serverId())) {
+        StreamMessage m = inbox.open(body, signature);
+        if (m == null || m.from().equals(settings.serverId())) {
             return;
         }
         replica.receive(now(), m);

@@ -8,6 +8,8 @@ import jakarta.jms.Topic;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadFactory;
@@ -24,17 +26,14 @@ import java.util.logging.Logger;
  */
 final class TopicPublisher<M> implements AutoCloseable {
 
-    /** How a topic's messages are addressed and written, and which queued ones may go out as one. */
-    interface Format<M> {
+    /**
+     * How a topic's messages are addressed (a server id, or null for every server) and written,
+     * and which of those waiting in the queue may go out as one.
+     */
+    record Format<M>(Function<M, String> to, Function<M, String> encode, UnaryOperator<List<M>> coalesce) {
 
-        /** A server id, or null for every server. */
-        String to(M message);
-
-        String encode(M message);
-
-        /** What waits in the queue, merged where receivers see the same; by default as it is. */
-        default List<M> coalesce(List<M> queued) {
-            return queued;
+        static <M> Format<M> of(Function<M, String> to, Function<M, String> encode) {
+            return new Format<>(to, encode, UnaryOperator.identity());
         }
     }
 
@@ -115,12 +114,12 @@ final class TopicPublisher<M> implements AutoCloseable {
             // whatever queued up while the last send was on its way goes out together
             queue.drainTo(taken, BATCH - 1);
             boolean stop = taken.remove(STOP);
-            for (M next : format.coalesce(messages(taken))) {
+            for (M next : format.coalesce().apply(messages(taken))) {
                 try {
                     if (context == null) {
                         context = factory.createContext();
                     }
-                    send(context, format.to(next), format.encode(next));
+                    send(context, format.to().apply(next), format.encode().apply(next));
                     sent.incrementAndGet();
                 } catch (RuntimeException e) {
                     broker.sendFailed(System.currentTimeMillis(), e.toString());
