@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,7 +34,10 @@ public final class Writer implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean();
     private final List<Thread> threads = new ArrayList<>();
     private final Map<String, String> acknowledged = new ConcurrentHashMap<>();
-    private final ConcurrentSkipListSet<Long> successNanos = new ConcurrentSkipListSet<>();
+    /** Each acknowledged write's last attempt: when it was sent and when its 2xx came, ns. */
+    private final ConcurrentLinkedQueue<long[]> successes = new ConcurrentLinkedQueue<>();
+    private final Object gate = new Object();
+    private volatile boolean paused;
     private final List<Long> latencyNanos = new CopyOnWriteArrayList<>();
     private final AtomicLong retries = new AtomicLong();
     private final Map<Integer, AtomicLong> retriedStatuses = new ConcurrentHashMap<>();
@@ -66,6 +69,7 @@ public final class Writer implements AutoCloseable {
     /** Stops the clients after their current write and waits for them. */
     public void stop() {
         running.set(false);
+        resume();
         join();
     }
 
@@ -114,25 +118,60 @@ public final class Writer implements AutoCloseable {
         return rejected;
     }
 
-    /** When the first write acknowledged after {@code nanos} completed, or -1. */
-    public long firstSuccessAfter(long nanos) {
-        Long next = successNanos.higher(nanos);
-        return next == null ? -1 : next;
+    /**
+     * When the first write sent at or after {@code nanos} was acknowledged, or -1: after a kill,
+     * the end of the client-visible outage (a 2xx already on its way at the kill does not count).
+     */
+    public long firstSuccessSentAfter(long nanos) {
+        long first = -1;
+        for (long[] s : successes) {
+            if (s[0] >= nanos && (first < 0 || s[1] < first)) {
+                first = s[1];
+            }
+        }
+        return first;
+    }
+
+    /** Clients finish the write in hand, then wait; {@link #resume()} lets them go on. */
+    public void pause() {
+        paused = true;
+    }
+
+    public void resume() {
+        synchronized (gate) {
+            paused = false;
+            gate.notifyAll();
+        }
+    }
+
+    private void awaitUnpaused() {
+        synchronized (gate) {
+            while (paused && running.get()) {
+                try {
+                    gate.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     private void run(int client) {
         String padding = "x".repeat(Math.max(0, valueBytes - 24));
         for (long i = 0; running.get() && i < limitPerClient; i++) {
+            awaitUnpaused();
             String key = prefix + "-c" + client + "-" + i;
             String value = "v" + i + "-" + padding;
             long started = System.nanoTime();
             for (int attempt = 0; running.get(); attempt++) {
+                long sent = System.nanoTime();
                 int status = put(target + "/api/kv/" + key, value, 2);
                 if (status / 100 == 2) {
                     long done = System.nanoTime();
                     acknowledged.put(key, value);
                     latencyNanos.add(done - started);
-                    successNanos.add(done);
+                    successes.add(new long[] {sent, done});
                     break;
                 }
                 if (status / 100 == 4) {
