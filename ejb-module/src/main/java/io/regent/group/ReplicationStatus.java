@@ -2,6 +2,7 @@ package io.regent.group;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * This server's copy of the replicated state, for {@code GET /api/replication}: where it stands,
@@ -13,6 +14,6 @@ import java.util.Map;
  */
 public record ReplicationStatus(String server, String mode, boolean open, boolean current, String applied,
         long appliedSeq, String fence, String digest, int keys, int waiting, Map<String, Long> acked,
-        LatencyStats.Summary commit, java.util.Set<String> awaitedPositions,
+        LatencyStats.Summary commit, Set<String> awaitedPositions,
         long committed, long failed, long snapshotsInstalled, List<EventLog.Entry> events) {
 }

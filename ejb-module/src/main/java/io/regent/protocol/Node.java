@@ -30,6 +30,7 @@ public final class Node {
     private Epoch epoch = Epoch.NONE;
     private String master;
     private long suspectedAt = -1;
+    private String suspected;
     private long lastInput = -1;
     private long dropped;
     private boolean stateGated;
@@ -244,9 +245,15 @@ public final class Node {
         return members.liveFollowers(self, now, config.followerWindow());
     }
 
-    /** Peers heard of within the follower window, whatever role they announced. */
+    /**
+     * Peers heard of within the follower window, whatever role they announced, less the master
+     * this server last found not functional unless it has been heard from since: a new master
+     * asks these where their state stands, and need not wait for the one it judged dead.
+     */
     public List<String> livePeers(long now) {
-        return members.heardWithin(self, now, config.followerWindow());
+        List<String> peers = members.heardWithin(self, now, config.followerWindow());
+        peers.removeIf(id -> id.equals(suspected) && members.lastHeard(id) <= suspectedAt);
+        return peers;
     }
 
     /** Messages refused as forged or malformed. */
@@ -423,6 +430,7 @@ public final class Node {
         stopDetection();
         become(now, Role.WAITING);
         suspectedAt = now;
+        suspected = failed;
         List<String> backups = members.liveBackups(self, now, config.liveWindow(), failed);
         long delay = ElectionDelay.of(self, backups, delays, config.electionBase(), config.detectionSkew());
         timers.once(TimerKind.ELECTION, delay);

@@ -1,5 +1,6 @@
 package io.regent.replication;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -40,7 +41,7 @@ final class Commitments {
 
     /** Removes and returns, in order, the writes now acknowledged as required. */
     List<Long> committable(List<String> liveFollowers) {
-        List<Long> done = new java.util.ArrayList<>();
+        List<Long> done = new ArrayList<>();
         while (!waiting.isEmpty() && satisfied(waiting.firstKey(), liveFollowers)) {
             done.add(waiting.pollFirstEntry().getKey());
         }
@@ -49,7 +50,7 @@ final class Commitments {
 
     /** Removes and returns the writes that waited longer than {@code timeout}. */
     List<Long> expired(long now, long timeout) {
-        List<Long> late = new java.util.ArrayList<>();
+        List<Long> late = new ArrayList<>();
         for (Iterator<Map.Entry<Long, Long>> it = waiting.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Long, Long> w = it.next();
             if (now - w.getValue() >= timeout) {

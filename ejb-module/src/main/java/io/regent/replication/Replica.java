@@ -5,6 +5,7 @@ import io.regent.protocol.Role;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One server's copy of the replicated state and its part in the request stream (DESIGN.md §3).
@@ -156,8 +157,8 @@ public final class Replica {
     }
 
     /** While taking over: the live servers whose positions have not come in yet. */
-    public java.util.Set<String> awaitedPositions() {
-        return sync == null ? java.util.Set.of() : sync.missing();
+    public Set<String> awaitedPositions() {
+        return sync == null ? Set.of() : sync.missing();
     }
 
     /** What the host must do now; empties the outbox. */

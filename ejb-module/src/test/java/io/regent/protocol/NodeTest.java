@@ -90,6 +90,17 @@ class NodeTest {
         assertEquals(Role.WAITING, b.node.role(), "nobody heard of any more: elect");
     }
 
+    @Test
+    void theMasterFoundDeadIsNotAskedWhereItStandsUnlessItIsHeardFromAgain() {
+        NodeHarness b = NodeHarness.of("s2").following("s1");
+        b.receive(new Message.Probe("s3", S1_TERM1, b.now));
+        b.fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT);
+        assertEquals(Role.WAITING, b.node.role());
+        assertEquals(List.of("s3"), b.node.livePeers(b.now), "s1 was judged dead");
+        b.advance(1).receive(new Message.Probe("s1", S1_TERM1, b.now));
+        assertEquals(List.of("s1", "s3"), b.node.livePeers(b.now), "heard from again: alive after all");
+    }
+
     // ---- claims 4, 24: periodic inquiry -----------------------------------------------------
 
     @Test

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,7 +39,7 @@ public final class Writer implements AutoCloseable {
     private final ConcurrentLinkedQueue<long[]> successes = new ConcurrentLinkedQueue<>();
     private final Object gate = new Object();
     private volatile boolean paused;
-    private final List<Long> latencyNanos = new CopyOnWriteArrayList<>();
+    private final List<Long> latencyNanos = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong retries = new AtomicLong();
     private final Map<Integer, AtomicLong> retriedStatuses = new ConcurrentHashMap<>();
     private final List<String> rejected = new CopyOnWriteArrayList<>();
@@ -99,7 +100,9 @@ public final class Writer implements AutoCloseable {
 
     /** Latencies of acknowledged writes, ms (from the first try to the 2xx). */
     public List<Double> latenciesMillis() {
-        return latencyNanos.stream().map(n -> n / 1e6).toList();
+        synchronized (latencyNanos) {
+            return latencyNanos.stream().map(n -> n / 1e6).toList();
+        }
     }
 
     public long retries() {
