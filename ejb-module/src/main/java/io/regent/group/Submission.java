@@ -10,8 +10,4 @@ import java.util.concurrent.CompletableFuture;
  * committed, or fails with {@link WriteFailed}.
  */
 public record Submission(Proposal proposal, CompletableFuture<Void> committed) {
-
-    public boolean accepted() {
-        return proposal instanceof Proposal.Accepted;
-    }
 }

@@ -231,11 +231,6 @@ public final class Node {
         return delays;
     }
 
-    /** Whether the master has answered this server since it last followed a new master. */
-    public boolean masterAnswered() {
-        return masterAnswered;
-    }
-
     /**
      * Peers that follow this server's lead and are live by the protocol's own evidence: heard of
      * (their inquiries, at least) within the time backups take to judge a master, and not

@@ -199,31 +199,18 @@ public final class FailoverBenchmark {
 
     /** Waits until exactly one server is ready and HAProxy routes to it, then a little more. */
     private void settle() throws InterruptedException {
-        if (!await(Duration.ofSeconds(60), () -> soleReadyOrNone() > 0 && routedToMaster())) {
+        if (!await(Duration.ofSeconds(60), () -> group.soleReady(0) > 0 && routedToMaster())) {
             throw new IllegalStateException("the group did not settle");
         }
         Thread.sleep(1_500);
     }
 
     private int soleReady() {
-        int m = soleReadyOrNone();
+        int m = group.soleReady(0);
         if (m < 0) {
             throw new IllegalStateException("no single ready master");
         }
         return m;
-    }
-
-    private int soleReadyOrNone() {
-        int found = -1;
-        for (int i = 1; i <= SIZE; i++) {
-            if (group.ready(i)) {
-                if (found > 0) {
-                    return -1;
-                }
-                found = i;
-            }
-        }
-        return found;
     }
 
     private String role(int i) {

@@ -40,7 +40,6 @@ public final class Writer implements AutoCloseable {
     private final Object gate = new Object();
     private volatile boolean paused;
     private final List<Long> latencyNanos = Collections.synchronizedList(new ArrayList<>());
-    private final AtomicLong retries = new AtomicLong();
     private final Map<Integer, AtomicLong> retriedStatuses = new ConcurrentHashMap<>();
     private final List<String> rejected = new CopyOnWriteArrayList<>();
 
@@ -103,10 +102,6 @@ public final class Writer implements AutoCloseable {
         synchronized (latencyNanos) {
             return latencyNanos.stream().map(n -> n / 1e6).toList();
         }
-    }
-
-    public long retries() {
-        return retries.get();
     }
 
     /** How often each answer that was retried came (0: no answer: refused, reset, timed out). */
@@ -182,7 +177,6 @@ public final class Writer implements AutoCloseable {
                     break;
                 }
                 // back off while the group fails over, as a well-behaved client does: 20, 40, 80, 100 ms
-                retries.incrementAndGet();
                 retriedStatuses.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
                 sleep(Math.min(100, 20L << Math.min(attempt, 3)));
             }
