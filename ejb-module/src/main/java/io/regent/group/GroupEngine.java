@@ -1,26 +1,44 @@
 package io.regent.group;
 
+import io.regent.host.EventLog;
+import io.regent.host.GroupStatus;
+import io.regent.host.HealthView;
+import io.regent.host.LatencyStats;
+import io.regent.host.MemberHost;
+import io.regent.host.RegentSettings;
+import io.regent.host.ReplicationStatus;
+import io.regent.host.WriteOutcome;
+import io.regent.kv.KeyValueStore;
+import io.regent.member.Member;
 import io.regent.protocol.DelayMatrix;
 import io.regent.protocol.Effect;
 import io.regent.protocol.Epoch;
 import io.regent.protocol.Event;
 import io.regent.protocol.Membership;
 import io.regent.protocol.Message;
-import io.regent.protocol.Node;
 import io.regent.protocol.Role;
 import io.regent.protocol.TimerKind;
-import io.regent.replication.GroupView;
+import io.regent.replication.Entry;
+import io.regent.replication.Position;
+import io.regent.replication.Replica;
+import io.regent.replication.ReplicaEffect;
+import io.regent.replication.StreamBatching;
+import io.regent.replication.StreamMessage;
+import io.regent.replication.Utf8;
+import io.regent.storage.DiskStorage;
+import io.regent.wire.ControlCodec;
+import io.regent.wire.Frame;
+import io.regent.wire.FrameCodec;
+import io.regent.wire.Malformed;
+import io.regent.wire.ReplayGuard;
+import io.regent.wire.StreamCodec;
+import io.regent.wire.Topic;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
-import jakarta.ejb.EJB;
-import jakarta.ejb.Lock;
-import jakarta.ejb.LockType;
 import jakarta.ejb.NoSuchObjectLocalException;
-import jakarta.inject.Inject;
-import org.eclipse.microprofile.metrics.MetricRegistry;
 import jakarta.ejb.SessionContext;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
@@ -31,8 +49,9 @@ import jakarta.ejb.TimerService;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
-import jakarta.jms.ConnectionFactory;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.metrics.MetricRegistry;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -40,30 +59,31 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
- * Hosts this server's protocol {@link Node} and adapts it to the container: EJB TimerService
- * timers (non-persistent) for its timer requests, the control topic for its messages, and the
- * event log for its notices. Every input is serialised by the singleton's write lock.
+ * The container's side of this server: a thin shell that wires the plain-Java {@link MemberHost}
+ * to Liberty. EJB TimerService timers (non-persistent) carry out the protocol's timer requests and
+ * the replica's tick, the two topics carry its messages in signed frames, RocksDB keeps its state,
+ * MicroProfile Metrics and the server's log see what happens. The host has its own lock, so the
+ * bean lets calls in concurrently.
  */
 @Singleton
 @Startup
-@ConcurrencyManagement(ConcurrencyManagementType.CONTAINER)
-@Lock(LockType.WRITE)
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class GroupEngine {
 
     private static final Logger LOG = Logger.getLogger(GroupEngine.class.getName());
     private static final String WARM_UP = "WARM_UP";
+    private static final String TICK = "TICK";
     private static final long WARM_UP_PERIOD = 200;
+    private static final long TICK_PERIOD = 100;
 
     @Resource
     private TimerService timerService;
-
-    @Resource(lookup = "jms/regentConnectionFactory")
-    private ConnectionFactory connectionFactory;
 
     @Resource
     private ManagedThreadFactory threads;
@@ -74,62 +94,97 @@ public class GroupEngine {
     @Inject
     private MetricRegistry registry;
 
-    @EJB
-    private ReplicationEngine replication;
-
     private RegentSettings settings;
-    private Node node;
-    private MessageCodec codec;
-    private MessageSigner signer;
-    private Inbox<Message> inbox;
-    private TopicPublisher<Effect.Send> publisher;
+    private DiskStorage storage;
+    private MemberHost host;
+    private FrameCodec frames;
+    private final ControlCodec controlCodec = new ControlCodec();
+    private final StreamCodec streamCodec = new StreamCodec();
+    private final Map<Topic, ReplayGuard> replays = new EnumMap<>(Topic.class);
+    private TopicPublisher<Effect.Send> control;
+    private TopicPublisher<ReplicaEffect.Send> stream;
     private BrokerLink broker;
+    private Fabric fabric;
     private final EventLog events = new EventLog();
     private final LatencyStats inquiryRoundTrips = new LatencyStats(1_024);
     private final LatencyStats probeRoundTrips = new LatencyStats(1_024);
+    /** Sender's send to this server's receipt of a frame, per topic, ms (clocks of one host agree). */
+    private final Map<Topic, LatencyStats> transit = new EnumMap<>(Map.of(Topic.CONTROL, new LatencyStats(1_024),
+            Topic.STREAM, new LatencyStats(1_024)));
     private final Map<TimerKind, Timer> timers = new EnumMap<>(TimerKind.class);
     private final AtomicLong dropped = new AtomicLong();
     private GroupMetrics metrics;
-    private boolean stopping;
-    private volatile boolean streamOpen;
+    private volatile boolean stopping;
+    private volatile boolean left;
+    private volatile boolean started;
     private Thread leaveOnExit;
 
     @PostConstruct
     void start() {
         settings = RegentSettings.from(ConfigProvider.getConfig());
-        node = new Node(settings.protocol());
-        // a joining server becomes electable only once its replica caught up (ReplicationEngine)
-        node.requireCurrentState();
-        codec = new MessageCodec(settings.group());
-        signer = new MessageSigner(settings.signingKey());
+        storage = DiskStorage.open(settings.storage().dir(), settings.storage().retention());
+        GroupEngine self = context.getBusinessObject(GroupEngine.class);
+        Epoch restored = storage.epoch();
+        Member member = new Member(settings.protocol(), settings.replication(), restored, storage,
+                new KeyValueStore(settings.limits().storeBytes(), settings.limits().storeKeys()));
+        frames = new FrameCodec(settings.signingKey());
+        replays.put(Topic.CONTROL, new ReplayGuard());
+        replays.put(Topic.STREAM, new ReplayGuard());
         broker = new BrokerLink(3 * settings.protocol().probeInterval());
-        inbox = new Inbox<>(signer, codec::decode, this::drop);
-        publisher = new TopicPublisher<>(settings.serverId(), connectionFactory, settings.controlTopic(), 1_000,
-                TopicPublisher.Format.of(Effect.Send::to, s -> codec.encode(s.message())), signer, broker, threads);
+        fabric = new Fabric(brokers(settings.fabric()), settings.fabric().user(), settings.fabric().password(),
+                settings.serverId(), Map.of(Topic.CONTROL, settings.controlTopic(), Topic.STREAM, settings.requestsTopic()),
+                settings.limits().frameBytes(), new Fabric.Inbound() {
+                    @Override
+                    public void receive(Topic topic, byte[] frame) {
+                        self.receive(topic, frame);
+                    }
+
+                    @Override
+                    public void drop(Topic topic, String reason) {
+                        self.drop(topic, reason);
+                    }
+
+                    @Override
+                    public void link(boolean up) {
+                        self.link(up);
+                    }
+                }, broker, threads);
+        TopicPublisher.Sender sender = new TopicPublisher.Sender(settings.group(), settings.serverId(),
+                storage.incarnation(), frames);
+        long queue = settings.limits().queueBytes();
+        control = new TopicPublisher<>(Topic.CONTROL, fabric, queue,
+                new TopicPublisher.Format<>(Effect.Send::to, s -> 64, s -> controlCodec.encode(s.message()), l -> l),
+                sender, threads);
+        StreamBatching batching = new StreamBatching(settings.limits().messageBytes());
+        stream = new TopicPublisher<>(Topic.STREAM, fabric, queue,
+                new TopicPublisher.Format<>(ReplicaEffect.Send::to, s -> weight(s.message()),
+                        s -> streamCodec.encode(s.message()), batching::coalesce),
+                sender, threads);
+        host = new MemberHost(member, System::currentTimeMillis, new EjbTimers(), new Publishers(), new Disk(),
+                new Observer(), settings.storage().fsync(), threads, self::durable);
+        metrics = new GroupMetrics(registry, host::snapshot, this::isReady);
         LOG.info(() -> "Regent server " + settings.serverId() + " (index " + settings.index() + ") joining group "
-                + settings.group() + " on topic " + settings.controlTopic());
+                + settings.group() + ": state " + storage.applied() + " and epoch " + restored + " recovered from "
+                + storage.dir() + " (run " + storage.incarnation() + ")");
         // the protocol starts once this server hears itself through the topic, i.e. once its
         // subscription is live: what it would ask the group before then would go unanswered
         timerService.createIntervalTimer(0, WARM_UP_PERIOD, new TimerConfig(WARM_UP, false));
         // On SIGTERM Liberty uninstalls the resource adapter before it stops this module, so
         // @PreDestroy is too late to tell the group; a shutdown hook runs as the stop begins.
-        GroupEngine self = context.getBusinessObject(GroupEngine.class);
-        metrics = new GroupMetrics(registry, self::health);
         leaveOnExit = new Thread(self::leave, "regent-leave");
         Runtime.getRuntime().addShutdownHook(leaveOnExit);
     }
 
     /** Leaving the group on purpose: a master hands over first and waits for it to go out. */
     public void leave() {
-        if (!node.running()) {
+        if (!started || left) {
             return;
         }
-        node.handOver(now(), null).ifPresent(target -> LOG.info(() -> "Handing mastership to " + target + " on stop"));
-        apply(node.drain());
-        publisher.flush(1_000);
+        left = true;
+        host.handOver(null).ifPresent(target -> LOG.info(() -> "Handing mastership to " + target + " on stop"));
+        control.flush(1_000);
     }
 
-    /** A graceful stop of the master hands mastership over on the way out. */
     @PreDestroy
     void shutdown() {
         try {
@@ -137,69 +192,132 @@ public class GroupEngine {
         } catch (IllegalStateException e) {
             // the JVM is exiting: the hook has run
         }
-        stopping = true;
+        stopping = true; // the container refuses new timers from here on
         leave();
         timerService.getTimers().forEach(GroupEngine::cancelQuietly);
-        node.stop(now());
+        host.stop();
         timers.values().forEach(GroupEngine::cancelQuietly);
         timers.clear();
-        publisher.close();
+        control.close();
+        stream.close();
+        fabric.close();
+        storage.close();
     }
 
-    /** A control message from the topic, with its signature. */
-    public void receive(String body, String signature) {
-        Message m = inbox.open(body, signature);
-        if (m == null) {
+    // ---- inputs -------------------------------------------------------------------------
+
+    /** A frame from a topic: checked, opened, and handed to the member. */
+    public void receive(Topic topic, byte[] sealed) {
+        Frame f;
+        try {
+            f = frames.open(sealed);
+        } catch (Malformed e) {
+            drop(topic, e.getMessage());
             return;
         }
-        long now = now();
-        if (m.from().equals(settings.serverId())) {
+        transit.get(topic).add(System.currentTimeMillis() - f.sentAt());
+        String problem = problem(topic, f);
+        if (problem != null) {
+            drop(topic, problem);
+            return;
+        }
+        try {
+            if (topic == Topic.CONTROL) {
+                receiveControl(f, controlCodec.decode(f.from(), f.payload()));
+            } else if (started) {
+                host.receive(streamCodec.decode(f.from(), f.payload()));
+            }
+        } catch (Malformed e) {
+            drop(topic, e.getMessage());
+        }
+    }
+
+    private void receiveControl(Frame f, Message m) {
+        if (f.from().equals(settings.serverId())) {
             // our own broadcast came back: the broker works and we are subscribed
             if (m instanceof Message.Probe p) {
-                broker.loopback(now, p.sentAt());
-                startProtocol(now);
+                broker.loopback(System.currentTimeMillis(), p.sentAt());
+                startProtocol();
             }
             return;
         }
-        if (!node.running()) {
-            return;
+        if (started) {
+            host.receive(m);
         }
-        node.receive(now, m);
-        apply(node.drain());
     }
 
-    /** Something arrived that is not a group message at all. */
-    public void drop(String reason) {
+    /** Why a frame that is correctly signed must still be dropped, or null. */
+    private String problem(Topic topic, Frame f) {
+        if (f.topic() != topic) {
+            return "a " + f.topic() + " frame on the " + topic + " topic";
+        }
+        if (!settings.group().equals(f.group())) {
+            return "a frame of group " + f.group();
+        }
+        if (!settings.protocol().members().containsKey(f.from())) {
+            return "a frame from " + f.from() + ", not a member";
+        }
+        if (!f.broadcast() && !f.to().equals(settings.serverId())) {
+            return "a frame for " + f.to();
+        }
+        synchronized (replays.get(topic)) {
+            if (!replays.get(topic).accept(f)) {
+                return "a replayed or duplicated frame from " + f.from();
+            }
+        }
+        return null;
+    }
+
+    /** Something arrived that is not a group message of this group at all. */
+    public void drop(Topic topic, String reason) {
         dropped.incrementAndGet();
         metrics.droppedByHost();
-        LOG.fine(() -> "dropped control message: " + reason);
+        LOG.fine(() -> "dropped " + topic + " frame: " + reason);
     }
 
-    private void startProtocol(long now) {
-        if (node.running()) {
+    /** The fabric lost its broker, or connected to one again. */
+    public void link(boolean up) {
+        if (started) {
+            host.link(up);
+        }
+    }
+
+    /** Called back by the group commit once an fsync returned. */
+    public void durable(Position p) {
+        host.durable(p);
+    }
+
+    private void startProtocol() {
+        if (started) {
             return;
         }
+        started = true;
         for (Timer t : timerService.getTimers()) {
             if (WARM_UP.equals(t.getInfo())) {
                 cancelQuietly(t);
             }
         }
         LOG.info(() -> "Regent " + settings.serverId() + ": subscribed to " + settings.controlTopic() + ", starting");
-        node.start(now);
-        apply(node.drain());
+        host.start();
+        timerService.createIntervalTimer(TICK_PERIOD, TICK_PERIOD, new TimerConfig(TICK, false));
     }
 
     @Timeout
     void onTimer(Timer timer) {
-        if (WARM_UP.equals(timer.getInfo())) {
-            if (!node.running()) {
-                publisher.publish(new Effect.Send(null, new Message.Probe(settings.serverId(), Epoch.NONE, now())));
+        Object info = timer.getInfo();
+        if (WARM_UP.equals(info)) {
+            if (!started) {
+                control.publish(new Effect.Send(null, new Message.Probe(settings.serverId(), Epoch.NONE,
+                        System.currentTimeMillis())));
             }
             return;
         }
-        String[] info = String.valueOf(timer.getInfo()).split(":");
-        node.fire(now(), TimerKind.valueOf(info[0]), Long.parseLong(info[1]));
-        apply(node.drain());
+        if (TICK.equals(info)) {
+            host.tick();
+            return;
+        }
+        String[] kindAndToken = String.valueOf(info).split(":");
+        host.fire(TimerKind.valueOf(kindAndToken[0]), Long.parseLong(kindAndToken[1]));
     }
 
     /**
@@ -208,117 +326,217 @@ public class GroupEngine {
      * @return the server asked to take over; empty if this server is not master or none can
      */
     public Optional<String> handOver(String target) {
-        Optional<String> chosen = node.handOver(now(), target);
-        apply(node.drain());
-        return chosen;
+        return host.handOver(target);
     }
 
-    /** The replica caught up with its master, or fell behind it (a diverged history). */
-    public void stateCurrent(boolean current) {
-        node.stateCurrent(now(), current);
-        apply(node.drain());
+    /** A client's write: answered when committed, or at once when this server takes no writes. */
+    public CompletionStage<WriteOutcome> propose(String command) {
+        return host.propose(command).whenComplete((outcome, failure) ->
+                metrics.written(outcome instanceof WriteOutcome.Committed));
     }
 
-    /** Set by the {@link ReplicationEngine}: whether its replica sequences writes. */
-    @Lock(LockType.READ)
-    public void streamOpen(boolean open) {
-        streamOpen = open;
+    // ---- reads --------------------------------------------------------------------------
+
+    public Optional<KeyValueStore.Item> get(String key) {
+        return KeyValueStore.get(storage.space(), key);
     }
 
-    /** The protocol's view as the replica needs it. */
-    @Lock(LockType.READ)
-    public GroupView view() {
-        long now = now();
-        return new GroupView(node.role(), node.epoch(), node.master(), node.liveFollowers(now), node.livePeers(now));
+    public List<KeyValueStore.Item> list(String prefix, String after, int limit) {
+        return KeyValueStore.list(storage.space(), prefix, after, limit);
     }
 
-    @Lock(LockType.READ)
-    public BrokerLink brokerLink() {
-        return broker;
+    /** Where this server's copy stands, for the {@code Regent-Applied} header. */
+    public Position applied() {
+        return host.snapshot().applied();
     }
 
-    @Lock(LockType.READ)
     public RegentSettings settings() {
         return settings;
     }
 
-    @Lock(LockType.READ)
-    public GroupStatus status() {
-        long now = now();
-        Membership members = node.members();
-        List<GroupStatus.Member> list = new ArrayList<>();
-        for (String id : members.ids()) {
-            boolean self = id.equals(settings.serverId());
-            Role announced = self ? node.role() : members.announcedRole(id);
-            long heard = members.lastHeard(id);
-            list.add(new GroupStatus.Member(id, members.indexOf(id), announced == null ? null : announced.name(),
-                    self ? settings.url() : members.address(id), self ? Long.valueOf(0) : heard < 0 ? null : now - heard));
-        }
-        GroupStatus.Master master = masterView();
-        return new GroupStatus(settings.group(), list.get(indexOfSelf(list)), node.role().name(),
-                node.epoch().toString(), node.epoch().term(), master, node.running(), node.role() != Role.JOINING,
-                isReady(now), new GroupStatus.Broker(broker.reachable(now), broker.lastRoundTrip(), broker.lastError()),
-                list, delayMatrix(members, node.delays()), events.recent(),
-                new GroupStatus.RoundTrips(inquiryRoundTrips.summary(), probeRoundTrips.summary()),
-                new GroupStatus.Counters(publisher.sent(), dropped.get() + node.dropped(), publisher.overflowed()));
+    /** Ready for writes: the master open for writes (synced, hearing a majority) and reaching the broker. */
+    public boolean isReady() {
+        return host.snapshot().open() && broker.reachable(System.currentTimeMillis());
+    }
+
+    /** A member that serves reads: joined, and its copy caught up (or the open master's). */
+    public boolean caughtUp() {
+        MemberHost.Snapshot s = host.snapshot();
+        return s.open() || (s.role() == Role.BACKUP && s.current());
     }
 
     /** Just what a health check needs, cheaply: load balancers ask many times a second. */
-    @Lock(LockType.READ)
     public HealthView health() {
-        long now = now();
-        return new HealthView(settings.serverId(), node.role().name(), node.epoch().toString(),
-                node.master(), node.running(), node.role() != Role.JOINING, isReady(now), broker.reachable(now));
+        MemberHost.Snapshot s = host.snapshot();
+        boolean brokerUp = broker.reachable(System.currentTimeMillis());
+        String why = !s.open() ? s.whyNotOpen().text() : !brokerUp ? "this server cannot reach the broker" : null;
+        return new HealthView(settings.serverId(), s.role().name(), s.epoch().toString(), s.master(), s.running(),
+                s.running() && s.role() != Role.JOINING, why == null, brokerUp, why);
     }
 
     /** The master this server follows, cheaply, for response headers. */
-    @Lock(LockType.READ)
     public GroupStatus.Master masterView() {
-        String id = node.master();
-        return new GroupStatus.Master(id, id == null ? null : node.members().indexOf(id), node.masterAddress());
+        MemberHost.Snapshot s = host.snapshot();
+        return new GroupStatus.Master(s.master(), s.master() == null ? null : settings.protocol().members().get(s.master()),
+                s.masterAddress());
     }
 
-    @Lock(LockType.READ)
     public String epoch() {
-        return node.epoch().toString();
+        return host.snapshot().epoch().toString();
     }
 
-    /** Ready for writes: master, able to reach the broker, and synced (the replica is open). */
-    @Lock(LockType.READ)
-    public boolean isReady() {
-        return isReady(now());
+    public GroupStatus status() {
+        HealthView health = health();
+        return host.inspect(m -> {
+            long now = System.currentTimeMillis();
+            Membership members = m.node().members();
+            List<GroupStatus.Member> list = new ArrayList<>();
+            GroupStatus.Member self = null;
+            for (String id : members.ids()) {
+                boolean isSelf = id.equals(settings.serverId());
+                Role announced = isSelf ? m.node().role() : members.announcedRole(id);
+                long heard = members.lastHeard(id);
+                GroupStatus.Member member = new GroupStatus.Member(id, members.indexOf(id),
+                        announced == null ? null : announced.name(), isSelf ? settings.url() : members.address(id),
+                        isSelf ? Long.valueOf(0) : heard < 0 ? null : now - heard);
+                list.add(member);
+                self = isSelf ? member : self;
+            }
+            return new GroupStatus(settings.group(), self, m.node().role().name(), m.node().epoch().toString(),
+                    m.node().epoch().term(), masterView(), m.node().running(), health.joined(), health.ready(),
+                    health.whyNotReady(), new GroupStatus.Broker(fabric.currentBroker(), broker.reachable(now),
+                    broker.lastRoundTrip(), broker.lastError(), fabric.failovers()), list, delayMatrix(members, m.node().delays()), events.recent(),
+                    new GroupStatus.RoundTrips(inquiryRoundTrips.summary(), probeRoundTrips.summary()),
+                    new GroupStatus.Hops(control.queueWait(), control.sendTime(), transit.get(Topic.CONTROL).summary(),
+                            stream.queueWait(), stream.sendTime(), transit.get(Topic.STREAM).summary()),
+                    new GroupStatus.Counters(control.sent() + stream.sent(), control.failures() + stream.failures(),
+                            dropped.get() + m.node().dropped(), control.overflowed() + stream.overflowed(),
+                            control.queuedBytes() + stream.queuedBytes()));
+        });
     }
 
-    private boolean isReady(long now) {
-        return node.running() && node.role() == Role.MASTER && broker.reachable(now) && streamOpen;
+    public ReplicationStatus replicationStatus() {
+        return host.inspect(m -> {
+            Replica r = m.replica();
+            Map<String, Long> acked = new LinkedHashMap<>();
+            for (String id : settings.protocol().members().keySet()) {
+                if (!id.equals(settings.serverId()) && r.ackedBy(id) >= 0) {
+                    acked.put(id, r.ackedBy(id));
+                }
+            }
+            return new ReplicationStatus(settings.serverId(), r.mode(), r.open(), r.current(), r.applied().toString(),
+                    r.applied().seq(), r.durable().toString(), r.fence().toString(), storage.digest(),
+                    storage.space().count(), storage.space().bytes(), r.waiting(), r.waitingBytes(), acked,
+                    host.commitLatency(), r.awaitedPositions(), r.snapshotsInstalled(), r.snapshotsServing(),
+                    r.bytesFetched(), new ReplicationStatus.Storage(storage.dir().toString(),
+                    settings.storage().fsync() ? "fsync" : "none", storage.retainedEntries(), storage.retainedBytes(),
+                    storage.incarnation()), events.recent());
+        });
     }
 
-    // ---- effects ------------------------------------------------------------------------
+    // ---- ports of the host --------------------------------------------------------------
 
-    private void apply(List<Effect> effects) {
-        for (Effect e : effects) {
-            if (e instanceof Effect.Send s) {
-                publisher.publish(s);
-            } else if (e instanceof Effect.SetTimer t) {
-                schedule(t);
-            } else if (e instanceof Effect.CancelTimer c) {
-                cancelQuietly(timers.remove(c.kind()));
-            } else if (e instanceof Effect.Notice n) {
-                record(n.event());
+    /** The protocol's timers as non-persistent EJB timers, named by kind and token. */
+    private final class EjbTimers implements MemberHost.Timers {
+        @Override
+        public void set(Effect.SetTimer t) {
+            cancelQuietly(timers.remove(t.kind()));
+            if (stopping) {
+                return; // the container refuses new timers while the application stops
+            }
+            TimerConfig config = new TimerConfig(t.kind().name() + ":" + t.token(), false);
+            try {
+                Timer timer = t.period() > 0
+                        ? timerService.createIntervalTimer(t.delay(), t.period(), config)
+                        : timerService.createSingleActionTimer(t.delay(), config);
+                timers.put(t.kind(), timer);
+            } catch (IllegalStateException | jakarta.ejb.EJBException e) {
+                LOG.fine(() -> "timer " + t.kind() + " not set: the application is stopping (" + e + ")");
             }
         }
+
+        @Override
+        public void cancel(TimerKind kind) {
+            cancelQuietly(timers.remove(kind));
+        }
     }
 
-    private void schedule(Effect.SetTimer t) {
-        cancelQuietly(timers.remove(t.kind()));
-        if (stopping) {
-            return; // the container refuses new timers while the application stops
+    private final class Publishers implements MemberHost.Outbox {
+        @Override
+        public void control(Effect.Send send) {
+            control.publish(send);
         }
-        TimerConfig config = new TimerConfig(t.kind().name() + ":" + t.token(), false);
-        Timer timer = t.period() > 0
-                ? timerService.createIntervalTimer(t.delay(), t.period(), config)
-                : timerService.createSingleActionTimer(t.delay(), config);
-        timers.put(t.kind(), timer);
+
+        @Override
+        public void stream(ReplicaEffect.Send send) {
+            stream.publish(send);
+        }
+    }
+
+    private final class Disk implements MemberHost.Disk {
+        @Override
+        public void persistEpoch(Epoch epoch) {
+            storage.persistEpoch(epoch);
+        }
+
+        @Override
+        public void sync() {
+            storage.sync();
+        }
+    }
+
+    private final class Observer implements MemberHost.Observer {
+        @Override
+        public void event(Event event) {
+            metrics.record(event);
+            if (event instanceof Event.RoundTrip r) {
+                (r.probe() ? probeRoundTrips : inquiryRoundTrips).add(r.millis());
+                return;
+            }
+            events.record(event);
+            if (event instanceof Event.RoleChanged || event instanceof Event.Declared || event instanceof Event.Revoked
+                    || event instanceof Event.HandedOver || event instanceof Event.QuorumLost
+                    || event instanceof Event.Stalled) {
+                LOG.info(() -> "Regent " + settings.serverId() + ": " + EventLog.describe(event));
+            }
+        }
+
+        @Override
+        public void notice(String what) {
+            events.record(System.currentTimeMillis(), "Replication", what);
+            LOG.info(() -> "Regent " + settings.serverId() + ": " + what);
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------
+
+    /**
+     * The client's settings for each broker: a failed connection is given up at once (this server
+     * moves to the next broker rather than waiting for the dead one), and no call waits long.
+     */
+    private static List<Fabric.Broker> brokers(RegentSettings.Fabric f) {
+        List<Fabric.Broker> brokers = new ArrayList<>();
+        for (String b : f.brokers()) {
+            brokers.add(new Fabric.Broker(b, "tcp://" + b + "?reconnectAttempts=0&initialConnectAttempts=1"
+                    + "&callTimeout=2000&callFailoverTimeout=2000&connectionTTL=3000&clientFailureCheckPeriod=1000"
+                    + "&retryInterval=100&connectTimeoutMillis=1000"));
+        }
+        return brokers;
+    }
+
+    /** What a stream message weighs in its send queue: the bytes it carries. */
+    private static long weight(StreamMessage m) {
+        long bytes = 64;
+        if (m instanceof StreamMessage.Entries e) {
+            for (Entry x : e.entries()) {
+                bytes += Utf8.length(x.command()) + 32;
+            }
+        } else if (m instanceof StreamMessage.SnapshotChunk c) {
+            for (var p : c.chunk().pairs()) {
+                bytes += p.bytes() + 8;
+            }
+        }
+        return bytes;
     }
 
     private static void cancelQuietly(Timer timer) {
@@ -332,39 +550,6 @@ public class GroupEngine {
         }
     }
 
-    private void record(Event event) {
-        metrics.record(event);
-        if (event instanceof Event.RoundTrip r) {
-            (r.probe() ? probeRoundTrips : inquiryRoundTrips).add(r.millis());
-            return;
-        }
-        events.record(event);
-        if (event instanceof Event.RoleChanged || event instanceof Event.Declared || event instanceof Event.Revoked
-                || event instanceof Event.HandedOver) {
-            LOG.info(() -> "Regent " + settings.serverId() + ": " + EventLog.describe(event));
-            tellReplication();
-        }
-    }
-
-    /** Asynchronous: the replication engine calls back into this bean under its own lock. */
-    private void tellReplication() {
-        try {
-            replication.groupChanged();
-        } catch (RuntimeException e) {
-            // the application is stopping; the replica's next tick would have seen it anyway
-            LOG.fine(() -> "replication not told of a group change: " + e);
-        }
-    }
-
-    private int indexOfSelf(List<GroupStatus.Member> list) {
-        for (int i = 0; i < list.size(); i++) {
-            if (list.get(i).id().equals(settings.serverId())) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("self missing from members");
-    }
-
     private static Map<String, Map<String, Long>> delayMatrix(Membership members, DelayMatrix delays) {
         Map<String, Map<String, Long>> matrix = new LinkedHashMap<>();
         for (String k : members.ids()) {
@@ -375,9 +560,5 @@ public class GroupEngine {
             matrix.put(k, row);
         }
         return matrix;
-    }
-
-    private static long now() {
-        return System.currentTimeMillis();
     }
 }

@@ -1,5 +1,6 @@
 package io.regent.group;
 
+import io.regent.host.MemberHost;
 import io.regent.protocol.Event;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Histogram;
@@ -8,12 +9,14 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.Tag;
 
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
  * The group's MicroProfile Metrics, in the application registry ({@code /metrics?scope=application}):
- * elections and their durations, suspicions, revocations, handovers, stalls, dropped messages,
- * inquiry and probe round trips, and gauges of the epoch and of mastership.
+ * elections and their durations, suspicions, revocations, handovers, stalls, lost quorums, dropped
+ * messages, inquiry and probe round trips, writes committed and in doubt, and gauges of the epoch,
+ * of mastership and of the last write applied.
  */
 final class GroupMetrics {
 
@@ -22,18 +25,26 @@ final class GroupMetrics {
     private final Counter revocations;
     private final Counter handovers;
     private final Counter stalls;
+    private final Counter quorumLost;
     private final Counter dropped;
+    private final Counter committed;
+    private final Counter inDoubt;
     private final Histogram electionMillis;
     private final Histogram inquiryRoundTrip;
     private final Histogram probeRoundTrip;
 
-    GroupMetrics(MetricRegistry registry, Supplier<HealthView> health) {
+    GroupMetrics(MetricRegistry registry, Supplier<MemberHost.Snapshot> member, BooleanSupplier ready) {
         this.registry = registry;
         suspicions = registry.counter(meta("regent.suspicions", "masters found not functional", MetricUnits.NONE));
         revocations = registry.counter(meta("regent.revocations", "worse-ranked declarers revoked", MetricUnits.NONE));
         handovers = registry.counter(meta("regent.handovers", "planned handovers made by this master", MetricUnits.NONE));
         stalls = registry.counter(meta("regent.stalls", "stalls after which this server rejoined", MetricUnits.NONE));
-        dropped = registry.counter(meta("regent.messages.dropped", "forged or malformed messages dropped", MetricUnits.NONE));
+        quorumLost = registry.counter(meta("regent.quorum.lost", "times this master stepped down for want of a majority",
+                MetricUnits.NONE));
+        dropped = registry.counter(meta("regent.messages.dropped",
+                "frames refused: forged, replayed, malformed, oversized or not a member's", MetricUnits.NONE));
+        committed = registry.counter(meta("regent.writes.committed", "writes answered 2xx (on the master)", MetricUnits.NONE));
+        inDoubt = registry.counter(meta("regent.writes.failed", "sequenced writes that were not confirmed", MetricUnits.NONE));
         electionMillis = registry.histogram(meta("regent.election.duration",
                 "from suspecting the master to declaring", MetricUnits.MILLISECONDS));
         inquiryRoundTrip = registry.histogram(meta("regent.inquiry.round.trip",
@@ -41,9 +52,11 @@ final class GroupMetrics {
         probeRoundTrip = registry.histogram(meta("regent.probe.round.trip",
                 "probe to echo through the broker", MetricUnits.MILLISECONDS));
         registry.gauge(meta("regent.epoch.term", "term of the newest epoch this server knows", MetricUnits.NONE),
-                health, h -> Long.parseLong(h.get().epoch().split("\\.")[0]));
+                member, m -> m.get().epoch().term());
         registry.gauge(meta("regent.ready", "1 on the master open for writes", MetricUnits.NONE),
-                health, h -> h.get().ready() ? 1 : 0);
+                ready, r -> r.getAsBoolean() ? 1 : 0);
+        registry.gauge(meta("regent.writes.applied", "sequence number of the last write applied here", MetricUnits.NONE),
+                member, m -> m.get().applied().seq());
     }
 
     void record(Event e) {
@@ -62,14 +75,20 @@ final class GroupMetrics {
             handovers.inc();
         } else if (e instanceof Event.Stalled) {
             stalls.inc();
+        } else if (e instanceof Event.QuorumLost) {
+            quorumLost.inc();
         } else if (e instanceof Event.Dropped) {
             dropped.inc();
         }
     }
 
-    /** A message the host refused before the protocol saw it (signature, codec). */
+    /** A frame the host refused before the protocol saw it (signature, replay, codec, size). */
     void droppedByHost() {
         dropped.inc();
+    }
+
+    void written(boolean ok) {
+        (ok ? committed : inDoubt).inc();
     }
 
     private static Metadata meta(String name, String description, String unit) {

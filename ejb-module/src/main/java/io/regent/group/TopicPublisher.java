@@ -1,82 +1,94 @@
 package io.regent.group;
 
-import jakarta.jms.ConnectionFactory;
-import jakarta.jms.DeliveryMode;
-import jakarta.jms.JMSContext;
-import jakarta.jms.JMSProducer;
-import jakarta.jms.Topic;
+import io.regent.host.LatencyStats;
+import io.regent.wire.Frame;
+import io.regent.wire.FrameCodec;
+import io.regent.wire.Topic;
+import jakarta.jms.JMSException;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
-import java.util.function.Function;
-import java.util.function.UnaryOperator;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Publishes signed messages on one topic from one thread of its own, in order, so that a slow
- * or dead broker never blocks an engine (a send to a dead broker blocks inside the resource
- * adapter). When the queue is full, the newest message is dropped and counted: the protocol
- * and the request stream tolerate loss (a lost write is fetched again), not a stalled engine.
+ * Publishes one topic's messages from one thread of its own, in order, sealed in signed
+ * {@link Frame}s, so that a slow or dead broker never blocks the engine. The queue is bounded in bytes: when it is full, the newest
+ * message is dropped and counted, since the protocol and the request stream tolerate loss (a lost
+ * write is fetched again), not a stalled engine or an exhausted heap.
  */
 final class TopicPublisher<M> implements AutoCloseable {
 
     /**
-     * How a topic's messages are addressed (a server id, or null for every server) and written,
-     * and which of those waiting in the queue may go out as one.
+     * How a topic's messages are addressed (a server id, or null for every server), weighed for
+     * the queue's bound, written, and which of those waiting in the queue may go out as one.
      */
-    record Format<M>(Function<M, String> to, Function<M, String> encode, UnaryOperator<List<M>> coalesce) {
-
-        static <M> Format<M> of(Function<M, String> to, Function<M, String> encode) {
-            return new Format<>(to, encode, UnaryOperator.identity());
-        }
+    record Format<M>(Function<M, String> to, ToLongFunction<M> weight, Function<M, byte[]> encode,
+            UnaryOperator<List<M>> coalesce) {
     }
 
+    /** Who seals: this server in this run. */
+    record Sender(String group, String self, long incarnation, FrameCodec codec) { }
 
     static final String TO = "regentTo";
     static final String FROM = "regentFrom";
-    static final String SIGNATURE = "regentSig";
     private static final Logger LOG = Logger.getLogger(TopicPublisher.class.getName());
     private static final long TIME_TO_LIVE = 10_000;
-
     private static final int BATCH = 256;
+    /** What a message weighs beyond its own content: its frame, properties and bookkeeping. */
+    private static final long OVERHEAD = 256;
+
+    private record Queued(Object message, long weight, long since) { }
+
     private static final Object STOP = new Object();
 
-    private final ConnectionFactory factory;
-    private final String topicName;
-    private final MessageSigner signer;
-    private final BrokerLink broker;
+    private final Fabric fabric;
+    private final Topic topic;
+    private final Sender sender;
     private final Format<M> format;
-    private final BlockingQueue<Object> queue;
+    private final long capacity;
+    private final Deque<Queued> queue = new ArrayDeque<>();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong overflowed = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    /** From publish to the send's start, µs: what the queue adds to a hop. */
+    private final LatencyStats queueWait = new LatencyStats(1_024);
+    /** The send call itself, µs. */
+    private final LatencyStats sendTime = new LatencyStats(1_024);
     private final Thread worker;
+    private long queuedBytes;
+    private long counter;
 
-    private final String self;
-
-    /** @param self this server's id, set on every message so that a selector can skip one's own */
-    TopicPublisher(String self, ConnectionFactory factory, String topicName, int capacity, Format<M> format,
-            MessageSigner signer, BrokerLink broker, ThreadFactory threads) {
-        this.self = self;
-        this.factory = factory;
+    /** @param capacity the most bytes the queue holds */
+    TopicPublisher(Topic topic, Fabric fabric, long capacity, Format<M> format, Sender sender, ThreadFactory threads) {
+        this.topic = topic;
+        this.fabric = fabric;
+        this.capacity = capacity;
         this.format = format;
-        this.queue = new ArrayBlockingQueue<>(capacity);
-        this.topicName = topicName;
-        this.signer = signer;
-        this.broker = broker;
+        this.sender = sender;
         this.worker = threads.newThread(this::drain);
-        worker.setName("regent-publisher-" + topicName);
+        worker.setName("regent-publisher-" + topic.name().toLowerCase(java.util.Locale.ROOT));
         worker.start();
     }
 
     void publish(M message) {
-        if (!queue.offer(message)) {
-            overflowed.incrementAndGet();
+        long weight = format.weight().applyAsLong(message) + OVERHEAD;
+        synchronized (queue) {
+            if (queuedBytes + weight > capacity) {
+                overflowed.incrementAndGet();
+                return;
+            }
+            queue.addLast(new Queued(message, weight, System.nanoTime()));
+            queuedBytes += weight;
+            queue.notifyAll();
         }
     }
 
@@ -88,50 +100,87 @@ final class TopicPublisher<M> implements AutoCloseable {
         return overflowed.get();
     }
 
+    long failures() {
+        return failures.get();
+    }
+
+    LatencyStats.Summary queueWait() {
+        return queueWait.summary();
+    }
+
+    LatencyStats.Summary sendTime() {
+        return sendTime.summary();
+    }
+
+    long queuedBytes() {
+        synchronized (queue) {
+            return queuedBytes;
+        }
+    }
+
     /** Waits up to {@code millis} for what is queued to go out. */
     void flush(long millis) {
         long end = System.currentTimeMillis() + millis;
-        while (!queue.isEmpty() && System.currentTimeMillis() < end) {
-            try {
-                Thread.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        synchronized (queue) {
+            while (!queue.isEmpty() && System.currentTimeMillis() < end) {
+                try {
+                    queue.wait(Math.max(1, end - System.currentTimeMillis()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
 
-    private void drain() {
-        JMSContext context = null;
+    private List<Object> take() throws InterruptedException {
         List<Object> taken = new ArrayList<>();
+        synchronized (queue) {
+            while (queue.isEmpty()) {
+                queue.wait();
+            }
+            // whatever queued up while the last send was on its way goes out together
+            while (!queue.isEmpty() && taken.size() < BATCH) {
+                Queued q = queue.pollFirst();
+                queuedBytes -= q.weight();
+                taken.add(q.message());
+                if (q.since() > 0) {
+                    queueWait.add((System.nanoTime() - q.since()) / 1_000);
+                }
+            }
+            queue.notifyAll();
+        }
+        return taken;
+    }
+
+    private void drain() {
+        Fabric.Sender channel = fabric.sender(topic);
         while (true) {
-            taken.clear();
+            List<Object> taken;
             try {
-                taken.add(queue.take());
+                taken = take();
             } catch (InterruptedException e) {
                 break;
             }
-            // whatever queued up while the last send was on its way goes out together
-            queue.drainTo(taken, BATCH - 1);
             boolean stop = taken.remove(STOP);
             for (M next : format.coalesce().apply(messages(taken))) {
                 try {
-                    if (context == null) {
-                        context = factory.createContext();
-                    }
-                    send(context, format.to().apply(next), format.encode().apply(next));
+                    long began = System.nanoTime();
+                    String to = format.to().apply(next);
+                    Frame frame = new Frame(topic, sender.group(), sender.self(), to == null ? "" : to,
+                            sender.incarnation(), ++counter, System.currentTimeMillis(), format.encode().apply(next));
+                    channel.send(to, sender.codec().seal(frame), TIME_TO_LIVE);
+                    sendTime.add((System.nanoTime() - began) / 1_000);
                     sent.incrementAndGet();
-                } catch (RuntimeException e) {
-                    broker.sendFailed(System.currentTimeMillis(), e.toString());
-                    LOG.log(Level.FINE, "send to " + topicName + " failed", e);
-                    context = closeQuietly(context);
+                } catch (JMSException | RuntimeException e) {
+                    failures.incrementAndGet();
+                    LOG.log(Level.FINE, "send to " + topic + " failed", e);
                 }
             }
             if (stop) {
                 break;
             }
         }
-        closeQuietly(context);
     }
 
     @SuppressWarnings("unchecked")
@@ -139,34 +188,14 @@ final class TopicPublisher<M> implements AutoCloseable {
         return (List<M>) (List<?>) taken;
     }
 
-    private void send(JMSContext context, String to, String body) {
-        Topic topic = context.createTopic(topicName);
-        JMSProducer producer = context.createProducer()
-                .setDeliveryMode(DeliveryMode.NON_PERSISTENT)
-                .setTimeToLive(TIME_TO_LIVE)
-                .setProperty(FROM, self)
-                .setProperty(SIGNATURE, signer.sign(body));
-        if (to != null) {
-            producer.setProperty(TO, to);
-        }
-        producer.send(topic, body);
-    }
-
-    private static JMSContext closeQuietly(JMSContext context) {
-        if (context != null) {
-            try {
-                context.close();
-            } catch (RuntimeException ignored) {
-                // the connection is already broken; a new one is made for the next send
-            }
-        }
-        return null;
-    }
-
     @Override
     public void close() {
-        queue.clear();
-        queue.offer(STOP);
+        synchronized (queue) {
+            queue.clear();
+            queuedBytes = 0;
+            queue.addLast(new Queued(STOP, 0, 0));
+            queue.notifyAll();
+        }
         try {
             worker.join(TimeUnit.SECONDS.toMillis(2));
         } catch (InterruptedException e) {

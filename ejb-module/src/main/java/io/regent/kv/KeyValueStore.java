@@ -1,47 +1,74 @@
 package io.regent.kv;
 
+import io.regent.replication.Pair;
 import io.regent.replication.StateMachine;
-import jakarta.json.spi.JsonProvider;
-import jakarta.json.stream.JsonGenerator;
-import jakarta.json.stream.JsonParser;
+import io.regent.replication.StateSpace;
 
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
- * The shipped service: keys with versioned string values and compare-and-set. Keys are kept
- * sorted, so lists page by key and snapshots come out the same on every server. The digest is
- * kept up to date write by write (a sum of per-item hashes), so comparing servers costs nothing.
+ * The shipped service: keys with versioned string values and compare-and-set, kept in the
+ * server's state space (on disk), so the store may be larger than the heap. A key is stored as
+ * its UTF-8 bytes, a value as its version (8 bytes) then its UTF-8 text; keys come back sorted,
+ * so lists page by key. The store has a quota in bytes and in keys: a write that would pass it
+ * is refused before it is sequenced (507), and nothing changes.
  */
 public final class KeyValueStore implements StateMachine {
-
-    /** Looked up once: {@code Json.createX} searches for a provider on every call. */
-    private static final JsonProvider JSON = JsonProvider.provider();
 
     /** A value and its version (1 when created, +1 per write). */
     public record Item(String key, String value, long version) { }
 
-    private final TreeMap<String, Item> items = new TreeMap<>();
-    private long digest;
+    private final long maxBytes;
+    private final long maxKeys;
+
+    /**
+     * @param maxBytes most bytes of keys and values the store holds (each value counts 8 bytes more)
+     * @param maxKeys  most keys it holds
+     */
+    public KeyValueStore(long maxBytes, long maxKeys) {
+        this.maxBytes = maxBytes;
+        this.maxKeys = maxKeys;
+    }
 
     @Override
-    public String apply(String command) {
+    public String refusal(String command, StateSpace state) {
+        KvCommand c;
+        try {
+            c = KvCommand.decode(command);
+        } catch (IllegalArgumentException e) {
+            return null; // applies as INVALID and changes nothing
+        }
+        if (c.op() != KvCommand.Op.PUT) {
+            return null;
+        }
+        byte[] key = key(c.key());
+        byte[] old = state.get(key);
+        long grows = key.length + 8L + utf8(c.value()).length - (old == null ? 0 : key.length + old.length);
+        if (grows > 0 && state.bytes() + grows > maxBytes) {
+            return "the store holds " + state.bytes() + " bytes; this write would pass its quota of " + maxBytes
+                    + " bytes (regent.kv.max-bytes)";
+        }
+        if (old == null && state.count() + 1 > maxKeys) {
+            return "the store holds " + state.count() + " keys, its quota (regent.kv.max-keys)";
+        }
+        return null;
+    }
+
+    @Override
+    public String apply(String command, StateSpace state) {
         KvCommand c;
         try {
             c = KvCommand.decode(command);
         } catch (IllegalArgumentException e) {
             return new KvResult(KvResult.Outcome.INVALID, null, 0).encode();
         }
-        Item current = items.get(c.key());
-        long version = current == null ? 0 : current.version();
+        byte[] key = key(c.key());
+        byte[] current = state.get(key);
+        long version = current == null ? 0 : version(current);
         if (c.ifVersion() != null && c.ifVersion() != version) {
             return new KvResult(KvResult.Outcome.CONFLICT, c.key(), version).encode();
         }
@@ -49,97 +76,59 @@ public final class KeyValueStore implements StateMachine {
             if (current == null) {
                 return new KvResult(KvResult.Outcome.ABSENT, c.key(), 0).encode();
             }
-            remove(current);
+            state.delete(key);
             return new KvResult(KvResult.Outcome.DELETED, c.key(), version).encode();
         }
-        if (current != null) {
-            remove(current);
-        }
-        Item next = new Item(c.key(), c.value(), version + 1);
-        add(next);
-        return new KvResult(KvResult.Outcome.WRITTEN, c.key(), next.version()).encode();
+        state.put(key, value(version + 1, c.value()));
+        return new KvResult(KvResult.Outcome.WRITTEN, c.key(), version + 1).encode();
     }
 
-    public Optional<Item> get(String key) {
-        return Optional.ofNullable(items.get(key));
+    // ---- reads --------------------------------------------------------------------------
+
+    public static Optional<Item> get(StateSpace state, String key) {
+        byte[] v = state.get(key(key));
+        return v == null ? Optional.empty() : Optional.of(item(key, v));
     }
 
     /** Up to {@code limit} items whose keys start with {@code prefix}, after key {@code after}. */
-    public List<Item> list(String prefix, String after, int limit) {
+    public static List<Item> list(StateSpace state, String prefix, String after, int limit) {
+        boolean skipAfter = after != null && after.compareTo(prefix) >= 0;
+        String from = skipAfter ? after : prefix;
         List<Item> page = new ArrayList<>();
-        String from = after != null && after.compareTo(prefix) >= 0 ? after : prefix;
-        boolean inclusive = after == null || after.compareTo(prefix) < 0;
-        for (Item item : items.tailMap(from, inclusive).values()) {
-            if (!item.key().startsWith(prefix) || page.size() == limit) {
+        // one more than asked, in case the first is 'after' itself
+        for (Pair p : state.scan(key(from), limit + 1)) {
+            String k = new String(p.key(), StandardCharsets.UTF_8);
+            if (skipAfter && k.equals(after)) {
+                continue;
+            }
+            if (!k.startsWith(prefix) || page.size() == limit) {
                 break;
             }
-            page.add(item);
+            page.add(item(k, p.value()));
         }
         return page;
     }
 
-    public int size() {
-        return items.size();
+    // ---- encoding -----------------------------------------------------------------------
+
+    private static byte[] key(String key) {
+        return utf8(key);
     }
 
-    @Override
-    public String snapshot() {
-        StringWriter text = new StringWriter(items.size() * 48 + 16);
-        try (JsonGenerator g = JSON.createGenerator(text)) {
-            g.writeStartArray();
-            for (Item item : items.values()) {
-                g.writeStartArray().write(item.key()).write(item.version()).write(item.value()).writeEnd();
-            }
-            g.writeEnd();
-        }
-        return text.toString();
+    private static byte[] value(long version, String value) {
+        byte[] text = utf8(value);
+        return ByteBuffer.allocate(8 + text.length).putLong(version).put(text).array();
     }
 
-    @Override
-    public void restore(String snapshot) {
-        items.clear();
-        digest = 0;
-        try (JsonParser p = JSON.createParser(new StringReader(snapshot))) {
-            p.next(); // the outer array
-            while (p.next() == JsonParser.Event.START_ARRAY) {
-                p.next();
-                String key = p.getString();
-                p.next();
-                long version = p.getLong();
-                p.next();
-                String value = p.getString();
-                p.next(); // end of the item
-                add(new Item(key, value, version));
-            }
-        }
+    private static long version(byte[] stored) {
+        return ByteBuffer.wrap(stored).getLong();
     }
 
-    @Override
-    public String digest() {
-        return items.size() + ":" + Long.toHexString(digest);
+    private static Item item(String key, byte[] stored) {
+        return new Item(key, new String(stored, 8, stored.length - 8, StandardCharsets.UTF_8), version(stored));
     }
 
-    private void add(Item item) {
-        items.put(item.key(), item);
-        digest += hash(item);
-    }
-
-    private void remove(Item item) {
-        items.remove(item.key());
-        digest -= hash(item);
-    }
-
-    private static long hash(Item item) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(item.key().getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) 0);
-            sha.update(Long.toString(item.version()).getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) 0);
-            sha.update(item.value().getBytes(StandardCharsets.UTF_8));
-            return ByteBuffer.wrap(sha.digest()).getLong();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

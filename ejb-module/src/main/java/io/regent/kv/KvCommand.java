@@ -1,24 +1,14 @@
 package io.regent.kv;
 
-import jakarta.json.spi.JsonProvider;
-import jakarta.json.JsonNumber;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
-
-import java.io.StringReader;
-
 /**
- * A write to the key-value store as it travels in the request stream:
- * {@code {"op":"put","key":..,"value":..,"ifVersion":..}} or {@code {"op":"delete",...}}.
+ * A write to the key-value store as it travels in the request stream, in a compact text form
+ * that every server decodes the same way: {@code put <key> <ifVersion|-> <value>} or
+ * {@code del <key> <ifVersion|->}. Keys hold no spaces ({@link KeyRules}); the value is the rest
+ * of the line, whatever it holds.
  *
  * @param ifVersion null: unconditional; 0: the key must be absent; n: the key must be at version n
  */
 public record KvCommand(Op op, String key, String value, Long ifVersion) {
-
-    /** Looked up once: {@code Json.createX} searches for a provider on every call. */
-    private static final JsonProvider JSON = JsonProvider.provider();
 
     public enum Op { PUT, DELETE }
 
@@ -31,48 +21,38 @@ public record KvCommand(Op op, String key, String value, Long ifVersion) {
     }
 
     public String encode() {
-        JsonObjectBuilder b = JSON.createObjectBuilder().add("op", op.name().toLowerCase()).add("key", key);
-        if (value != null) {
-            b.add("value", value);
-        }
-        if (ifVersion != null) {
-            b.add("ifVersion", ifVersion);
-        }
-        return b.build().toString();
+        String condition = ifVersion == null ? "-" : ifVersion.toString();
+        return op == Op.PUT ? "put " + key + " " + condition + " " + value : "del " + key + " " + condition;
     }
 
     /** @throws IllegalArgumentException naming what is wrong */
     public static KvCommand decode(String text) {
-        JsonObject o;
-        try {
-            o = JSON.createReader(new StringReader(text)).readObject();
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("not a JSON object");
+        boolean put = text.startsWith("put ");
+        if (!put && !text.startsWith("del ")) {
+            throw new IllegalArgumentException("op must be put or del");
         }
-        Op op;
-        try {
-            op = Op.valueOf(string(o, "op").toUpperCase());
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new IllegalArgumentException("op must be put or delete");
+        int keyEnd = text.indexOf(' ', 4);
+        int conditionEnd = keyEnd < 0 ? -1 : text.indexOf(' ', keyEnd + 1);
+        if (keyEnd <= 4 || (put && conditionEnd < 0)) {
+            throw new IllegalArgumentException("a put needs a key, a condition and a value; a del a key and a condition");
         }
-        String key = string(o, "key");
-        String value = string(o, "value");
-        if (key == null || (op == Op.PUT) != (value != null)) {
-            throw new IllegalArgumentException("a put needs a key and a value, a delete a key only");
+        String key = text.substring(4, keyEnd);
+        String condition = put || conditionEnd >= 0 ? text.substring(keyEnd + 1, conditionEnd < 0 ? text.length() : conditionEnd)
+                : text.substring(keyEnd + 1);
+        if (!put && conditionEnd >= 0) {
+            throw new IllegalArgumentException("a del takes no value");
         }
-        JsonValue v = o.get("ifVersion");
         Long ifVersion = null;
-        if (v != null) {
-            if (!(v instanceof JsonNumber n) || !n.isIntegral() || n.longValue() < 0) {
-                throw new IllegalArgumentException("ifVersion must be a whole number >= 0");
+        if (!condition.equals("-")) {
+            try {
+                ifVersion = Long.parseLong(condition);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("ifVersion must be a whole number >= 0 or -");
             }
-            ifVersion = n.longValue();
+            if (ifVersion < 0) {
+                throw new IllegalArgumentException("ifVersion must be a whole number >= 0 or -");
+            }
         }
-        return new KvCommand(op, key, value, ifVersion);
-    }
-
-    private static String string(JsonObject o, String field) {
-        JsonValue v = o.get(field);
-        return v instanceof JsonString s ? s.getString() : null;
+        return new KvCommand(put ? Op.PUT : Op.DELETE, key, put ? text.substring(conditionEnd + 1) : null, ifVersion);
     }
 }

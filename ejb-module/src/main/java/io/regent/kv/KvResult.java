@@ -1,19 +1,12 @@
 package io.regent.kv;
 
-import jakarta.json.spi.JsonProvider;
-import jakarta.json.JsonObject;
-
-import java.io.StringReader;
-
 /**
- * What a write did, as every server computes it: the client is told the master's.
+ * What a write did, as every server computes it: the client is told the master's. Encoded as
+ * {@code OUTCOME version key} (the key last: it may hold spaces only if a future rule allows).
  *
  * @param version the key's version after the write (written), before it (deleted, conflict), or 0
  */
 public record KvResult(Outcome outcome, String key, long version) {
-
-    /** Looked up once: {@code Json.createX} searches for a provider on every call. */
-    private static final JsonProvider JSON = JsonProvider.provider();
 
     public enum Outcome {
         /** Created (version 1) or replaced the value. */
@@ -29,13 +22,13 @@ public record KvResult(Outcome outcome, String key, long version) {
     }
 
     public String encode() {
-        return JSON.createObjectBuilder().add("outcome", outcome.name()).add("key", key == null ? "" : key)
-                .add("version", version).build().toString();
+        return outcome.name() + " " + version + " " + (key == null ? "" : key);
     }
 
     public static KvResult decode(String text) {
-        JsonObject o = JSON.createReader(new StringReader(text)).readObject();
-        return new KvResult(Outcome.valueOf(o.getString("outcome")), o.getString("key"),
-                o.getJsonNumber("version").longValue());
+        int a = text.indexOf(' ');
+        int b = text.indexOf(' ', a + 1);
+        return new KvResult(Outcome.valueOf(text.substring(0, a)), text.substring(b + 1),
+                Long.parseLong(text.substring(a + 1, b)));
     }
 }

@@ -20,4 +20,11 @@ public sealed interface Effect {
     record CancelTimer(TimerKind kind) implements Effect { }
 
     record Notice(Event event) implements Effect { }
+
+    /**
+     * Make {@code epoch} durable before carrying out the effects that follow it: the newest epoch
+     * seen (and so every epoch this server declared) must survive a crash, or a restarted server
+     * could declare an epoch it already used, with another history.
+     */
+    record Persist(Epoch epoch) implements Effect { }
 }

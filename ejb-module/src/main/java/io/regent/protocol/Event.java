@@ -19,6 +19,9 @@ public sealed interface Event {
     /** This master handed mastership to {@code target}. */
     record HandedOver(long at, String target, Epoch epoch) implements Event { }
 
+    /** This master heard only {@code heard} servers (itself included) of the {@code needed}: it stepped down. */
+    record QuorumLost(long at, int heard, int needed, Epoch epoch) implements Event { }
+
     /** This server found it had been stalled for {@code gap} ms and rejoins. */
     record Stalled(long at, long gap) implements Event { }
 

@@ -11,13 +11,18 @@ public final class Membership {
 
     private final Map<String, Integer> indexById;
     private final Map<Integer, String> idByIndex = new HashMap<>();
+    /** Ids sorted by index, best first: asked for on every input, so sorted once. */
+    private final List<String> ids;
     private final Map<String, Long> lastHeard = new HashMap<>();
     private final Map<String, Role> announced = new HashMap<>();
     private final Map<String, String> addresses = new HashMap<>();
 
     Membership(Map<String, Integer> members) {
-        this.indexById = members;
+        this.indexById = new HashMap<>(members);
         members.forEach((id, index) -> idByIndex.put(index, id));
+        List<String> sorted = new ArrayList<>(members.keySet());
+        sorted.sort(Comparator.comparingInt(members::get));
+        this.ids = List.copyOf(sorted);
     }
 
     public boolean knows(String id) {
@@ -64,8 +69,6 @@ public final class Membership {
 
     /** Ids sorted by index, best first. */
     public List<String> ids() {
-        List<String> ids = new ArrayList<>(indexById.keySet());
-        ids.sort(Comparator.comparingInt(indexById::get));
         return ids;
     }
 

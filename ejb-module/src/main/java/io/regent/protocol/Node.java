@@ -36,12 +36,27 @@ public final class Node {
     private boolean stateGated;
     private boolean stateCurrent = true;
     private boolean masterAnswered;
+    private boolean quorumLost;
+    private boolean linkUp = true;
 
     public Node(ProtocolConfig config) {
+        this(config, Epoch.NONE);
+    }
+
+    /**
+     * @param restored the newest epoch this server knew before it stopped (see {@link Effect.Persist}):
+     *                 an epoch never goes back, across restarts included
+     */
+    public Node(ProtocolConfig config, Epoch restored) {
         this.config = config;
         this.self = config.self();
         this.members = new Membership(config.members());
         this.delays = new DelayMatrix(self, config.minHop(), config.replyTimeout(), config.delayHistory());
+        this.epoch = restored;
+        // the owner of the newest epoch known is the master to look for (unless it was this server:
+        // that mastership ended with the restart)
+        String owner = restored.term() == 0 ? null : members.idOf(restored.index());
+        this.master = self.equals(owner) ? null : owner;
     }
 
     // ---- inputs -------------------------------------------------------------------------
@@ -54,6 +69,9 @@ public final class Node {
         lastInput = now;
         timers.every(TimerKind.PROBE, 0, config.probeInterval());
         timers.once(TimerKind.DISCOVERY, config.discoveryWindow());
+        if (master != null) {
+            startDetection(now); // joined once it answers, as after a declaration
+        }
         broadcast(announcement(true));
     }
 
@@ -78,6 +96,26 @@ public final class Node {
             become(now, Role.BACKUP);
         } else if (!current && role == Role.BACKUP) {
             become(now, Role.JOINING);
+        }
+    }
+
+    /**
+     * The host's link to the messaging fabric went down, or came back (it moved to another
+     * broker). While it is down this server hears nobody, so a backup does not take its own
+     * silence for its master's: it stops judging it, and starts again afresh once the link is
+     * back. A broker's failure is not a master's.
+     */
+    public void link(long now, boolean up) {
+        if (!running || linkUp == up) {
+            return;
+        }
+        observe(now);
+        linkUp = up;
+        boolean following = role == Role.BACKUP || role == Role.JOINING;
+        if (!up && following) {
+            stopDetection();
+        } else if (up && following && master != null) {
+            startDetection(now);
         }
     }
 
@@ -144,13 +182,26 @@ public final class Node {
             case DETECTION -> inquire(now);
             case REPLY_TIMEOUT -> onReplyTimeout(now);
             case ELECTION -> {
-                if (role == Role.WAITING) {
+                if (role != Role.WAITING) {
+                    return;
+                }
+                quorumLost = !hearsMajority(now);
+                if (!quorumLost) {
                     declare(now, "election");
+                } else {
+                    // a server cut off from most of the group must not open an epoch: it could
+                    // not commit in it, and its newer epoch would depose the majority's master
+                    timers.once(TimerKind.ELECTION, config.detectionInterval());
                 }
             }
             case PREEMPT -> {
-                if (role == Role.BACKUP && master != null && ranksBefore(self, master)) {
+                if (role == Role.BACKUP && master != null && ranksBefore(self, master) && hearsMajority(now)) {
                     declare(now, "preempt");
+                }
+            }
+            case QUORUM -> {
+                if (role == Role.MASTER && !hearsMajority(now)) {
+                    loseQuorum(now);
                 }
             }
         }
@@ -178,6 +229,7 @@ public final class Node {
             return Optional.empty();
         }
         send(chosen, new Message.Handover(self, epoch, chosen));
+        timers.cancel(TimerKind.QUORUM);
         master = chosen;
         become(now, Role.BACKUP);
         startDetection(now);
@@ -256,6 +308,11 @@ public final class Node {
         return dropped;
     }
 
+    /** Whether this server last stepped down, or could not declare, for want of a majority. */
+    public boolean lostQuorum() {
+        return quorumLost;
+    }
+
     // ---- message handling ---------------------------------------------------------------
 
     private void observe(long now) {
@@ -274,6 +331,7 @@ public final class Node {
         notice(new Event.Stalled(now, gap));
         timers.cancel(TimerKind.ELECTION);
         timers.cancel(TimerKind.PREEMPT);
+        timers.cancel(TimerKind.QUORUM);
         if (self.equals(master)) {
             master = null;
         }
@@ -315,7 +373,9 @@ public final class Node {
 
     /** Moves onto a newer epoch: its owner is the master now (claims 14-15, 18-21). */
     private void follow(long now, Epoch newer) {
-        epoch = newer;
+        setEpoch(newer);
+        quorumLost = false;
+        timers.cancel(TimerKind.QUORUM);
         String owner = members.idOf(newer.index());
         if (owner.equals(self)) {
             // our own epoch from before a restart: the master it names is gone, so elect
@@ -373,7 +433,7 @@ public final class Node {
 
     private void onHandover(long now, Message.Handover h) {
         boolean following = role == Role.BACKUP || role == Role.WAITING;
-        if (following && h.target().equals(self) && h.from().equals(master)) {
+        if (following && h.target().equals(self) && h.from().equals(master) && hearsMajority(now)) {
             declare(now, "handover");
         }
     }
@@ -381,6 +441,9 @@ public final class Node {
     // ---- detection and election ---------------------------------------------------------
 
     private void startDetection(long now) {
+        if (!linkUp) {
+            return; // judged again once the link is back
+        }
         detection.reset();
         timers.cancel(TimerKind.REPLY_TIMEOUT);
         if (!timers.pending(TimerKind.DETECTION)) {
@@ -433,16 +496,47 @@ public final class Node {
     }
 
     private void declare(long now, String cause) {
-        epoch = epoch.next(config.selfIndex());
+        setEpoch(epoch.next(config.selfIndex()));
         master = self;
         stopDetection();
         timers.cancel(TimerKind.ELECTION);
         timers.cancel(TimerKind.PREEMPT);
         timers.cancel(TimerKind.DISCOVERY);
         become(now, Role.MASTER);
+        timers.every(TimerKind.QUORUM, config.detectionInterval(), config.detectionInterval());
         broadcast(new Message.Declaration(self, epoch));
         long took = "election".equals(cause) && suspectedAt >= 0 ? now - suspectedAt : 0;
         notice(new Event.Declared(now, epoch, cause, took));
+    }
+
+    /**
+     * Check-quorum (DESIGN.md §2.5): a master that has not heard a majority of the configured group
+     * within the quorum window steps down, so a master cut off from the others stops acting as
+     * master within a bounded time, whatever the acknowledgement mode. It stays up and waits to
+     * hear a majority again.
+     */
+    private void loseQuorum(long now) {
+        timers.cancel(TimerKind.QUORUM);
+        quorumLost = true;
+        int heard = members.heardWithin(self, now, config.quorumWindow()).size() + 1;
+        notice(new Event.QuorumLost(now, heard, quorum(), epoch));
+        master = null;
+        suspect(now, null);
+    }
+
+    /** Whether this server has heard enough peers, itself included, to make a majority. */
+    private boolean hearsMajority(long now) {
+        return members.heardWithin(self, now, config.quorumWindow()).size() + 1 >= quorum();
+    }
+
+    private int quorum() {
+        return members.ids().size() / 2 + 1;
+    }
+
+    /** The epoch must be durable before anything that depends on it leaves this server. */
+    private void setEpoch(Epoch next) {
+        epoch = next;
+        out.add(new Effect.Persist(next));
     }
 
     // ---- helpers ------------------------------------------------------------------------

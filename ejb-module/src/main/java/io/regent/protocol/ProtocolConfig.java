@@ -22,10 +22,12 @@ import java.util.Set;
  * @param preempt              whether a better-ranked backup takes mastership back
  * @param preemptDelay         how long it follows the worse-ranked master before it does
  * @param delayHistory         samples kept per peer for its delay estimate
+ * @param quorumWindow         a server that has not heard a majority of the group (itself included)
+ *                             within this window neither stays master nor declares (check-quorum)
  */
 public record ProtocolConfig(String self, String address, Map<String, Integer> members, long detectionInterval,
         long replyTimeout, int misses, long electionBase, long minHop, long probeInterval,
-        long discoveryWindow, boolean preempt, long preemptDelay, int delayHistory) {
+        long discoveryWindow, boolean preempt, long preemptDelay, int delayHistory, long quorumWindow) {
 
     public ProtocolConfig {
         require(self != null && !self.isBlank(), "self", "must be set");
@@ -45,6 +47,10 @@ public record ProtocolConfig(String self, String address, Map<String, Integer> m
         require(discoveryWindow >= 0, "discoveryWindow", "must be >= 0");
         require(preemptDelay >= 0, "preemptDelay", "must be >= 0");
         require(delayHistory >= 1, "delayHistory", "must be >= 1");
+        // peers are heard through inquiries (on a master) and probes (everywhere): a window shorter
+        // than a probe round would make a healthy server think itself cut off
+        require(quorumWindow >= probeInterval + detectionInterval, "quorumWindow",
+                "must be at least the probe interval plus the detection interval");
         members = Map.copyOf(new LinkedHashMap<>(members));
     }
 
@@ -98,6 +104,6 @@ public record ProtocolConfig(String self, String address, Map<String, Integer> m
 
     /** A defaults-filled config, handy for hosts and tests; every field can be replaced. */
     public static ProtocolConfig defaults(String self, Map<String, Integer> members) {
-        return new ProtocolConfig(self, "", members, 100, 200, 2, 20, 5, 500, 1_000, false, 5_000, 8);
+        return new ProtocolConfig(self, "", members, 100, 200, 2, 20, 5, 500, 1_000, false, 5_000, 8, 1_000);
     }
 }

@@ -13,5 +13,7 @@ public enum TimerKind {
     /** Single action: a starting server heard of no master. */
     DISCOVERY,
     /** Single action: a better-ranked backup takes mastership back (only with preempt). */
-    PREEMPT
+    PREEMPT,
+    /** Periodic while master: has it heard a majority within the quorum window (check-quorum)? */
+    QUORUM
 }

@@ -8,26 +8,52 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The master's writes that wait for acknowledgements, and how far each follower has
- * acknowledged in this epoch. A write commits once every live follower has acknowledged it
- * (or, with a minimum configured, that many followers have); writes commit in order.
+ * The master's writes that wait for acknowledgements, and how far each follower has made its
+ * copy durable in this epoch. A write commits once it is durable on as many servers as the
+ * {@link AckMode} asks; writes commit in order. Bounded: the bytes of waiting writes are counted.
  */
 final class Commitments {
 
-    private final int minAcks;
-    private final TreeMap<Long, Long> waiting = new TreeMap<>();
+    private record Waiting(long since, long bytes) { }
+
+    private final AckMode mode;
+    private final int quorum;
+    private final TreeMap<Long, Waiting> waiting = new TreeMap<>();
     private final Map<String, Long> acked = new HashMap<>();
+    /** When each follower last acknowledged something new, or was last reminded of the tail. */
+    private final Map<String, Long> lastProgress = new HashMap<>();
+    private long openedAt;
+    private long bytes;
 
-    Commitments(int minAcks) {
-        this.minAcks = minAcks;
+    Commitments(AckMode mode, int quorum) {
+        this.mode = mode;
+        this.quorum = quorum;
     }
 
-    void await(long seq, long now) {
-        waiting.put(seq, now);
+    void await(long seq, long now, long size) {
+        waiting.put(seq, new Waiting(now, size));
+        bytes += size;
     }
 
-    void acked(String follower, long seq) {
-        acked.merge(follower, seq, Math::max);
+    void acked(String follower, long seq, long now) {
+        if (seq > ackedBy(follower)) {
+            acked.put(follower, seq);
+            lastProgress.put(follower, now);
+        }
+    }
+
+    /** The master opened in this epoch at {@code now}: no follower has had time to acknowledge yet. */
+    void opened(long now) {
+        openedAt = now;
+    }
+
+    /** How long {@code follower} has neither acknowledged anything new nor been reminded. */
+    long quietSince(String follower, long now) {
+        return now - lastProgress.getOrDefault(follower, openedAt);
+    }
+
+    void reminded(String follower, long now) {
+        lastProgress.put(follower, now);
     }
 
     /** How far {@code follower} has acknowledged, or -1. */
@@ -39,11 +65,22 @@ final class Commitments {
         return waiting.size();
     }
 
-    /** Removes and returns, in order, the writes now acknowledged as required. */
-    List<Long> committable(List<String> liveFollowers) {
+    long waitingBytes() {
+        return bytes;
+    }
+
+    /**
+     * Removes and returns, in order, the writes now durable on enough servers.
+     *
+     * @param durableHere how far the master's own copy is durable
+     * @param liveFollowers the followers the protocol hears (used by {@link AckMode#ALL_LIVE})
+     */
+    List<Long> committable(long durableHere, List<String> liveFollowers) {
         List<Long> done = new ArrayList<>();
-        while (!waiting.isEmpty() && satisfied(waiting.firstKey(), liveFollowers)) {
-            done.add(waiting.pollFirstEntry().getKey());
+        while (!waiting.isEmpty() && satisfied(waiting.firstKey(), durableHere, liveFollowers)) {
+            Map.Entry<Long, Waiting> w = waiting.pollFirstEntry();
+            bytes -= w.getValue().bytes();
+            done.add(w.getKey());
         }
         return done;
     }
@@ -51,10 +88,11 @@ final class Commitments {
     /** Removes and returns the writes that waited longer than {@code timeout}. */
     List<Long> expired(long now, long timeout) {
         List<Long> late = new ArrayList<>();
-        for (Iterator<Map.Entry<Long, Long>> it = waiting.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Long, Long> w = it.next();
-            if (now - w.getValue() >= timeout) {
+        for (Iterator<Map.Entry<Long, Waiting>> it = waiting.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, Waiting> w = it.next();
+            if (now - w.getValue().since() >= timeout) {
                 late.add(w.getKey());
+                bytes -= w.getValue().bytes();
                 it.remove();
             }
         }
@@ -66,13 +104,19 @@ final class Commitments {
         List<Long> abandoned = List.copyOf(waiting.keySet());
         waiting.clear();
         acked.clear();
+        lastProgress.clear();
+        bytes = 0;
         return abandoned;
     }
 
-    private boolean satisfied(long seq, List<String> liveFollowers) {
-        if (minAcks < 0) {
+    private boolean satisfied(long seq, long durableHere, List<String> liveFollowers) {
+        if (durableHere < seq) {
+            return false; // the master counts its own copy only once it is durable
+        }
+        if (mode == AckMode.ALL_LIVE) {
             return liveFollowers.stream().allMatch(f -> ackedBy(f) >= seq);
         }
-        return acked.values().stream().filter(a -> a >= seq).count() >= minAcks;
+        long copies = 1 + acked.values().stream().filter(a -> a >= seq).count();
+        return copies >= quorum;
     }
 }

@@ -4,23 +4,25 @@ import io.regent.protocol.Epoch;
 import io.regent.protocol.Role;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
  * One server's copy of the replicated state and its part in the request stream (DESIGN.md §3).
- * The host calls {@link #view}, {@link #propose}, {@link #receive} and {@link #tick} with the
- * current time and carries out what {@link #drain} returns. Not thread-safe: the host
- * serialises inputs.
+ * The host calls {@link #view}, {@link #propose}, {@link #receive}, {@link #durable} and
+ * {@link #tick} with the current time and carries out what {@link #drain} returns. Not
+ * thread-safe: the host serialises inputs.
  *
  * <ul>
  * <li>The master sequences each write at the next (seq, epoch), applies it, broadcasts it and
- * commits it once the live followers have acknowledged it.</li>
- * <li>A follower applies writes strictly in order; a gap or a foreign history makes it fetch
- * from the master, which answers with the missing writes or, if it no longer holds them or the
- * follower's history is not its own, with a snapshot.</li>
- * <li>A new master first collects every live server's position and fetches from the most
- * advanced; then it announces where it stands and opens for writes. Followers behind it fetch.</li>
+ * commits it once it is durable on enough servers ({@link AckMode}): its own copy counts only once
+ * the host reports it durable, a follower's once that follower acknowledges it.</li>
+ * <li>A follower applies writes strictly in order and acknowledges what is durable; a gap or a
+ * foreign history makes it fetch, and the source answers with retained writes or with a snapshot,
+ * both in bounded runs that the follower asks for one by one.</li>
+ * <li>A new master first collects enough servers' positions (a majority by default) and brings
+ * itself up to the most advanced; then it announces where it stands and opens for writes.</li>
  * <li>The stream is fenced: messages of an older epoch are refused, and a master that learns of
  * a newer epoch fails what it has not committed and stops sequencing at once.</li>
  * </ul>
@@ -29,30 +31,57 @@ public final class Replica {
 
     private enum Mode { FOLLOWING, SYNCING, OPEN }
 
+    /** An outstanding fetch, and the snapshot it is installing, if it turned into one. */
+    private static final class Fetching {
+        final String source;
+        final long request;
+        long deadline;
+        ReplicaStorage.Restore restore;
+        Position at;
+
+        Fetching(String source, long request, long deadline) {
+            this.source = source;
+            this.request = request;
+            this.deadline = deadline;
+        }
+    }
+
     private final ReplicationConfig config;
     private final String self;
+    private final ReplicaStorage storage;
     private final StateMachine machine;
-    private final RetainedLog log;
     private final Commitments commitments;
+    private final SnapshotSessions serving = new SnapshotSessions();
     private final List<ReplicaEffect> out = new ArrayList<>();
 
     private Mode mode = Mode.FOLLOWING;
     private GroupView view = GroupView.NONE;
-    private Epoch fence = Epoch.NONE;
+    private Epoch fence;
     private Epoch mastership;
-    private Position applied = Position.NONE;
+    private Position durable;
+    private Position persistAsked;
+    private Position ackSent;
+    private String ackSentTo;
     private TakeoverSync sync;
-    private String fetchingFrom;
-    private long fetchDeadline;
+    private long lastSyncQuery;
+    /** The server that asked this one where it stands for its takeover in the current fence epoch. */
+    private String censusOf;
+    private Fetching fetching;
+    private long requests;
     private boolean current;
     private long snapshotsInstalled;
+    private long bytesFetched;
 
-    public Replica(ReplicationConfig config, StateMachine machine) {
+    /** A replica of what {@code storage} holds, durable as it stands (it was just recovered). */
+    public Replica(ReplicationConfig config, ReplicaStorage storage, StateMachine machine) {
         this.config = config;
         this.self = config.self();
+        this.storage = storage;
         this.machine = machine;
-        this.log = new RetainedLog(config.retention());
-        this.commitments = new Commitments(config.minAcks());
+        this.commitments = new Commitments(config.ackMode(), config.quorum());
+        this.durable = storage.applied();
+        this.persistAsked = durable;
+        this.fence = durable.epoch();
     }
 
     // ---- inputs -------------------------------------------------------------------------
@@ -79,10 +108,7 @@ public final class Replica {
         if (next.role() == Role.JOINING && before != Role.JOINING) {
             current = false; // rejoining after a stall: the group may have moved on
         }
-        String master = next.master();
-        if (next.role() == Role.JOINING && !current && master != null && !master.equals(self) && fetchingFrom == null) {
-            fetch(now, master);
-        }
+        catchUpIfJoining(now);
     }
 
     /**
@@ -93,12 +119,20 @@ public final class Replica {
         if (mode != Mode.OPEN) {
             return new Proposal.Rejected(mode == Mode.SYNCING ? Proposal.Reason.SYNCING : Proposal.Reason.NOT_MASTER);
         }
-        Position prev = applied;
-        Entry entry = new Entry(applied.seq() + 1, mastership, command);
-        String result = apply(entry);
-        commitments.await(entry.seq(), now);
-        broadcast(new StreamMessage.Entries(self, mastership, prev, List.of(entry), false));
-        commit();
+        long size = Utf8.length(command);
+        if (commitments.waitingBytes() + size > config.maxPendingBytes()) {
+            return new Proposal.Rejected(Proposal.Reason.BUSY);
+        }
+        String refusal = machine.refusal(command, storage.space());
+        if (refusal != null) {
+            return new Proposal.Refused(refusal);
+        }
+        Position prev = storage.applied();
+        Entry entry = new Entry(prev.seq() + 1, mastership, command);
+        String result = storage.apply(entry, machine);
+        commitments.await(entry.seq(), now, size);
+        broadcast(new StreamMessage.Entries(self, mastership, prev, List.of(entry), 0, entry.position()));
+        persist();
         return new Proposal.Accepted(entry.position(), result);
     }
 
@@ -113,35 +147,83 @@ public final class Replica {
         if (m instanceof StreamMessage.Entries e) {
             onEntries(now, e);
         } else if (m instanceof StreamMessage.Ack a) {
-            onAck(a);
+            onAck(now, a);
         } else if (m instanceof StreamMessage.Fetch f) {
-            onFetch(f);
-        } else if (m instanceof StreamMessage.Snapshot s) {
-            onSnapshot(now, s);
+            onFetch(now, f);
+        } else if (m instanceof StreamMessage.SnapshotChunk c) {
+            onChunk(now, c);
+        } else if (m instanceof StreamMessage.ChunkRequest c) {
+            onChunkRequest(now, c);
         } else if (m instanceof StreamMessage.SyncQuery q) {
-            send(q.from(), new StreamMessage.SyncReport(self, fence, applied));
+            if (q.epoch().equals(fence)) {
+                censusOf = q.from(); // the master taking over in the newest epoch: it may fetch from here
+            }
+            send(q.from(), new StreamMessage.SyncReport(self, fence, storage.applied()));
         } else if (m instanceof StreamMessage.SyncReport r) {
             if (mode == Mode.SYNCING && r.epoch().equals(mastership)) {
                 sync.report(r.from(), r.applied());
                 advanceSync(now);
             }
-        } else if (m instanceof StreamMessage.Resume r) {
-            onResume(now, r);
+        } else if (m instanceof StreamMessage.Tail t) {
+            onTail(now, t);
         }
     }
 
-    /** Time passes: acknowledgements overdue, fetches unanswered. */
+    /**
+     * The host made everything applied up to {@code p} durable (it asked with
+     * {@link ReplicaEffect.Persist}). Acknowledgements and commits follow from it.
+     */
+    public void durable(long now, Position p) {
+        Position applied = storage.applied();
+        boolean inHistory = p.seq() <= applied.seq() && (p.equals(applied) || storage.holds(p));
+        if (!inHistory) {
+            return; // a snapshot replaced that history while the host was syncing
+        }
+        durable = p;
+        if (mode == Mode.OPEN) {
+            commit();
+        } else if (mode == Mode.SYNCING) {
+            advanceSync(now);
+        } else {
+            acknowledge();
+        }
+    }
+
+    /**
+     * The host's link to the messaging fabric is back (it moved to another broker): what was in
+     * flight is lost. The master tells every follower where it stands, a follower tells its master
+     * how far it is durable again and asks again for what it was fetching; nobody waits for a
+     * time-out to notice.
+     */
+    public void linkRestored(long now) {
+        if (mode == Mode.OPEN) {
+            broadcast(new StreamMessage.Tail(self, mastership, storage.applied()));
+        } else if (mode == Mode.SYNCING) {
+            lastSyncQuery = now;
+            broadcast(new StreamMessage.SyncQuery(self, mastership));
+        } else {
+            ackSent = null;
+            acknowledge();
+        }
+        if (fetching != null && fetching.restore == null) {
+            fetch(now, fetching.source);
+        }
+    }
+
+    /** Time passes: acknowledgements overdue, fetches unanswered, snapshots no longer read. */
     public void tick(long now) {
         if (mode == Mode.OPEN) {
             commit();
+            remindLaggards(now);
             for (long seq : commitments.expired(now, config.ackTimeout())) {
-                out.add(new ReplicaEffect.Failed(seq, "not acknowledged by the backups within "
+                out.add(new ReplicaEffect.Failed(seq, "not durable on enough servers within "
                         + config.ackTimeout() + " ms; it may have been applied"));
             }
         }
-        if (fetchingFrom != null && now >= fetchDeadline) {
-            String silent = fetchingFrom;
-            fetchingFrom = null;
+        serving.expire(now, 2 * config.fetchTimeout());
+        if (fetching != null && now >= fetching.deadline) {
+            String silent = fetching.source;
+            abandonFetch();
             if (mode == Mode.SYNCING && !view.livePeers().contains(silent)) {
                 notice(silent + " died before it answered the takeover fetch; syncing without it");
                 sync.forget(silent);
@@ -152,13 +234,14 @@ public final class Replica {
             }
         }
         if (mode == Mode.SYNCING) {
+            if (!sync.complete() && now - lastSyncQuery >= config.fetchTimeout() / 4) {
+                // a server that was down at the takeover may be back: ask again
+                lastSyncQuery = now;
+                broadcast(new StreamMessage.SyncQuery(self, mastership));
+            }
             advanceSync(now);
         }
-    }
-
-    /** While taking over: the live servers whose positions have not come in yet. */
-    public Set<String> awaitedPositions() {
-        return sync == null ? Set.of() : sync.missing();
+        catchUpIfJoining(now);
     }
 
     /** What the host must do now; empties the outbox. */
@@ -171,7 +254,12 @@ public final class Replica {
     // ---- views --------------------------------------------------------------------------
 
     public Position applied() {
-        return applied;
+        return storage.applied();
+    }
+
+    /** The last position the host reported durable. */
+    public Position durable() {
+        return durable;
     }
 
     /** Whether this server sequences writes now: master, synced, and not fenced off. */
@@ -196,6 +284,10 @@ public final class Replica {
         return commitments.waiting();
     }
 
+    public long waitingBytes() {
+        return commitments.waitingBytes();
+    }
+
     /** How far {@code follower} has acknowledged in this mastership, or -1. */
     public long ackedBy(String follower) {
         return commitments.ackedBy(follower);
@@ -205,8 +297,19 @@ public final class Replica {
         return snapshotsInstalled;
     }
 
-    public StateMachine machine() {
-        return machine;
+    /** Bytes of writes and snapshot pairs this server has fetched since it started. */
+    public long bytesFetched() {
+        return bytesFetched;
+    }
+
+    /** Snapshots this server is serving to others now. */
+    public int snapshotsServing() {
+        return serving.open();
+    }
+
+    /** While taking over: the servers whose positions are still needed. */
+    public Set<String> awaitedPositions() {
+        return sync == null ? Set.of() : sync.missing(new HashSet<>(view.livePeers()));
     }
 
     // ---- master -------------------------------------------------------------------------
@@ -215,30 +318,40 @@ public final class Replica {
         if (mastership != null) {
             stepDown("superseded by this server's own newer epoch");
         }
+        abandonFetch();
         mastership = view.epoch();
         mode = Mode.SYNCING;
-        fetchingFrom = null;
-        sync = new TakeoverSync(view.livePeers());
-        sync.report(self, applied);
+        boolean majority = config.ackMode() == AckMode.MAJORITY;
+        sync = new TakeoverSync(majority ? config.quorum() : 1, majority ? List.of() : view.livePeers());
+        sync.report(self, storage.applied());
+        lastSyncQuery = now;
         broadcast(new StreamMessage.SyncQuery(self, mastership));
-        notice("taking over in epoch " + mastership + " at " + applied + "; asking " + view.livePeers());
+        notice("taking over in epoch " + mastership + " at " + storage.applied() + "; asking "
+                + (majority ? "for a majority of " + config.groupSize() : view.livePeers()));
         advanceSync(now);
     }
 
     private void advanceSync(long now) {
-        if (mode != Mode.SYNCING || fetchingFrom != null || !sync.complete()) {
+        if (mode != Mode.SYNCING || fetching != null || !sync.complete()) {
             return;
         }
+        Position applied = storage.applied();
         String best = sync.mostAdvanced();
         if (best != null && !best.equals(self) && sync.positionOf(best).isAheadOf(applied)) {
             notice("catching up with " + best + " at " + sync.positionOf(best) + " before opening");
             fetch(now, best);
             return;
         }
+        if (!durable.equals(applied)) {
+            persist(); // open on a durable base: what it serves from now on must survive a crash
+            return;
+        }
         mode = Mode.OPEN;
         sync = null;
-        broadcast(new StreamMessage.Resume(self, mastership, applied));
+        broadcast(new StreamMessage.Tail(self, mastership, applied));
+        commitments.opened(now);
         notice("open for writes in epoch " + mastership + " at " + applied);
+        commit();
     }
 
     private void stepDown(String reason) {
@@ -248,18 +361,34 @@ public final class Replica {
         mastership = null;
         mode = Mode.FOLLOWING;
         sync = null;
-        fetchingFrom = null;
+        abandonFetch();
     }
 
-    private void onAck(StreamMessage.Ack a) {
-        if (mode == Mode.OPEN && a.epoch().equals(mastership) && log.contains(a.applied())) {
-            commitments.acked(a.from(), a.applied().seq());
+    /**
+     * Tells a live peer whose acknowledgements stopped short of this master's state where it
+     * stands, once a quiet tick went by: its last writes or its last acknowledgement were lost.
+     */
+    private void remindLaggards(long now) {
+        long tail = storage.applied().seq();
+        for (String peer : view.livePeers()) {
+            long acked = commitments.ackedBy(peer);
+            if (acked < tail && commitments.quietSince(peer, now) >= config.fetchTimeout() / 4) {
+                commitments.reminded(peer, now);
+                send(peer, new StreamMessage.Tail(self, mastership, storage.applied()));
+            }
+        }
+    }
+
+    private void onAck(long now, StreamMessage.Ack a) {
+        Position p = a.durable();
+        if (mode == Mode.OPEN && a.epoch().equals(mastership) && (p.equals(storage.applied()) || storage.holds(p))) {
+            commitments.acked(a.from(), p.seq(), now);
             commit();
         }
     }
 
     private void commit() {
-        for (long seq : commitments.committable(view.liveFollowers())) {
+        for (long seq : commitments.committable(durable.seq(), view.liveFollowers())) {
             out.add(new ReplicaEffect.Committed(seq));
         }
     }
@@ -268,6 +397,7 @@ public final class Replica {
     private void raiseFence(Epoch epoch) {
         if (epoch.isNewerThan(fence)) {
             fence = epoch;
+            censusOf = null; // it asked in an older epoch
             if (mastership != null && mastership.isOlderThan(fence)) {
                 stepDown("a newer master exists (epoch " + fence + ")");
             }
@@ -277,113 +407,189 @@ public final class Replica {
     // ---- follower -----------------------------------------------------------------------
 
     private void onEntries(long now, StreamMessage.Entries e) {
-        if (mode == Mode.OPEN || (mode == Mode.SYNCING && !e.from().equals(fetchingFrom))) {
+        if (mode == Mode.OPEN) {
             return;
         }
+        if (e.fill()) {
+            if (fetching == null || !e.from().equals(fetching.source) || e.request() != fetching.request) {
+                return; // only the answer to the fetch under way
+            }
+        } else if (mode == Mode.SYNCING || (fetching != null && fetching.restore != null)) {
+            return; // taking over, or installing a snapshot: only fetched writes count
+        }
+        Position applied = storage.applied();
         Position prev = e.prev();
         boolean advanced = false;
         boolean connected = true;
         for (Entry entry : e.entries()) {
             if (entry.seq() <= applied.seq()) {
+                if (entry.seq() > 0 && !storage.holds(entry.position()) && storage.holds(prev)) {
+                    // the sender's history parts from this one here: these writes were never acknowledged
+                    connected = false;
+                    diverged(e.from());
+                    if (fetching == null) {
+                        fetch(now, e.from());
+                    }
+                    break;
+                }
                 prev = entry.position();
                 continue;
             }
             if (entry.seq() == applied.seq() + 1 && prev.equals(applied)) {
-                apply(entry);
+                storage.apply(entry, machine);
+                applied = entry.position();
+                prev = applied;
                 advanced = true;
-                prev = entry.position();
+                if (e.fill()) {
+                    bytesFetched += Utf8.length(entry.command());
+                }
                 continue;
             }
             connected = false;
             if (entry.seq() == applied.seq() + 1) {
                 diverged(e.from());
             }
-            if (fetchingFrom == null) {
+            if (fetching == null) {
                 fetch(now, e.from()); // a gap, or another history: ask the sender
             }
             break;
         }
-        if (e.fill() && connected && e.from().equals(fetchingFrom)) {
-            fetched(now);
-        } else if (advanced && mode == Mode.FOLLOWING) {
-            send(e.from(), new StreamMessage.Ack(self, fence, applied));
+        if (advanced) {
+            persist();
+        }
+        if (e.fill() && connected) {
+            if (applied.equals(e.upTo()) || !e.upTo().isAheadOf(applied)) {
+                fetched(now);
+            } else {
+                fetch(now, e.from()); // the next run of writes
+            }
         }
     }
 
-    private void onFetch(StreamMessage.Fetch f) {
-        if (mode == Mode.SYNCING || fetchingFrom != null) {
-            return; // not current itself: the asker tries again after its fetch time-out
+    /**
+     * Serves a fetch, only from a state that may be copied: this master's while it is open (its
+     * state holds every acknowledged write), or, to a new master taking over, this follower's
+     * (it asks the most advanced). Anything else could hand an older state to a server that is
+     * ahead of it.
+     */
+    private void onFetch(long now, StreamMessage.Fetch f) {
+        boolean takeoverFetch = mode == Mode.FOLLOWING && f.epoch().equals(fence)
+                && (f.from().equals(censusOf) || f.from().equals(view.master()));
+        if (!(mode == Mode.OPEN || takeoverFetch) || (fetching != null && fetching.restore != null)) {
+            return; // the asker tries again after its fetch time-out
         }
         Position after = f.after();
+        Position applied = storage.applied();
         boolean fresh = after.equals(Position.NONE) && !applied.equals(Position.NONE);
-        if (after.equals(applied) || (!fresh && log.contains(after))) {
-            sendFill(f.from(), after);
+        if (!fresh && (after.equals(applied) || storage.holds(after))) {
+            List<Entry> next = storage.entriesAfter(after, config.maxMessageBytes());
+            send(f.from(), new StreamMessage.Entries(self, fence, after, next, f.request(), applied));
         } else {
             // a server that starts, one that fell behind what is kept, or one with another history
-            send(f.from(), new StreamMessage.Snapshot(self, fence, applied, machine.snapshot()));
+            sendChunk(f.from(), f.request(), serving.open(f.from(), f.request(), storage, now), null);
         }
     }
 
-    private void sendFill(String to, Position after) {
-        List<Entry> missing = log.after(after);
-        Position prev = after;
-        int i = 0;
-        do {
-            List<Entry> batch = missing.subList(i, Math.min(missing.size(), i + config.batchLimit()));
-            i += batch.size();
-            send(to, new StreamMessage.Entries(self, fence, prev, batch, i >= missing.size()));
-            if (!batch.isEmpty()) {
-                prev = batch.get(batch.size() - 1).position();
-            }
-        } while (i < missing.size());
+    private void onChunkRequest(long now, StreamMessage.ChunkRequest c) {
+        ReplicaStorage.SnapshotView v = serving.view(c.from(), c.request(), now);
+        if (v != null) {
+            sendChunk(c.from(), c.request(), v, c.afterKey());
+        }
     }
 
-    private void onSnapshot(long now, StreamMessage.Snapshot s) {
-        if (!s.from().equals(fetchingFrom)) {
+    private void sendChunk(String to, long request, ReplicaStorage.SnapshotView v, byte[] afterKey) {
+        Chunk chunk = v.chunk(afterKey, config.maxMessageBytes());
+        send(to, new StreamMessage.SnapshotChunk(self, fence, v.at(), request, chunk));
+        if (chunk.last()) {
+            serving.close(to);
+        }
+    }
+
+    private void onChunk(long now, StreamMessage.SnapshotChunk c) {
+        if (fetching == null || !c.from().equals(fetching.source) || c.request() != fetching.request) {
             return; // only what this server asked for
         }
-        machine.restore(s.state());
-        applied = s.at();
-        log.resetTo(s.at());
+        if (fetching.restore == null) {
+            fetching.restore = storage.beginRestore(c.at());
+            fetching.at = c.at();
+        } else if (!c.at().equals(fetching.at)) {
+            return;
+        }
+        fetching.restore.add(c.chunk().pairs());
+        fetching.deadline = now + config.fetchTimeout();
+        for (Pair p : c.chunk().pairs()) {
+            bytesFetched += p.bytes();
+        }
+        if (!c.chunk().last()) {
+            send(c.from(), new StreamMessage.ChunkRequest(self, fence, c.request(), c.chunk().lastKey()));
+            return;
+        }
+        fetching.restore.finish();
+        fetching.restore = null;
         snapshotsInstalled++;
-        notice("installed a snapshot at " + s.at() + " from " + s.from());
+        notice("installed a snapshot at " + c.at() + " from " + c.from());
+        persist();
         fetched(now);
     }
 
-    private void onResume(long now, StreamMessage.Resume r) {
+    private void onTail(long now, StreamMessage.Tail t) {
         if (mastership != null) {
             return;
         }
-        if (r.tail().equals(applied)) {
-            send(r.from(), new StreamMessage.Ack(self, fence, applied));
+        Position applied = storage.applied();
+        // past the tail with writes of this same master: the reminder was overtaken by them
+        boolean overtaken = applied.seq() > t.tail().seq() && applied.epoch().equals(t.epoch())
+                && storage.holds(t.tail());
+        if (t.tail().equals(applied) || overtaken) {
+            ackSent = null; // the master may have lost the last one
+            acknowledge();
             return;
         }
-        if (applied.seq() >= r.tail().seq()) {
-            diverged(r.from()); // writes here that the new master never had: never acknowledged
+        if (fetching != null && fetching.source.equals(t.from())) {
+            return; // already catching up with it
         }
-        fetch(now, r.from());
+        if (applied.seq() >= t.tail().seq()) {
+            diverged(t.from()); // writes here that the master never had: never acknowledged
+        }
+        fetch(now, t.from());
     }
 
     /** A fetch was answered in full: this server now stands where its source stood. */
     private void fetched(long now) {
-        fetchingFrom = null;
+        fetching = null;
         if (mode == Mode.SYNCING) {
-            sync.report(self, applied);
+            sync.report(self, storage.applied());
             advanceSync(now);
             return;
-        }
-        String master = view.master();
-        if (master != null && !master.equals(self)) {
-            send(master, new StreamMessage.Ack(self, fence, applied));
         }
         if (!current) {
             current = true;
             out.add(new ReplicaEffect.Current(true));
         }
+        acknowledge();
+    }
+
+    /** Tells the master how far this server's copy is durable, once per position and master. */
+    private void acknowledge() {
+        String master = view.master();
+        if (master == null || master.equals(self) || mode != Mode.FOLLOWING
+                || (durable.equals(ackSent) && master.equals(ackSentTo))) {
+            return;
+        }
+        ackSent = durable;
+        ackSentTo = master;
+        send(master, new StreamMessage.Ack(self, fence, durable));
+    }
+
+    private void catchUpIfJoining(long now) {
+        String master = view.master();
+        if (view.role() == Role.JOINING && !current && master != null && !master.equals(self) && fetching == null) {
+            fetch(now, master);
+        }
     }
 
     private void diverged(String master) {
-        notice("history at " + applied + " is not " + master + "'s: resyncing from it");
+        notice("history at " + storage.applied() + " is not " + master + "'s: resyncing from it");
         if (current) {
             current = false;
             out.add(new ReplicaEffect.Current(false));
@@ -391,18 +597,27 @@ public final class Replica {
     }
 
     private void fetch(long now, String from) {
-        fetchingFrom = from;
-        fetchDeadline = now + config.fetchTimeout();
-        send(from, new StreamMessage.Fetch(self, fence, applied));
+        abandonFetch();
+        fetching = new Fetching(from, ++requests, now + config.fetchTimeout());
+        send(from, new StreamMessage.Fetch(self, fence, storage.applied(), fetching.request));
+    }
+
+    private void abandonFetch() {
+        if (fetching != null && fetching.restore != null) {
+            fetching.restore.abandon();
+        }
+        fetching = null;
     }
 
     // ---- helpers ------------------------------------------------------------------------
 
-    private String apply(Entry entry) {
-        String result = machine.apply(entry.command());
-        applied = entry.position();
-        log.append(entry);
-        return result;
+    /** Asks the host to make what is applied durable, once per position. */
+    private void persist() {
+        Position applied = storage.applied();
+        if (!applied.equals(persistAsked)) {
+            persistAsked = applied;
+            out.add(new ReplicaEffect.Persist(applied));
+        }
     }
 
     private void send(String to, StreamMessage m) {

@@ -6,7 +6,13 @@ public sealed interface ReplicaEffect {
     /** Send {@code message} to server {@code to}, or to every other server when null. */
     record Send(String to, StreamMessage message) implements ReplicaEffect { }
 
-    /** The write at {@code seq} is applied here and acknowledged as required: answer 2xx. */
+    /**
+     * Make everything applied up to {@code upTo} durable, then call {@link Replica#durable}. The
+     * host may serve many of these with one sync (group commit).
+     */
+    record Persist(Position upTo) implements ReplicaEffect { }
+
+    /** The write at {@code seq} is durable on as many servers as the acknowledgement mode asks: answer 2xx. */
     record Committed(long seq) implements ReplicaEffect { }
 
     /** The write at {@code seq} will not be confirmed: answer that it failed (it may be applied). */

@@ -1,24 +1,27 @@
 package io.regent.replication;
 
 /**
- * @param self         this server's id
- * @param minAcks      followers that must acknowledge a write before it is answered; -1 = every
- *                     live follower
- * @param retention    writes each server keeps to fill others' gaps; older ones need a snapshot
- * @param ackTimeout   how long a write may wait for its acknowledgements before it fails
- * @param fetchTimeout how long a fetch may go unanswered before it is asked again
- * @param batchLimit   most writes in one stream message
+ * @param self            this server's id
+ * @param groupSize       servers in the configured group, this one included: a majority of them
+ *                        holds every acknowledged write
+ * @param ackMode         when a write counts as committed
+ * @param ackTimeout      how long a write may wait for its acknowledgements before it fails
+ * @param fetchTimeout    how long a fetch (or a snapshot chunk) may go unanswered before it is asked again
+ * @param maxMessageBytes most bytes of writes or snapshot pairs in one stream message
+ * @param maxPendingBytes most bytes of writes the master holds waiting for acknowledgements;
+ *                        past it, new writes are turned away until some commit
  */
-public record ReplicationConfig(String self, int minAcks, int retention, long ackTimeout, long fetchTimeout,
-        int batchLimit) {
+public record ReplicationConfig(String self, int groupSize, AckMode ackMode, long ackTimeout, long fetchTimeout,
+        long maxMessageBytes, long maxPendingBytes) {
 
     public ReplicationConfig {
         require(self != null && !self.isBlank(), "self", "must be set");
-        require(minAcks >= -1, "minAcks", "must be -1 (all live followers) or >= 0");
-        require(retention >= 1, "retention", "must be >= 1");
+        require(groupSize >= 1, "groupSize", "must be >= 1");
+        require(ackMode != null, "ackMode", "must be set");
         require(ackTimeout >= 1, "ackTimeout", "must be >= 1 ms");
         require(fetchTimeout >= 1, "fetchTimeout", "must be >= 1 ms");
-        require(batchLimit >= 1, "batchLimit", "must be >= 1");
+        require(maxMessageBytes >= 1_024, "maxMessageBytes", "must be >= 1024");
+        require(maxPendingBytes >= 1_024, "maxPendingBytes", "must be >= 1024");
     }
 
     private static void require(boolean ok, String field, String problem) {
@@ -27,7 +30,12 @@ public record ReplicationConfig(String self, int minAcks, int retention, long ac
         }
     }
 
-    public static ReplicationConfig defaults(String self) {
-        return new ReplicationConfig(self, -1, 10_000, 5_000, 2_000, 500);
+    /** Servers, this one included, that make a majority of the configured group. */
+    public int quorum() {
+        return groupSize / 2 + 1;
+    }
+
+    public static ReplicationConfig defaults(String self, int groupSize) {
+        return new ReplicationConfig(self, groupSize, AckMode.MAJORITY, 5_000, 2_000, 1024 * 1024, 16 * 1024 * 1024);
     }
 }

@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * Messages of the request stream (the requests topic). Each carries its sender's epoch: the
- * stream is fenced like the control topic, and anything from an older epoch is refused.
+ * stream is fenced like the control topic, and anything from an older epoch is refused. Every
+ * message is bounded in bytes: writes and snapshots travel in runs of at most
+ * {@link ReplicationConfig#maxMessageBytes}, each asked for by the receiver.
  */
 public sealed interface StreamMessage {
 
@@ -16,24 +18,35 @@ public sealed interface StreamMessage {
 
     /**
      * Writes in order, following {@code prev}. The master broadcasts each write as it is
-     * sequenced; a server answering a {@link Fetch} sends the writes after the asker's position,
-     * with {@code fill} set on the last batch of its answer.
+     * sequenced ({@code request} 0). A server answering {@link Fetch} number {@code request} sends
+     * the next retained writes and where it stands ({@code upTo}); the asker fetches again until it
+     * reaches that position.
      */
-    record Entries(String from, Epoch epoch, Position prev, List<Entry> entries, boolean fill)
+    record Entries(String from, Epoch epoch, Position prev, List<Entry> entries, long request, Position upTo)
             implements StreamMessage {
         public Entries {
             entries = List.copyOf(entries);
         }
+
+        public boolean fill() {
+            return request != 0;
+        }
     }
 
-    /** A follower has applied everything up to {@code applied}. Cumulative. */
-    record Ack(String from, Epoch epoch, Position applied) implements StreamMessage { }
+    /** A follower has made everything up to {@code durable} durable. Cumulative. */
+    record Ack(String from, Epoch epoch, Position durable) implements StreamMessage { }
 
-    /** Asks for the writes after {@code after}: a gap to fill, or a catch-up. */
-    record Fetch(String from, Epoch epoch, Position after) implements StreamMessage { }
+    /** Asks for what follows {@code after}: a gap to fill, a catch-up, or a whole state. */
+    record Fetch(String from, Epoch epoch, Position after, long request) implements StreamMessage { }
 
-    /** The answer to a {@link Fetch} that writes cannot serve: the whole state at {@code at}. */
-    record Snapshot(String from, Epoch epoch, Position at, String state) implements StreamMessage { }
+    /**
+     * The answer to {@link Fetch} number {@code request} that writes cannot serve: the state at
+     * {@code at}, in key order, one chunk at a time; the asker asks for each next one.
+     */
+    record SnapshotChunk(String from, Epoch epoch, Position at, long request, Chunk chunk) implements StreamMessage { }
+
+    /** Asks for the chunk of snapshot {@code request} that follows {@code afterKey}. */
+    record ChunkRequest(String from, Epoch epoch, long request, byte[] afterKey) implements StreamMessage { }
 
     /** A new master asks every server where its state stands (takeover sync). */
     record SyncQuery(String from, Epoch epoch) implements StreamMessage { }
@@ -41,8 +54,12 @@ public sealed interface StreamMessage {
     /** The answer to a {@link SyncQuery}. */
     record SyncReport(String from, Epoch epoch, Position applied) implements StreamMessage { }
 
-    /** The new master is synced and open for writes; its state stands at {@code tail}. */
-    record Resume(String from, Epoch epoch, Position tail) implements StreamMessage { }
+    /**
+     * The master is open for writes and its state stands at {@code tail}: broadcast when it opens,
+     * and sent again to a follower whose acknowledgements stopped short of it (a lost write or a
+     * lost acknowledgement at the end of a burst leaves nothing else to tell either side).
+     */
+    record Tail(String from, Epoch epoch, Position tail) implements StreamMessage { }
 
     /** The receiver refused a message of an older epoch; {@code epoch} is the newer one. */
     record Refusal(String from, Epoch epoch) implements StreamMessage { }

@@ -7,17 +7,25 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A new master's census (DESIGN.md §3, takeover sync): the position of each live server, so
- * that it can bring itself up to the most advanced before it opens for writes. It waits for
- * every server live at the takeover for as long as that server stays live: no deadline, because
- * opening without a live server's position could drop writes only that server holds.
+ * A new master's census (DESIGN.md §3, takeover sync): where the servers' states stand, so that
+ * it can bring itself up to the most advanced before it opens for writes. It is complete when it
+ * holds enough positions to include every acknowledged write: a majority of the configured group
+ * ({@link AckMode#MAJORITY}: any two majorities share a server), or every server live at the
+ * takeover for as long as it stays live ({@link AckMode#ALL_LIVE}: a write may be on one of them
+ * only). Neither has a deadline: opening on fewer positions could drop acknowledged writes.
  */
 final class TakeoverSync {
 
+    private final int quorum;
     private final Set<String> awaited;
     private final Map<String, Position> reports = new HashMap<>();
 
-    TakeoverSync(List<String> awaited) {
+    /**
+     * @param quorum  positions needed, this server's included
+     * @param awaited servers whose positions are needed whatever their number
+     */
+    TakeoverSync(int quorum, List<String> awaited) {
+        this.quorum = quorum;
         this.awaited = new HashSet<>(awaited);
     }
 
@@ -25,7 +33,7 @@ final class TakeoverSync {
         reports.put(server, applied);
     }
 
-    /** A source that failed to answer a fetch is not asked again. */
+    /** A source that died before it answered a fetch no longer counts. */
     void forget(String server) {
         reports.remove(server);
         awaited.remove(server);
@@ -37,12 +45,12 @@ final class TakeoverSync {
     }
 
     boolean complete() {
-        return reports.keySet().containsAll(awaited);
+        return reports.size() >= quorum && reports.keySet().containsAll(awaited);
     }
 
-    /** Who has not answered yet. */
-    Set<String> missing() {
-        Set<String> missing = new HashSet<>(awaited);
+    /** Who has not answered yet: the awaited servers, or, short of a quorum, everybody else. */
+    Set<String> missing(Set<String> everybody) {
+        Set<String> missing = new HashSet<>(awaited.isEmpty() && reports.size() < quorum ? everybody : awaited);
         missing.removeAll(reports.keySet());
         return missing;
     }

@@ -1,5 +1,8 @@
 package io.regent.kv;
 
+import io.regent.protocol.Epoch;
+import io.regent.replication.Entry;
+import io.regent.replication.MemoryStorage;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -8,14 +11,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KeyValueStoreTest {
 
-    private final KeyValueStore store = new KeyValueStore();
+    private final MemoryStorage storage = new MemoryStorage(1 << 20, 1_000);
+    private final KeyValueStore store = new KeyValueStore(1_000, 3);
+    private long seq;
 
     private KvResult apply(KvCommand c) {
-        return KvResult.decode(store.apply(c.encode()));
+        return apply(c.encode());
+    }
+
+    private KvResult apply(String command) {
+        return KvResult.decode(storage.apply(new Entry(++seq, new Epoch(1, 1), command), store));
     }
 
     @Test
@@ -24,65 +34,73 @@ class KeyValueStoreTest {
         assertEquals(new KvResult(KvResult.Outcome.CONFLICT, "a", 1), apply(KvCommand.put("a", "y", 0L)));
         assertEquals(new KvResult(KvResult.Outcome.WRITTEN, "a", 2), apply(KvCommand.put("a", "y", 1L)));
         assertEquals(new KvResult(KvResult.Outcome.CONFLICT, "a", 2), apply(KvCommand.delete("a", 1L)));
-        assertEquals("y", store.get("a").orElseThrow().value());
+        assertEquals("y", KeyValueStore.get(storage.space(), "a").orElseThrow().value());
         assertEquals(new KvResult(KvResult.Outcome.DELETED, "a", 2), apply(KvCommand.delete("a", null)));
         assertEquals(new KvResult(KvResult.Outcome.ABSENT, "a", 0), apply(KvCommand.delete("a", null)));
-        assertTrue(store.get("a").isEmpty());
+        assertTrue(KeyValueStore.get(storage.space(), "a").isEmpty());
     }
 
     @Test
     void anInvalidCommandChangesNothing() {
         apply(KvCommand.put("a", "x", null));
-        String before = store.digest();
-        assertEquals(KvResult.Outcome.INVALID, KvResult.decode(store.apply("{\"op\":\"explode\"}")).outcome());
-        assertEquals(KvResult.Outcome.INVALID, KvResult.decode(store.apply("not json")).outcome());
-        assertEquals(before, store.digest());
+        String before = storage.digest();
+        assertEquals(KvResult.Outcome.INVALID, apply("explode a - x").outcome());
+        assertEquals(KvResult.Outcome.INVALID, apply("put a").outcome());
+        assertEquals(KvResult.Outcome.INVALID, apply("del a 3 extra").outcome());
+        assertEquals(before, storage.digest());
+    }
+
+    @Test
+    void commandsKeepAnyValueWhole() {
+        for (String value : List.of("", " spaces  inside ", "line\nbreak", "ünïcödé ✓", "put x - y")) {
+            KvCommand c = KvCommand.put("k", value, 7L);
+            assertEquals(c, KvCommand.decode(c.encode()));
+        }
+        assertEquals(KvCommand.delete("k", null), KvCommand.decode(KvCommand.delete("k", null).encode()));
+        assertThrows(IllegalArgumentException.class, () -> KvCommand.decode("put k -1 v"));
     }
 
     @Test
     void listsPageByKeyWithinAPrefix() {
+        KeyValueStore roomy = new KeyValueStore(1 << 20, 100);
         for (String k : List.of("a1", "b1", "b2", "b3", "c1")) {
-            apply(KvCommand.put(k, k, null));
+            storage.apply(new Entry(++seq, new Epoch(1, 1), KvCommand.put(k, k, null).encode()), roomy);
         }
-        assertEquals(List.of("b1", "b2"), store.list("b", null, 2).stream().map(KeyValueStore.Item::key).toList());
-        assertEquals(List.of("b3"), store.list("b", "b2", 2).stream().map(KeyValueStore.Item::key).toList());
-        assertEquals(List.of("a1", "b1", "b2", "b3", "c1"), store.list("", null, 10).stream().map(KeyValueStore.Item::key).toList());
+        assertEquals(List.of("b1", "b2"), keys(KeyValueStore.list(storage.space(), "b", null, 2)));
+        assertEquals(List.of("b3"), keys(KeyValueStore.list(storage.space(), "b", "b2", 2)));
+        assertEquals(List.of("a1", "b1", "b2", "b3", "c1"), keys(KeyValueStore.list(storage.space(), "", null, 10)));
     }
 
     @Test
-    void aSnapshotRestoresTheSameStateAndDigest() {
-        for (int i = 0; i < 1_000; i++) {
-            apply(KvCommand.put("k" + i, "v \"quoted\" é " + i, null));
-        }
-        apply(KvCommand.delete("k7", null));
-        KeyValueStore copy = new KeyValueStore();
-        copy.restore(store.snapshot());
-        assertEquals(store.digest(), copy.digest());
-        assertEquals(store.get("k5"), copy.get("k5"));
-        assertNotEquals(new KeyValueStore().digest(), copy.digest());
+    void aWritePastTheQuotaIsRefusedBeforeItIsSequenced() {
+        assertNull(store.refusal(KvCommand.put("a", "x".repeat(900), null).encode(), storage.space()));
+        apply(KvCommand.put("a", "x".repeat(900), null));
+        String tooBig = store.refusal(KvCommand.put("b", "x".repeat(200), null).encode(), storage.space());
+        assertNotNull(tooBig);
+        assertTrue(tooBig.contains("regent.kv.max-bytes"), tooBig);
+        assertNull(store.refusal(KvCommand.put("a", "x".repeat(800), null).encode(), storage.space()),
+                "replacing a value with a smaller one always fits");
+        assertNull(store.refusal(KvCommand.delete("a", null).encode(), storage.space()), "deletes always fit");
+        apply(KvCommand.put("b", "1", null));
+        apply(KvCommand.put("c", "1", null));
+        String tooMany = store.refusal(KvCommand.put("d", "1", null).encode(), storage.space());
+        assertTrue(tooMany != null && tooMany.contains("regent.kv.max-keys"), tooMany);
     }
 
     @Test
-    void theDigestDependsOnValuesAndVersionsNotOnHistoryOrder() {
-        KeyValueStore other = new KeyValueStore();
-        apply(KvCommand.put("a", "1", null));
-        apply(KvCommand.put("b", "2", null));
-        other.apply(KvCommand.put("b", "2", null).encode());
-        other.apply(KvCommand.put("a", "1", null).encode());
-        assertEquals(store.digest(), other.digest());
-        other.apply(KvCommand.put("a", "1", null).encode()); // same value, version 2
-        assertNotEquals(store.digest(), other.digest());
+    void equalStatesHaveEqualDigestsWhateverTheOrderOfWrites() {
+        MemoryStorage other = new MemoryStorage(1 << 20, 1_000);
+        KeyValueStore roomy = new KeyValueStore(1 << 20, 100);
+        storage.apply(new Entry(1, new Epoch(1, 1), KvCommand.put("x", "1", null).encode()), roomy);
+        storage.apply(new Entry(2, new Epoch(1, 1), KvCommand.put("y", "2", null).encode()), roomy);
+        other.apply(new Entry(1, new Epoch(1, 1), KvCommand.put("y", "2", null).encode()), roomy);
+        other.apply(new Entry(2, new Epoch(1, 1), KvCommand.put("x", "1", null).encode()), roomy);
+        assertEquals(storage.digest(), other.digest());
+        other.apply(new Entry(3, new Epoch(1, 1), KvCommand.put("x", "3", null).encode()), roomy);
+        assertNotEquals(storage.digest(), other.digest());
     }
 
-    @Test
-    void keysAndValuesAreCheckedBeforeTheyAreSequenced() {
-        KeyRules rules = new KeyRules(8);
-        assertNull(rules.keyProblem("user:42.name_x-~"));
-        assertNotNull(rules.keyProblem(""));
-        assertNotNull(rules.keyProblem("a/b"));
-        assertNotNull(rules.keyProblem("x".repeat(257)));
-        assertNull(rules.valueProblem("12345678"));
-        assertTrue(rules.valueProblem("123456789").contains("regent.kv.max-value-bytes"));
-        assertNotNull(rules.valueProblem(null));
+    private static List<String> keys(List<KeyValueStore.Item> items) {
+        return items.stream().map(KeyValueStore.Item::key).toList();
     }
 }

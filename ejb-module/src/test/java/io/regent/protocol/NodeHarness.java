@@ -14,10 +14,16 @@ final class NodeHarness {
     final Map<TimerKind, Effect.SetTimer> timers = new EnumMap<>(TimerKind.class);
     final List<Effect.Send> sent = new ArrayList<>();
     final List<Event> events = new ArrayList<>();
+    /** Every effect in order, for rules about what must happen before what. */
+    final List<Effect> all = new ArrayList<>();
     long now = 1_000;
 
     NodeHarness(ProtocolConfig config) {
-        this.node = new Node(config);
+        this(config, Epoch.NONE);
+    }
+
+    NodeHarness(ProtocolConfig config, Epoch restored) {
+        this.node = new Node(config, restored);
     }
 
     /** One miss makes a suspicion, so each rule shows in as few steps as possible. */
@@ -28,7 +34,8 @@ final class NodeHarness {
     static ProtocolConfig config(String self, int misses, boolean preempt) {
         ProtocolConfig d = ProtocolConfig.defaults(self, GROUP);
         return new ProtocolConfig(self, "http://" + self, GROUP, d.detectionInterval(), d.replyTimeout(), misses,
-                d.electionBase(), d.minHop(), d.probeInterval(), d.discoveryWindow(), preempt, 300, d.delayHistory());
+                d.electionBase(), d.minHop(), d.probeInterval(), d.discoveryWindow(), preempt, 300, d.delayHistory(),
+                d.quorumWindow());
     }
 
     NodeHarness start() {
@@ -78,13 +85,18 @@ final class NodeHarness {
         return this;
     }
 
-    /** Makes this node master at term 1. */
+    /** Makes this node master at term 1 (it hears s2, so with itself it has a majority of three). */
     NodeHarness asMaster() {
         start();
         fire(TimerKind.DISCOVERY);
+        receive(new Message.Probe(self().equals("s2") ? "s3" : "s2", Epoch.NONE, now));
         fire(TimerKind.ELECTION);
         clear();
         return this;
+    }
+
+    String self() {
+        return node.self();
     }
 
     long lastInquirySeq() {
@@ -113,6 +125,7 @@ final class NodeHarness {
 
     private void collect() {
         for (Effect e : node.drain()) {
+            all.add(e);
             if (e instanceof Effect.SetTimer t) {
                 timers.put(t.kind(), t);
             } else if (e instanceof Effect.CancelTimer c) {

@@ -355,6 +355,70 @@ class NodeTest {
         assertTrue(m.sentOf(Message.Reply.class).isEmpty(), "no reply as master after a stall");
     }
 
+    // ---- DESIGN.md §2.5: a master needs a majority; epochs survive restarts ------------------
+
+    @Test
+    void aMasterThatHearsNoMajorityStepsDownWithinTheQuorumWindow() {
+        NodeHarness m = NodeHarness.of("s1").asMaster();
+        long window = config("s1", 1, false).quorumWindow();
+        long start = m.now;
+        while (m.node.role() == Role.MASTER && m.now - start <= window + 200) {
+            m.fire(TimerKind.QUORUM);
+        }
+        assertEquals(Role.WAITING, m.node.role(), "cut off from s2 and s3: no longer master");
+        assertTrue(m.now - start <= window + config("s1", 1, false).detectionInterval(), "within the window");
+        assertTrue(m.events.stream().anyMatch(e -> e instanceof Event.QuorumLost q && q.heard() == 1 && q.needed() == 2));
+    }
+
+    @Test
+    void aMasterThatHearsItsBackupsStaysMaster() {
+        NodeHarness m = NodeHarness.of("s1").asMaster();
+        for (int i = 0; i < 30; i++) {
+            m.fire(TimerKind.QUORUM).receive(new Message.Inquiry("s2", m.node.epoch(), i + 1));
+        }
+        assertEquals(Role.MASTER, m.node.role());
+    }
+
+    @Test
+    void aServerCutOffFromTheMajorityDoesNotDeclare() {
+        NodeHarness b = NodeHarness.of("s2").following("s1");
+        for (long quiet = 0; quiet <= config("s2", 1, false).quorumWindow(); quiet += 400) {
+            b.advance(400).fire(TimerKind.PROBE); // time passes, and nothing is heard
+        }
+        b.fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT).fire(TimerKind.ELECTION);
+        assertEquals(Role.WAITING, b.node.role(), "heard nobody within the window: no new epoch");
+        assertTrue(b.sentOf(Message.Declaration.class).isEmpty());
+        assertTrue(b.pending(TimerKind.ELECTION), "it tries again");
+        b.receive(new Message.Probe("s3", S1_TERM1, b.now)).fire(TimerKind.ELECTION);
+        assertEquals(Role.MASTER, b.node.role(), "hears s3 again: s2 and s3 are a majority");
+    }
+
+    @Test
+    void theEpochIsPersistedBeforeTheDeclarationLeaves() {
+        NodeHarness b = NodeHarness.of("s2").following("s1").fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT);
+        b.all.clear();
+        b.fire(TimerKind.ELECTION);
+        int persisted = -1;
+        int declared = -1;
+        for (int i = 0; i < b.all.size(); i++) {
+            if (b.all.get(i) instanceof Effect.Persist p && p.epoch().equals(new Epoch(2, 2)) && persisted < 0) {
+                persisted = i;
+            }
+            if (b.all.get(i) instanceof Effect.Send s && s.message() instanceof Message.Declaration && declared < 0) {
+                declared = i;
+            }
+        }
+        assertTrue(persisted >= 0 && persisted < declared, "persist " + persisted + " before declare " + declared);
+    }
+
+    @Test
+    void aRestartedServerStartsFromItsPersistedEpochAndDeclaresPastIt() {
+        NodeHarness b = new NodeHarness(config("s2", 1, false), new Epoch(7, 3)).start();
+        assertEquals(new Epoch(7, 3), b.node.epoch(), "an epoch never goes back");
+        b.fire(TimerKind.DISCOVERY).receive(new Message.Probe("s3", Epoch.NONE, b.now)).fire(TimerKind.ELECTION);
+        assertEquals(new Epoch(8, 2), b.node.epoch());
+    }
+
     @Test
     void forgedAndMalformedMessagesAreDroppedAndCounted() {
         NodeHarness b = NodeHarness.of("s2").following("s1");

@@ -13,34 +13,66 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
 /**
  * Replicas of a key-value store wired by an in-memory, in-order network the test controls: it
  * says who is master in which epoch, which servers are cut off, and delivers messages one by one.
+ * Each replica keeps its state in a {@link MemoryStorage}; by default whatever a replica asks to
+ * make durable is synced at once, and a test that wants to see the difference holds syncs back.
  */
 final class ReplicaCluster {
 
     record InFlight(String from, String to, StreamMessage message) { }
 
+    static final long RETAIN_BYTES = 1 << 20;
+    static final int RETAIN_ENTRIES = 10_000;
+
     final Map<String, Replica> replicas = new LinkedHashMap<>();
+    final Map<String, MemoryStorage> storages = new HashMap<>();
     final Map<String, List<ReplicaEffect>> effects = new HashMap<>();
+    final Map<String, Position> persistAsked = new HashMap<>();
     final Deque<InFlight> network = new ArrayDeque<>();
     final Set<String> cut = new HashSet<>();
+    final Set<String> holdSyncs = new HashSet<>();
+    /** Messages delivered, by type. */
+    final Map<Class<?>, Integer> delivered = new HashMap<>();
+    private final ReplicationConfig template;
+    private final KeyValueStore machine = new KeyValueStore(Long.MAX_VALUE, Long.MAX_VALUE);
     long now = 1_000;
 
     ReplicaCluster(ReplicationConfig template, String... ids) {
+        this(template, RETAIN_ENTRIES, ids);
+    }
+
+    /** @param retainEntries writes each server keeps to fill others' gaps */
+    ReplicaCluster(ReplicationConfig template, int retainEntries, String... ids) {
+        this.template = template;
         for (String id : ids) {
-            ReplicationConfig c = new ReplicationConfig(id, template.minAcks(), template.retention(),
-                    template.ackTimeout(), template.fetchTimeout(), template.batchLimit());
-            replicas.put(id, new Replica(c, new KeyValueStore()));
+            storages.put(id, new MemoryStorage(RETAIN_BYTES, retainEntries));
             effects.put(id, new ArrayList<>());
+        }
+        for (String id : ids) {
+            replicas.put(id, new Replica(config(id), storages.get(id), machine));
         }
     }
 
     ReplicaCluster(String... ids) {
-        this(ReplicationConfig.defaults("template"), ids);
+        this(ReplicationConfig.defaults("template", ids.length), ids);
+    }
+
+    /** The same cluster with another acknowledgement mode. */
+    static ReplicaCluster withMode(AckMode mode, String... ids) {
+        ReplicationConfig d = ReplicationConfig.defaults("template", ids.length);
+        return new ReplicaCluster(new ReplicationConfig("template", ids.length, mode, d.ackTimeout(), d.fetchTimeout(),
+                d.maxMessageBytes(), d.maxPendingBytes()), ids);
+    }
+
+    private ReplicationConfig config(String id) {
+        return new ReplicationConfig(id, storages.size(), template.ackMode(), template.ackTimeout(),
+                template.fetchTimeout(), template.maxMessageBytes(), template.maxPendingBytes());
     }
 
     Replica get(String id) {
@@ -83,6 +115,30 @@ final class ReplicaCluster {
         }
     }
 
+    /** Makes what {@code id} asked to persist durable now (for a replica whose syncs are held). */
+    void persist(String id) {
+        Position p = persistAsked.remove(id);
+        if (p != null) {
+            storages.get(id).sync();
+            get(id).durable(now, p);
+            collect(id);
+        }
+    }
+
+    /**
+     * {@code id} crashes and restarts from what its storage kept: every unsynced step if
+     * {@code keepUnsynced}, none if not. Messages in flight to it are lost.
+     */
+    void crashAndRestart(String id, boolean keepUnsynced) {
+        MemoryStorage before = storages.get(id);
+        MemoryStorage after = before.crash(keepUnsynced ? Integer.MAX_VALUE : 0);
+        storages.put(id, after);
+        replicas.put(id, new Replica(config(id), after, machine));
+        persistAsked.remove(id);
+        effects.get(id).clear();
+        network.removeIf(m -> m.to().equals(id));
+    }
+
     /** Delivers everything in flight (and what it causes), dropping what {@code lose} selects. */
     int deliverAll(Predicate<InFlight> lose) {
         int delivered = 0;
@@ -93,6 +149,7 @@ final class ReplicaCluster {
             }
             get(m.to()).receive(now, m.message());
             collect(m.to());
+            this.delivered.merge(m.message().getClass(), 1, Integer::sum);
             delivered++;
         }
         return delivered;
@@ -115,11 +172,15 @@ final class ReplicaCluster {
     }
 
     String digest(String id) {
-        return get(id).machine().digest();
+        return storages.get(id).digest();
     }
 
-    KeyValueStore store(String id) {
-        return (KeyValueStore) get(id).machine();
+    Optional<KeyValueStore.Item> read(String id, String key) {
+        return KeyValueStore.get(storages.get(id).space(), key);
+    }
+
+    long keys(String id) {
+        return storages.get(id).space().count();
     }
 
     private void collect(String id) {
@@ -130,9 +191,14 @@ final class ReplicaCluster {
                         network.addLast(new InFlight(id, to, s.message()));
                     }
                 }
+            } else if (e instanceof ReplicaEffect.Persist p) {
+                persistAsked.put(id, p.upTo());
             } else {
                 effects.get(id).add(e);
             }
+        }
+        if (!holdSyncs.contains(id) && persistAsked.containsKey(id)) {
+            persist(id);
         }
     }
 }

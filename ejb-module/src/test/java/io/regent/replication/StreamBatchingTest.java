@@ -10,11 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class StreamBatchingTest {
 
     private static final Epoch E = new Epoch(1, 1);
-    private final StreamBatching batching = new StreamBatching(3);
+    private final StreamBatching batching = new StreamBatching(6);
 
     private static ReplicaEffect.Send write(long seq) {
         Entry e = new Entry(seq, E, "c" + seq);
-        return new ReplicaEffect.Send(null, new StreamMessage.Entries("s1", E, new Position(seq - 1, E), List.of(e), false));
+        return new ReplicaEffect.Send(null, new StreamMessage.Entries("s1", E, new Position(seq - 1, E), List.of(e), 0,
+                e.position()));
     }
 
     private static ReplicaEffect.Send ack(String to, long seq) {

@@ -1,29 +1,35 @@
 package io.regent.sim;
 
+import io.regent.kv.KeyValueStore;
 import io.regent.protocol.Epoch;
 import io.regent.protocol.Message;
 import io.regent.protocol.Role;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
- * The invariants of DESIGN.md §6 (and issue 3) that hold at every step, whatever the faults.
- * A violation throws with the seed, so the run can be replayed.
+ * The invariants of DESIGN.md §6 that hold at every step, whatever the faults. A violation throws
+ * with the seed, so the run can be replayed.
  */
 final class Invariants {
 
     private final Simulation sim;
     private final Map<Epoch, String> masterOfEpoch = new HashMap<>();
+    private final Map<Epoch, String> openInEpoch = new HashMap<>();
     private final Map<String, Long> waitingSince = new HashMap<>();
-    private final Map<Object, Epoch> lastEpoch = new java.util.IdentityHashMap<>();
+    private final Map<String, Epoch> lastEpoch = new HashMap<>();
     private long waitingBound = Long.MAX_VALUE;
+    private Epoch epochBefore;
 
     Invariants(Simulation sim) {
         this.sim = sim;
     }
 
-    /** No server may stay WAITING longer than this (its election delay bounds it). */
+    /** No server may stay WAITING longer than this while it hears a majority. */
     void waitingBound(long bound) {
         this.waitingBound = bound;
     }
@@ -31,29 +37,60 @@ final class Invariants {
     void afterStep(SimServer s) {
         // 1. at most one master per epoch; a master's epoch is one it declared itself
         for (SimServer other : sim.servers) {
-            if (!other.up || other.node.role() != Role.MASTER) {
+            if (!other.up || other.node().role() != Role.MASTER) {
                 continue;
             }
-            Epoch e = other.node.epoch();
-            check(e.index() == other.index(), other.id() + " is master in epoch " + e + " it did not declare");
+            Epoch e = other.node().epoch();
+            check(e.index() == other.index(), () -> other.id() + " is master in epoch " + e + " it did not declare");
             String first = masterOfEpoch.putIfAbsent(e, other.id());
             check(first == null || first.equals(other.id()),
-                    "two masters in epoch " + e + ": " + first + " and " + other.id());
+                    () -> "two masters in epoch " + e + ": " + first + " and " + other.id());
         }
-        // fencing: a server's epoch never goes back (a restart starts a new node)
-        Epoch previous = lastEpoch.put(s.node, s.node.epoch());
-        check(previous == null || !s.node.epoch().isOlderThan(previous),
-                s.id() + " went back from epoch " + previous + " to " + s.node.epoch());
-        // 5. nobody stays WAITING for ever
-        if (s.node.role() == Role.WAITING && !s.paused) {
+        // 7. a server's epoch never goes back, across restarts included
+        Epoch previous = lastEpoch.put(s.id(), s.node().epoch());
+        check(previous == null || !s.node().epoch().isOlderThan(previous),
+                () -> s.id() + " went back from epoch " + previous + " to " + s.node().epoch());
+        // nobody stays WAITING for ever while the group can elect
+        if (s.node().role() == Role.WAITING && !s.paused && sim.network.clean() && majorityUp()) {
             long since = waitingSince.computeIfAbsent(s.id(), id -> sim.now());
-            check(sim.now() - since <= waitingBound, s.id() + " WAITING for " + (sim.now() - since) + " ms");
+            check(sim.now() - since <= waitingBound, () -> s.id() + " WAITING for " + (sim.now() - since) + " ms");
         } else {
             waitingSince.remove(s.id());
         }
     }
 
+    /** 1. A server opens for writes only in an epoch it declared, and only one ever opens in it. */
+    void opened(SimServer s) {
+        Epoch e = s.node().epoch();
+        check(s.node().role() == Role.MASTER && e.index() == s.index(), s.id() + " opened without being master of " + e);
+        String first = openInEpoch.putIfAbsent(e, s.id());
+        check(first == null || first.equals(s.id()), "two servers opened in epoch " + e + ": " + first + " and " + s.id());
+        // 3. the newest master opens only holding every write acknowledged so far (a master of an
+        // older epoch may open late, but can commit nothing: a majority has moved past its epoch)
+        boolean newest = sim.servers.stream().noneMatch(o -> o.persistedEpoch.isNewerThan(e));
+        for (Ledger.Write w : newest ? sim.ledger.acknowledged().values() : java.util.List.<Ledger.Write>of()) {
+            Optional<KeyValueStore.Item> item = KeyValueStore.get(s.storage.space(), w.key());
+            check(item.isPresent() && item.get().value().equals(w.value()),
+                    () -> s.id() + " opened in epoch " + e + " without acknowledged write " + w);
+        }
+    }
+
+    /** 8. A write answered 2xx is durable on a majority of the configured group at that moment. */
+    void acknowledged(Ledger.Write w) {
+        check(durableCopies(w) >= quorum(), () -> "write " + w + " acknowledged while durable on only "
+                + durableCopies(w) + " of " + sim.servers.size() + " servers");
+    }
+
+    /** 3. No crash loses an acknowledged write: each stays durable on a majority. */
     void crashed(SimServer s) {
+        waitingSince.remove(s.id());
+        for (Ledger.Write w : sim.ledger.acknowledged().values()) {
+            check(durableCopies(w) >= quorum(), () -> "after " + s.id() + " crashed, acknowledged write " + w
+                    + " is durable on only " + durableCopies(w) + " servers");
+        }
+    }
+
+    void restarted(SimServer s) {
         waitingSince.remove(s.id());
     }
 
@@ -62,35 +99,81 @@ final class Invariants {
         waitingSince.remove(s.id());
     }
 
-    private Epoch epochBefore;
-
     void beforeReceive(SimServer s, Message m) {
-        epochBefore = s.node.epoch();
+        epochBefore = s.node().epoch();
     }
 
-    /** 4. a master that processed a message of a newer epoch is no longer master in its old one. */
+    /** 5. A master that processed a message of a newer epoch is no longer master in its old one. */
     void afterReceive(SimServer s, Message m) {
-        if (s.up && s.node.role() == Role.MASTER && m.epoch().isNewerThan(epochBefore)) {
-            check(s.node.epoch().isNewerThan(epochBefore),
-                    s.id() + " stayed master of " + epochBefore + " after a message of epoch " + m.epoch());
+        if (s.up && s.node().role() == Role.MASTER && m.epoch().isNewerThan(epochBefore)) {
+            Epoch before = epochBefore;
+            check(s.node().epoch().isNewerThan(before),
+                    () -> s.id() + " stayed master of " + before + " after a message of epoch " + m.epoch());
         }
     }
 
-    /** 5. a forged or malformed message changes nothing but the drop counter. */
+    /** 6. A forged or malformed message changes nothing but the drop counter. */
     void forged(SimServer s, Runnable delivery) {
-        Role role = s.node.role();
-        Epoch epoch = s.node.epoch();
-        String master = s.node.master();
-        long dropped = s.node.dropped();
+        Role role = s.node().role();
+        Epoch epoch = s.node().epoch();
+        String master = s.node().master();
+        long dropped = s.node().dropped();
         delivery.run();
-        check(s.node.role() == role && s.node.epoch().equals(epoch)
-                && java.util.Objects.equals(s.node.master(), master), "a forged message changed " + s.id());
-        check(s.node.dropped() == dropped + 1, "a forged message was not counted as dropped by " + s.id());
+        check(s.node().role() == role && s.node().epoch().equals(epoch) && Objects.equals(s.node().master(), master),
+                "a forged message changed " + s.id());
+        check(s.node().dropped() == dropped + 1, "a forged message was not counted as dropped by " + s.id());
+    }
+
+    /** 3, 4. Once quiet: every up server holds the same state, with every acknowledged write. */
+    void converged() {
+        String digest = null;
+        for (SimServer s : sim.servers) {
+            if (!s.up) {
+                continue;
+            }
+            check(digest == null || digest.equals(s.storage.digest()), "servers differ once quiet");
+            digest = s.storage.digest();
+            for (Ledger.Write w : sim.ledger.acknowledged().values()) {
+                Optional<KeyValueStore.Item> item = KeyValueStore.get(s.storage.space(), w.key());
+                check(item.isPresent() && item.get().value().equals(w.value()), () -> s.id() + " lacks acknowledged " + w);
+            }
+        }
     }
 
     void check(boolean ok, String violation) {
         if (!ok) {
-            throw new AssertionError(violation + " at t=" + sim.now() + " (seed " + sim.seed + ")" + sim.describe());
+            fail(violation);
         }
+    }
+
+    /** For messages that cost something to build: built only when the check fails. */
+    void check(boolean ok, java.util.function.Supplier<String> violation) {
+        if (!ok) {
+            fail(violation.get());
+        }
+    }
+
+    private void fail(String violation) {
+        throw new AssertionError(violation + " at t=" + sim.now() + " (seed " + sim.seed + ")" + sim.describe());
+    }
+
+    private int durableCopies(Ledger.Write w) {
+        byte[] key = w.key().getBytes(StandardCharsets.UTF_8);
+        int copies = 0;
+        for (SimServer s : sim.servers) {
+            byte[] stored = s.storage.durableValue(key);
+            if (stored != null && new String(stored, 8, stored.length - 8, StandardCharsets.UTF_8).equals(w.value())) {
+                copies++;
+            }
+        }
+        return copies;
+    }
+
+    private int quorum() {
+        return sim.servers.size() / 2 + 1;
+    }
+
+    private boolean majorityUp() {
+        return sim.servers.stream().filter(SimServer::active).count() >= quorum();
     }
 }

@@ -58,6 +58,25 @@ final class Network {
         }
     }
 
+    /** Restores every link of {@code side}, both ways, as {@link #isolate} cut them. */
+    void rejoin(int side) {
+        for (int other = 0; other < cut.length; other++) {
+            cut[side][other] = false;
+            cut[other][side] = false;
+        }
+    }
+
+    /** Cuts every link between {@code side} and the rest, both ways; links within each side stay. */
+    void split(java.util.List<Integer> side) {
+        for (int a = 0; a < cut.length; a++) {
+            for (int b = 0; b < cut.length; b++) {
+                if (side.contains(a) != side.contains(b)) {
+                    cut[a][b] = true;
+                }
+            }
+        }
+    }
+
     void heal() {
         for (boolean[] row : cut) {
             java.util.Arrays.fill(row, false);

@@ -4,6 +4,8 @@ import io.regent.protocol.Epoch;
 import io.regent.protocol.Message;
 import io.regent.protocol.ProtocolConfig;
 import io.regent.protocol.Role;
+import io.regent.replication.AckMode;
+import io.regent.replication.ReplicationConfig;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,7 +21,8 @@ import java.util.Random;
  */
 final class Scenario {
 
-    enum Kind { CLEAN_CRASH, JITTER_CRASH, STALE_MASTER, HANDOVER, RESTART, CHAOS }
+    enum Kind { CLEAN_CRASH, JITTER_CRASH, STALE_MASTER, HANDOVER, RESTART, WHOLE_GROUP_CRASH, PARTITION, BROKER_FAULT,
+        CHAOS }
 
     /** What a crash scenario measured, for the scale table. */
     record Failover(long millis, long protocolMessages, long allMessages, long revocations) { }
@@ -31,6 +34,8 @@ final class Scenario {
     private final List<ProtocolConfig> configs = new ArrayList<>();
     private final Simulation sim;
     private final long maxSkew;
+    /** A scale-table run: no client load, so the message counts are the protocol's own. */
+    private final boolean measured;
     private Failover failover;
 
     Scenario(long seed) {
@@ -48,6 +53,7 @@ final class Scenario {
     }
 
     private Scenario(long seed, int size, Kind kind, boolean shippedDefaults) {
+        this.measured = shippedDefaults;
         this.seed = seed;
         this.rng = new Random(seed);
         this.size = size > 0 ? size : 3 + rng.nextInt(7);
@@ -62,6 +68,7 @@ final class Scenario {
         long probe = 200 + rng.nextInt(301);
         long discovery = 300 + rng.nextInt(300);
         boolean preempt = this.kind == Kind.RESTART && rng.nextBoolean();
+        long quorumWindow = probe + 2 * interval + rng.nextInt((int) probe);
         if (shippedDefaults) {
             ProtocolConfig d = ProtocolConfig.defaults("s1", Map.of("s1", 1));
             interval = d.detectionInterval();
@@ -71,6 +78,7 @@ final class Scenario {
             minHop = d.minHop();
             probe = d.probeInterval();
             discovery = d.discoveryWindow();
+            quorumWindow = d.quorumWindow();
         }
 
         List<Integer> indexes = new ArrayList<>();
@@ -82,31 +90,41 @@ final class Scenario {
         for (int i : indexes) {
             members.put("s" + i, i);
         }
+        List<ReplicationConfig> replication = new ArrayList<>();
         for (int i : indexes) {
             configs.add(new ProtocolConfig("s" + i, "sim://s" + i, members, interval, timeout, misses, base, minHop,
-                    probe, discovery, preempt, 300, 8));
+                    probe, discovery, preempt, 300, 8, quorumWindow));
+            // small messages and a short retained log, so that fills run in parts and snapshots happen
+            replication.add(new ReplicationConfig("s" + i, this.size, AckMode.MAJORITY, 2_000, 400, 1_024, 64 * 1024));
         }
         // clean timing: every delay within the floor the election delays are built from
         this.maxSkew = clean ? 1 : minHop / 2;
         // unclean timing: delays past the floor, yet a round trip still fits in the time-out
         long highest = clean ? Math.max(1, minHop * 8 / 10 - maxSkew) : Math.min(minHop * 3, timeout / 2 - maxSkew);
         Network network = new Network(rng, this.size, 1, highest);
-        this.sim = new Simulation(seed, rng, configs, network, maxSkew);
-        sim.invariants.waitingBound(electionDelayBound() + 1);
+        this.sim = new Simulation(seed, rng, configs, replication, 5 + rng.nextInt(30), network, maxSkew,
+                1 + rng.nextInt(4));
+        sim.invariants.waitingBound(electionDelayBound() + quorumWindow + 1);
     }
 
     private Kind pickKind() {
         int roll = rng.nextInt(100);
-        if (roll < 30) {
+        if (roll < 22) {
             return Kind.CLEAN_CRASH;
-        } else if (roll < 45) {
+        } else if (roll < 34) {
             return Kind.JITTER_CRASH;
-        } else if (roll < 60) {
+        } else if (roll < 46) {
             return Kind.STALE_MASTER;
-        } else if (roll < 70) {
+        } else if (roll < 54) {
             return Kind.HANDOVER;
-        } else if (roll < 78) {
+        } else if (roll < 62) {
             return Kind.RESTART;
+        } else if (roll < 72) {
+            return Kind.WHOLE_GROUP_CRASH;
+        } else if (roll < 80) {
+            return Kind.PARTITION;
+        } else if (roll < 86) {
+            return Kind.BROKER_FAULT;
         }
         return Kind.CHAOS;
     }
@@ -155,13 +173,38 @@ final class Scenario {
 
     void run() {
         long settled = startAll();
+        // clients write all along, unless the scenario measures the protocol's own messages
+        long loadUntil = settled + 3_000;
+        if (!measured) {
+            sim.load(settled - cfg().probeInterval(), loadUntil, 10 + rng.nextInt(50));
+        }
         switch (kind) {
             case CLEAN_CRASH, JITTER_CRASH -> crashMaster(settled);
             case STALE_MASTER -> staleMaster(settled);
             case HANDOVER -> handover(settled);
             case RESTART -> restart(settled);
+            case WHOLE_GROUP_CRASH -> wholeGroupCrash(settled);
+            case PARTITION -> partition(settled);
+            case BROKER_FAULT -> brokerFault(settled);
             case CHAOS -> chaos(settled);
         }
+        quiesce(Math.max(loadUntil, sim.now()));
+    }
+
+    /** Clients stop; everything comes back; once quiet, every server holds the same state. */
+    private void quiesce(long from) {
+        sim.network.heal();
+        for (SimServer s : sim.servers) {
+            if (s.paused) {
+                sim.resume(s.number);
+            }
+            if (!s.up) {
+                sim.start(s.number);
+            }
+        }
+        sim.runUntil(from + cfg().discoveryWindow() + 2 * failoverBound() + 6 * cfg().probeInterval() + 1_000);
+        expectAgreedMaster("once quiet");
+        sim.invariants.converged();
     }
 
     private long startAll() {
@@ -185,7 +228,7 @@ final class Scenario {
         long crashAt = from + rng.nextInt((int) (3 * cfg().detectionInterval()));
         sim.runUntil(crashAt);
         sim.resetCounts();
-        sim.crash(old.number);
+        sim.crash(old.number, rng.nextBoolean());
         SimServer best = bestUp();
         long deadline = crashAt + failoverBound();
         long agreedAt = runUntilAgreed(deadline);
@@ -213,7 +256,7 @@ final class Scenario {
         sim.runUntil(sim.now() + 2 * cfg().probeInterval() + 2 * sim.network.highestDelay());
         SimServer master = expectAgreedMaster("after resume");
         sim.invariants.check(master == successor, "the resumed stale master " + old.id() + " took over again");
-        sim.invariants.check(old.node.role() != Role.MASTER, "stale master did not step down");
+        sim.invariants.check(old.node().role() != Role.MASTER, "stale master did not step down");
     }
 
     private void handover(long from) {
@@ -234,7 +277,7 @@ final class Scenario {
 
     private void restart(long from) {
         SimServer old = expectAgreedMaster("before crash");
-        sim.crash(old.number);
+        sim.crash(old.number, rng.nextBoolean());
         sim.runUntil(from + failoverBound());
         SimServer successor = expectAgreedMaster("after crash");
         sim.start(old.number);
@@ -249,6 +292,78 @@ final class Scenario {
         }
     }
 
+    /**
+     * Every server crashes at once under write load (kill -9 or power cut), then they come back
+     * one by one in a random order, the most stale first as often as not. The group must open only
+     * once it has heard a majority, with every acknowledged write.
+     */
+    private void wholeGroupCrash(long from) {
+        sim.runUntil(from + rng.nextInt(1_000));
+        boolean powerCut = rng.nextBoolean();
+        for (SimServer s : sim.servers) {
+            sim.crash(s.number, powerCut);
+        }
+        List<SimServer> order = new ArrayList<>(sim.servers);
+        Collections.shuffle(order, rng);
+        if (rng.nextBoolean()) {
+            order.sort((a, b) -> Long.compare(a.storage.applied().seq(), b.storage.applied().seq()));
+        }
+        long t = sim.now() + rng.nextInt(200);
+        for (SimServer s : order) {
+            int n = s.number;
+            sim.at(t, () -> sim.start(n));
+            t += rng.nextInt(2 * (int) cfg().probeInterval());
+        }
+        sim.runUntil(t + cfg().discoveryWindow() + 2 * failoverBound() + 4 * cfg().probeInterval());
+        expectAgreedMaster("after the whole group restarted");
+    }
+
+    /**
+     * The master is cut off from everybody (or a random minority with it): the majority side
+     * elects, the minority side acknowledges nothing, and after the heal the old master rejoins.
+     */
+    private void partition(long from) {
+        SimServer old = expectAgreedMaster("before the partition");
+        sim.runUntil(from + rng.nextInt(500));
+        List<Integer> minority = new ArrayList<>(List.of(old.number));
+        List<Integer> others = new ArrayList<>();
+        for (SimServer s : sim.servers) {
+            if (s != old) {
+                others.add(s.number);
+            }
+        }
+        Collections.shuffle(others, rng);
+        int largestMinority = size - (size / 2 + 1);
+        int extra = rng.nextInt(largestMinority);
+        for (int i = 0; i < extra; i++) {
+            minority.add(others.remove(0));
+        }
+        sim.network.split(minority);
+        sim.runUntil(sim.now() + failoverBound() + cfg().quorumWindow() + 2 * cfg().probeInterval());
+        sim.invariants.check(old.node().role() != Role.MASTER, "the cut-off master " + old.id() + " is still master");
+        sim.network.heal();
+        sim.runUntil(sim.now() + cfg().discoveryWindow() + failoverBound() + 4 * cfg().probeInterval());
+        expectAgreedMaster("after the partition healed");
+    }
+
+    /**
+     * The broker every server uses dies: each server loses its link, and finds the next broker a
+     * little later than the others. A broker's failure is not a master's: nobody is elected.
+     */
+    private void brokerFault(long from) {
+        SimServer master = expectAgreedMaster("before the broker fault");
+        Epoch epoch = master.node().epoch();
+        sim.runUntil(from + rng.nextInt(500));
+        for (SimServer s : sim.servers) {
+            sim.brokerFault(s.number, 20 + rng.nextInt(400));
+        }
+        sim.runUntil(sim.now() + 500 + failoverBound());
+        SimServer after = expectAgreedMaster("after the broker fault");
+        sim.invariants.check(after == master && after.node().epoch().equals(epoch),
+                "a broker fault changed the master from " + master.id() + " in " + epoch + " to " + after.id() + " in "
+                        + after.node().epoch());
+    }
+
     private void chaos(long from) {
         long end = from + 3_000 + rng.nextInt(3_000);
         sim.network.faults(rng.nextDouble() * 0.2, rng.nextDouble() * 0.1);
@@ -256,22 +371,10 @@ final class Scenario {
         for (long t = from; t < end; t += 50 + rng.nextInt(400)) {
             long when = t;
             int target = rng.nextInt(size);
-            int what = rng.nextInt(10);
+            int what = rng.nextInt(11);
             sim.at(when, () -> disturb(what, target, paused));
         }
         sim.runUntil(end);
-        // heal everything and let the group settle
-        sim.network.heal();
-        for (int p : paused) {
-            sim.resume(p);
-        }
-        boolean anyUp = sim.servers.stream().anyMatch(s -> s.up);
-        if (!anyUp) {
-            sim.start(rng.nextInt(size));
-        }
-        long quiet = cfg().discoveryWindow() + 2 * failoverBound() + 4 * cfg().probeInterval();
-        sim.runUntil(end + quiet);
-        expectAgreedMaster("after chaos healed");
     }
 
     private void disturb(int what, int target, List<Integer> paused) {
@@ -279,7 +382,7 @@ final class Scenario {
         switch (what) {
             case 0 -> {
                 if (s.up) {
-                    sim.crash(target);
+                    sim.crash(target, rng.nextBoolean());
                 } else {
                     sim.start(target);
                 }
@@ -298,6 +401,7 @@ final class Scenario {
                 sim.network.faults(rng.nextDouble() * 0.2, rng.nextDouble() * 0.1);
             }
             case 4 -> sim.handOver(target, null);
+            case 5 -> sim.brokerFault(target, 10 + rng.nextInt(400));
             default -> sim.forge(target, forgery(target));
         }
     }
@@ -353,11 +457,11 @@ final class Scenario {
             if (!s.active()) {
                 continue;
             }
-            SimServer m = s.node.master() == null ? null : sim.server(s.node.master());
+            SimServer m = s.node().master() == null ? null : sim.server(s.node().master());
             sim.invariants.check(m != null && (agreed == null || agreed == m), "active servers disagree on the master");
             agreed = m;
         }
-        sim.invariants.check(agreed != null && agreed.active() && agreed.node.role() == Role.MASTER,
+        sim.invariants.check(agreed != null && agreed.active() && agreed.node().role() == Role.MASTER,
                 "active servers follow no active master");
         return agreed;
     }

@@ -1,12 +1,21 @@
 package io.regent.sim;
 
+import io.regent.kv.KeyValueStore;
+import io.regent.kv.KvCommand;
+import io.regent.member.Member;
+import io.regent.member.MemberEffect;
 import io.regent.protocol.Effect;
 import io.regent.protocol.Event;
 import io.regent.protocol.Message;
-import io.regent.protocol.Node;
 import io.regent.protocol.ProtocolConfig;
 import io.regent.protocol.Role;
 import io.regent.protocol.TimerKind;
+import io.regent.replication.MemoryStorage;
+import io.regent.replication.Position;
+import io.regent.replication.Proposal;
+import io.regent.replication.ReplicaEffect;
+import io.regent.replication.ReplicationConfig;
+import io.regent.replication.StreamMessage;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,36 +26,56 @@ import java.util.Random;
 import java.util.function.Consumer;
 
 /**
- * Discrete-event simulation of a group: a virtual clock, simulated hosts, a simulated network,
- * and the invariants checked after every single input a node processes.
+ * Discrete-event simulation of a group of composed servers ({@link Member}: election, replication
+ * and storage): a virtual clock, simulated hosts with disks that sync after a delay and keep only
+ * what was synced (or a prefix of the rest) when they crash, a simulated network carrying both
+ * topics, clients that write unique keys, and the invariants checked after every input a server
+ * processes.
  */
 final class Simulation {
 
     private record Pending(long at, long order, Runnable action) { }
+
+    /** The host's replication tick, as in production. */
+    static final long TICK = 100;
+    /** {@code -Dregent.sim.trace=true} prints what each server does, to follow a failing seed. */
+    private static final boolean TRACE = Boolean.getBoolean("regent.sim.trace");
 
     final long seed;
     final Random rng;
     final Network network;
     final List<SimServer> servers = new ArrayList<>();
     final Invariants invariants;
+    final Ledger ledger = new Ledger();
+    private final KeyValueStore machine = new KeyValueStore(Long.MAX_VALUE, Long.MAX_VALUE);
+    private final long diskDelay;
     private final Map<String, SimServer> byId = new HashMap<>();
     private final PriorityQueue<Pending> queue = new PriorityQueue<>(
             (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.order, b.order));
     private long order;
     private long now;
+    private long writes;
 
-    /** Messages sent (one count per receiver) by type since {@link #resetCounts}. */
+    /** Control messages sent (one count per receiver) by type since {@link #resetCounts}. */
     final Map<String, Long> sent = new HashMap<>();
+    long streamSent;
     long revocations;
     long handled;
 
-    Simulation(long seed, Random rng, List<ProtocolConfig> configs, Network network, long maxSkew) {
+    /**
+     * @param retainEntries writes each server keeps to fill gaps (small: snapshots get exercised)
+     * @param diskDelay     the longest a sync takes, ms
+     */
+    Simulation(long seed, Random rng, List<ProtocolConfig> configs, List<ReplicationConfig> replication,
+            int retainEntries, Network network, long maxSkew, long diskDelay) {
         this.seed = seed;
         this.rng = rng;
         this.network = network;
+        this.diskDelay = diskDelay;
         for (int i = 0; i < configs.size(); i++) {
             long skew = maxSkew == 0 ? 0 : rng.nextLong(maxSkew + 1);
-            SimServer s = new SimServer(i, configs.get(i), skew);
+            SimServer s = new SimServer(i, configs.get(i), replication.get(i),
+                    new MemoryStorage(1 << 20, retainEntries), skew);
             servers.add(s);
             byId.put(s.id(), s);
         }
@@ -74,21 +103,59 @@ final class Simulation {
 
     void start(int i) {
         SimServer s = servers.get(i);
-        s.node = new Node(s.config);
+        s.incarnation++;
+        s.member = new Member(s.config, s.replication, s.persistedEpoch, s.storage, machine);
         s.up = true;
         s.paused = false;
+        s.wasOpen = false;
+        s.syncing = false;
+        s.persistWanted = null;
         s.backlog.clear();
         s.timerTokens.clear();
-        input(s, n -> n.start(clock(s)));
+        invariants.restarted(s);
+        trace(s, () -> "start at " + s.storage.applied() + " epoch " + s.persistedEpoch);
+        scheduleTick(s, s.incarnation, now + TICK - Math.floorMod(now, TICK));
+        input(s, m -> m.start(clock(s)));
     }
 
-    void crash(int i) {
+    /**
+     * kill -9 ({@code powerCut} false: every write the process made survives in the OS) or a power
+     * cut (only what was synced survives, plus a random prefix of the rest, the last write torn).
+     */
+    void crash(int i, boolean powerCut) {
         SimServer s = servers.get(i);
         s.up = false;
         s.paused = false;
+        s.incarnation++;
         s.backlog.clear();
         s.timerTokens.clear();
+        int keep = powerCut ? rng.nextInt(s.storage.unsyncedSteps() + 1) : Integer.MAX_VALUE;
+        s.storage = s.storage.crash(keep);
+        s.syncing = false;
+        s.persistWanted = null;
+        ledger.crashed(s.id());
+        trace(s, () -> (powerCut ? "power cut" : "killed") + ", recovers at " + s.storage.applied());
         invariants.crashed(s);
+    }
+
+    /**
+     * Server i's broker dies: it hears nobody and nobody hears it until it has moved to another
+     * broker, {@code outage} ms later, and it knows it (its connection failed).
+     */
+    void brokerFault(int i, long outage) {
+        SimServer s = servers.get(i);
+        if (!s.active()) {
+            return;
+        }
+        network.isolate(i);
+        input(s, m -> m.link(clock(s), false));
+        long life = s.incarnation;
+        at(now + outage, () -> {
+            network.rejoin(i);
+            if (s.active() && s.incarnation == life) {
+                input(s, m -> m.link(clock(s), true));
+            }
+        });
     }
 
     void pause(int i) {
@@ -107,7 +174,7 @@ final class Simulation {
     void handOver(int i, String target) {
         SimServer s = servers.get(i);
         if (s.active()) {
-            input(s, n -> n.handOver(clock(s), target));
+            input(s, m -> m.handOver(clock(s), target));
         }
     }
 
@@ -115,8 +182,42 @@ final class Simulation {
     void forge(int to, Message forged) {
         SimServer s = servers.get(to);
         if (s.active()) {
-            invariants.forged(s, () -> input(s, n -> n.receive(clock(s), forged)));
+            invariants.forged(s, () -> input(s, m -> m.receive(clock(s), forged)));
         }
+    }
+
+    // ---- clients ------------------------------------------------------------------------
+
+    /**
+     * Clients write unique keys from {@code from} to {@code to}, about one every {@code gap} ms,
+     * each to the server open for writes (as a load balancer routes by readiness), else to any.
+     */
+    void load(long from, long to, int gap) {
+        for (long t = from; t < to; t += 1 + rng.nextInt(2 * gap)) {
+            at(t, this::writeSomewhere);
+        }
+    }
+
+    private void writeSomewhere() {
+        SimServer target = null;
+        for (SimServer s : servers) {
+            if (s.active() && s.member.open()) {
+                target = s;
+            }
+        }
+        if (target == null) {
+            target = servers.get(rng.nextInt(servers.size()));
+        }
+        if (!target.active()) {
+            return;
+        }
+        String key = "w" + (++writes);
+        String value = key + "@" + seed;
+        Proposal p = target.member.propose(clock(target), KvCommand.put(key, value, null).encode());
+        if (p instanceof Proposal.Accepted a) {
+            ledger.proposed(target.id(), a.at().seq(), key, value);
+        }
+        afterInput(target);
     }
 
     // ---- plumbing -----------------------------------------------------------------------
@@ -125,13 +226,26 @@ final class Simulation {
         return now + s.clockOffset;
     }
 
-    private void input(SimServer s, Consumer<Node> step) {
-        step.accept(s.node);
+    private void input(SimServer s, Consumer<Member> step) {
+        step.accept(s.member);
+        afterInput(s);
+    }
+
+    private void afterInput(SimServer s) {
         handled++;
-        for (Effect e : s.node.drain()) {
-            apply(s, e);
+        for (MemberEffect e : s.member.drain()) {
+            if (e instanceof MemberEffect.Protocol p) {
+                apply(s, p.effect());
+            } else if (e instanceof MemberEffect.Replication r) {
+                apply(s, r.effect());
+            }
         }
         invariants.afterStep(s);
+        boolean open = s.member.open();
+        if (open && !s.wasOpen) {
+            invariants.opened(s);
+        }
+        s.wasOpen = open;
     }
 
     private void apply(SimServer s, Effect e) {
@@ -139,39 +253,102 @@ final class Simulation {
             for (SimServer to : servers) {
                 boolean addressed = send.broadcast() ? to != s : to.id().equals(send.to());
                 if (addressed) {
+                    sent.merge(send.message().getClass().getSimpleName(), 1L, Long::sum);
                     transmit(s, to, send.message());
                 }
             }
         } else if (e instanceof Effect.SetTimer t) {
             s.timerTokens.put(t.kind(), t.token());
-            scheduleTimer(s, s.node, t.kind(), t.token(), now + t.delay(), t.period());
+            scheduleTimer(s, s.incarnation, t.kind(), t.token(), now + t.delay(), t.period());
         } else if (e instanceof Effect.CancelTimer c) {
             s.timerTokens.remove(c.kind());
-        } else if (e instanceof Effect.Notice n && n.event() instanceof Event.Revoked) {
-            revocations++;
+        } else if (e instanceof Effect.Persist p) {
+            s.persistedEpoch = p.epoch(); // synced at once, before what follows it goes out
+        } else if (e instanceof Effect.Notice n) {
+            if (n.event() instanceof Event.Revoked) {
+                revocations++;
+            }
+            if (!(n.event() instanceof Event.RoundTrip)) {
+                trace(s, () -> n.event().toString());
+            }
         }
     }
 
-    private void transmit(SimServer from, SimServer to, Message m) {
-        sent.merge(m.getClass().getSimpleName(), 1L, Long::sum);
+    private void apply(SimServer s, ReplicaEffect e) {
+        if (e instanceof ReplicaEffect.Send send) {
+            for (SimServer to : servers) {
+                boolean addressed = send.to() == null ? to != s : to.id().equals(send.to());
+                if (addressed) {
+                    streamSent++;
+                    transmit(s, to, send.message());
+                }
+            }
+        } else if (e instanceof ReplicaEffect.Persist p) {
+            s.persistWanted = p.upTo();
+            if (!s.syncing) {
+                startSync(s);
+            }
+        } else if (e instanceof ReplicaEffect.Committed c) {
+            Ledger.Write w = ledger.committed(s.id(), c.seq());
+            if (w != null) {
+                trace(s, () -> "acknowledged " + w.key() + " at " + c.seq());
+                invariants.acknowledged(w);
+            }
+        } else if (e instanceof ReplicaEffect.Failed f) {
+            ledger.failed(s.id(), f.seq());
+        } else if (e instanceof ReplicaEffect.Notice n) {
+            trace(s, () -> n.what());
+        }
+    }
+
+    /** Group commit: one sync covers everything asked for before it started. */
+    private void startSync(SimServer s) {
+        s.syncing = true;
+        Position target = s.persistWanted;
+        long life = s.incarnation;
+        at(now + 1 + rng.nextInt((int) diskDelay), () -> {
+            if (s.incarnation != life) {
+                return;
+            }
+            Runnable done = () -> {
+                s.storage.sync();
+                s.syncing = false;
+                input(s, m -> m.durable(clock(s), target));
+                if (s.up && s.persistWanted != null && !s.persistWanted.equals(target) && !s.syncing) {
+                    startSync(s);
+                }
+            };
+            if (s.paused) {
+                s.backlog.add(done);
+            } else {
+                done.run();
+            }
+        });
+    }
+
+    private void transmit(SimServer from, SimServer to, Object m) {
         if (!network.delivers(from.number, to.number)) {
             return;
         }
         int copies = network.duplicates() ? 2 : 1;
         for (int c = 0; c < copies; c++) {
-            Node target = to.node;
-            at(now + network.delay(from.number, to.number), () -> arrive(to, target, m));
+            long life = to.incarnation;
+            at(now + network.delay(from.number, to.number), () -> arrive(to, life, m));
         }
     }
 
-    private void arrive(SimServer s, Node target, Message m) {
-        if (!s.up || s.node != target) {
+    private void arrive(SimServer s, long life, Object m) {
+        if (!s.up || s.incarnation != life) {
             return;
         }
         Runnable step = () -> {
-            invariants.beforeReceive(s, m);
-            input(s, n -> n.receive(clock(s), m));
-            invariants.afterReceive(s, m);
+            if (m instanceof Message control) {
+                invariants.beforeReceive(s, control);
+                input(s, n -> n.receive(clock(s), control));
+                invariants.afterReceive(s, control);
+            } else {
+                input(s, n -> n.receive(clock(s), (StreamMessage) m));
+            }
         };
         if (s.paused) {
             s.backlog.add(step);
@@ -180,14 +357,14 @@ final class Simulation {
         }
     }
 
-    private void scheduleTimer(SimServer s, Node owner, TimerKind kind, long token, long due, long period) {
+    private void scheduleTimer(SimServer s, long life, TimerKind kind, long token, long due, long period) {
         at(due, () -> {
             Long current = s.timerTokens.get(kind);
-            if (!s.up || s.node != owner || current == null || current != token) {
+            if (!s.up || s.incarnation != life || current == null || current != token) {
                 return;
             }
             if (period > 0) {
-                scheduleTimer(s, owner, kind, token, due + period, period);
+                scheduleTimer(s, life, kind, token, due + period, period);
             }
             Runnable step = () -> input(s, n -> n.fire(clock(s), kind, token));
             if (s.paused) {
@@ -196,6 +373,24 @@ final class Simulation {
                 step.run();
             }
         });
+    }
+
+    private void scheduleTick(SimServer s, long life, long due) {
+        at(due, () -> {
+            if (!s.up || s.incarnation != life) {
+                return;
+            }
+            scheduleTick(s, life, due + TICK);
+            if (!s.paused) {
+                input(s, m -> m.tick(clock(s))); // a paused host's ticks are coalesced by the container
+            }
+        });
+    }
+
+    void trace(SimServer s, java.util.function.Supplier<String> what) {
+        if (TRACE) {
+            System.out.printf("%6d %s %s%n", now, s.id(), what.get());
+        }
     }
 
     // ---- views --------------------------------------------------------------------------
@@ -207,7 +402,7 @@ final class Simulation {
     List<SimServer> activeMasters() {
         List<SimServer> masters = new ArrayList<>();
         for (SimServer s : servers) {
-            if (s.up && s.node.role() == Role.MASTER) {
+            if (s.up && s.node().role() == Role.MASTER) {
                 masters.add(s);
             }
         }
@@ -221,14 +416,14 @@ final class Simulation {
             if (!s.up) {
                 continue;
             }
-            String m = s.node.master();
+            String m = s.node().master();
             if (m == null || (agreed != null && !agreed.equals(m))) {
                 return null;
             }
             agreed = m;
         }
         SimServer master = agreed == null ? null : byId.get(agreed);
-        return master != null && master.up && master.node.role() == Role.MASTER ? master : null;
+        return master != null && master.up && master.node().role() == Role.MASTER ? master : null;
     }
 
     void resetCounts() {
@@ -249,9 +444,12 @@ final class Simulation {
         for (SimServer s : servers) {
             b.append(String.format("%n  %s idx=%d up=%s paused=%s", s.id(), s.index(), s.up, s.paused));
             if (s.up) {
-                b.append(String.format(" role=%s epoch=%s master=%s", s.node.role(), s.node.epoch(), s.node.master()));
+                b.append(String.format(" role=%s epoch=%s master=%s replica=%s@%s open=%s digest=%s", s.node().role(),
+                        s.node().epoch(), s.node().master(), s.member.replica().mode(), s.storage.applied(),
+                        s.member.open(), s.storage.digest()));
             }
         }
+        b.append(String.format("%n  acknowledged writes: %d", ledger.acknowledged().size()));
         return b.toString();
     }
 }

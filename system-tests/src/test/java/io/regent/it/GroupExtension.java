@@ -7,7 +7,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * One {@link LocalGroup} for the whole test run, kept in JUnit's root store so that it is closed
- * (every process stopped by PID) when the run ends, whatever failed. The broker is started for
+ * (every process stopped by PID) when the run ends, whatever failed. The brokers are started for
  * every test class; the three servers for classes annotated {@link WithServers}.
  */
 public class GroupExtension implements BeforeAllCallback, ParameterResolver {
@@ -35,7 +35,7 @@ public class GroupExtension implements BeforeAllCallback, ParameterResolver {
     @Override
     public void beforeAll(ExtensionContext context) {
         LocalGroup group = group(context);
-        group.broker();
+        group.brokers();
         if (context.getRequiredTestClass().isAnnotationPresent(WithServers.class) && !group.serversUp()) {
             group.up();
         }

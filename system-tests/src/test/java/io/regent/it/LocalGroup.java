@@ -35,9 +35,11 @@ public final class LocalGroup implements AutoCloseable {
     private final int brokerPort;
     private final int size;
     private final Map<String, String> extraEnv;
+    /** Each server's address; empty: all on 127.0.0.1. */
+    private final List<String> hosts;
     private boolean serversUp;
 
-    /** The system tests' group: its own directory, HTTP ports 9180-9183, broker port 61716. */
+    /** The system tests' group: its own directory, HTTP ports 9180-9183, brokers on 61716-61718. */
     public static LocalGroup forTests() {
         return new LocalGroup(Path.of(System.getProperty("regent.it.dir", "target/it-group")), 9180, 61716, Map.of());
     }
@@ -51,17 +53,50 @@ public final class LocalGroup implements AutoCloseable {
 
     /** @param size servers in the group (HAProxy always names three) */
     public LocalGroup(Path dir, int httpBase, int brokerPort, int size, Map<String, String> extraEnv) {
+        this(dir, httpBase, brokerPort, size, extraEnv, List.of());
+    }
+
+    private LocalGroup(Path dir, int httpBase, int brokerPort, int size, Map<String, String> extraEnv,
+            List<String> hosts) {
         this.size = size;
         this.dir = dir;
         this.httpBase = httpBase;
         this.brokerPort = brokerPort;
         this.extraEnv = extraEnv;
+        this.hosts = hosts;
+    }
+
+    /** A group of three on the hosts of {@code lab}: server K and broker K on host K. */
+    public static LocalGroup onHosts(Path dir, int httpBase, int brokerPort, io.regent.net.NetworkLab lab) {
+        List<String> addresses = new java.util.ArrayList<>();
+        for (int k = 1; k <= SIZE; k++) {
+            addresses.add(io.regent.net.NetworkLab.address(k));
+        }
+        return new LocalGroup(dir, httpBase, brokerPort, SIZE, Map.of("REGENT_HOSTS", lab.hostList()), addresses);
     }
 
     // ---- processes ----------------------------------------------------------------------
 
-    public void broker() {
-        run("broker");
+    /** Creates (once) and starts the cluster of brokers. */
+    public void brokers() {
+        run("brokers");
+    }
+
+    public void brokerKill(int b) {
+        run("broker-kill", String.valueOf(b));
+    }
+
+    public void brokerStart(int b) {
+        run("broker-start", String.valueOf(b));
+    }
+
+    /** Deletes server i's data directory: it must be stopped. The next start finds an empty disk. */
+    public void wipeData(int i) {
+        try (var files = Files.walk(dir.resolve("data").resolve("s" + i))) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public void up() {
@@ -89,6 +124,29 @@ public final class LocalGroup implements AutoCloseable {
         return before;
     }
 
+    /** SIGKILL to every server at once: a whole-group crash. */
+    public void killAllNow() {
+        List<ProcessHandle> all = new java.util.ArrayList<>();
+        for (int i = 1; i <= size; i++) {
+            ProcessHandle.of(pid("s" + i)).ifPresent(all::add);
+        }
+        all.forEach(ProcessHandle::destroyForcibly);
+        for (int i = 1; i <= size; i++) {
+            try {
+                Files.deleteIfExists(dir.resolve("s" + i + ".pid"));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** The broker (1, 2, ...) server i is connected to, from its {@code /api/group}. */
+    public int brokerInUse(int i) {
+        String current = status(i).getJsonObject("broker").getString("current");
+        int port = Integer.parseInt(current.substring(current.lastIndexOf(':') + 1));
+        return port - brokerPort + 1;
+    }
+
     public void stop(int i) {
         run("stop", String.valueOf(i));
     }
@@ -105,9 +163,15 @@ public final class LocalGroup implements AutoCloseable {
         run("resume", String.valueOf(i));
     }
 
+    /** Stops every server, the load balancer and the brokers, by PID. */
+    public void down() {
+        run("down");
+        serversUp = false;
+    }
+
     @Override
     public void close() {
-        run("down");
+        down();
     }
 
     public boolean serversUp() {
@@ -154,7 +218,7 @@ public final class LocalGroup implements AutoCloseable {
     }
 
     public String url(int i) {
-        return "http://127.0.0.1:" + (httpBase + i);
+        return "http://" + (hosts.isEmpty() ? "127.0.0.1" : hosts.get(i - 1)) + ":" + (httpBase + i);
     }
 
     /** The PID of server i (or "broker", "lb"), from the group script's PID file. */

@@ -130,6 +130,24 @@ public final class Writer implements AutoCloseable {
         return first;
     }
 
+    /** The longest time between two acknowledgements (by when their 2xx came) after {@code nanos}, ms. */
+    public long longestGapBetweenSuccessesMillis(long nanos) {
+        List<Long> done = new ArrayList<>();
+        for (long[] s : successes) {
+            if (s[1] >= nanos) {
+                done.add(s[1]);
+            }
+        }
+        Collections.sort(done);
+        long worst = 0;
+        long last = nanos;
+        for (long d : done) {
+            worst = Math.max(worst, d - last);
+            last = d;
+        }
+        return worst / 1_000_000;
+    }
+
     /** Clients finish the write in hand, then wait; {@link #resume()} lets them go on. */
     public void pause() {
         paused = true;

@@ -1,7 +1,7 @@
 package io.regent.web;
 
 import io.regent.group.GroupEngine;
-import io.regent.group.HealthView;
+import io.regent.host.HealthView;
 import jakarta.ejb.EJB;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;

@@ -1,7 +1,7 @@
 package io.regent.web;
 
 import io.regent.group.GroupEngine;
-import io.regent.group.GroupStatus;
+import io.regent.host.GroupStatus;
 import jakarta.ejb.EJB;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;

@@ -1,7 +1,6 @@
 package io.regent.web;
 
 import io.regent.group.GroupEngine;
-import io.regent.group.ReplicationEngine;
 import io.regent.kv.KeyRules;
 import io.regent.kv.KeyValueStore;
 import io.regent.kv.KvCommand;
@@ -49,9 +48,6 @@ public class KeyValueResource {
     @EJB
     private GroupEngine group;
 
-    @EJB
-    private ReplicationEngine replication;
-
     @Inject
     private ReplicatedWrites writes;
 
@@ -71,8 +67,8 @@ public class KeyValueResource {
             return Problem.of(Response.Status.BAD_REQUEST, "limit must be a whole number from 1 to " + MAX_PAGE,
                     Map.of("field", "limit"));
         }
-        String applied = replication.applied().toString();
-        List<KeyValueStore.Item> page = replication.list(prefix, after, limit);
+        String applied = group.applied().toString();
+        List<KeyValueStore.Item> page = group.list(prefix, after, limit);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", page);
         body.put("next", page.size() == limit ? page.get(page.size() - 1).key() : null);
@@ -86,8 +82,8 @@ public class KeyValueResource {
         if (bad != null) {
             return bad;
         }
-        String applied = replication.applied().toString();
-        return replication.get(key)
+        String applied = group.applied().toString();
+        return group.get(key)
                 .map(item -> Response.ok(item).tag(new EntityTag(Long.toString(item.version()))))
                 .orElseGet(() -> Response.fromResponse(Problem.of(Response.Status.NOT_FOUND, "no such key",
                         Map.of("key", key))))
@@ -161,6 +157,6 @@ public class KeyValueResource {
     }
 
     private KeyRules rules() {
-        return new KeyRules(group.settings().maxValueBytes());
+        return new KeyRules(group.settings().limits().maxValueBytes());
     }
 }

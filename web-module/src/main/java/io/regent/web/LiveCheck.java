@@ -1,6 +1,6 @@
 package io.regent.web;
 
-import io.regent.group.HealthView;
+import io.regent.host.HealthView;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.Liveness;
 

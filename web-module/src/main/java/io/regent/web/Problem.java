@@ -9,12 +9,19 @@ import java.util.Map;
 /** A JSON error body: {@code {"status":409,"error":"...", ...details}}. */
 final class Problem {
 
+    /** WebDAV's Insufficient Storage: the store's quota would be passed (no {@link Response.Status} for it). */
+    static final int INSUFFICIENT_STORAGE = 507;
+
     private Problem() {
     }
 
     static Response of(Response.Status status, String error, Map<String, ?> details) {
+        return of(status.getStatusCode(), error, details);
+    }
+
+    static Response of(int status, String error, Map<String, ?> details) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", status.getStatusCode());
+        body.put("status", status);
         body.put("error", error);
         body.putAll(details);
         return Response.status(status).type(MediaType.APPLICATION_JSON).entity(body).build();

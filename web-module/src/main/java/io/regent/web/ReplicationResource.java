@@ -1,7 +1,7 @@
 package io.regent.web;
 
-import io.regent.group.ReplicationEngine;
-import io.regent.group.ReplicationStatus;
+import io.regent.group.GroupEngine;
+import io.regent.host.ReplicationStatus;
 import jakarta.ejb.EJB;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -14,10 +14,10 @@ import jakarta.ws.rs.core.MediaType;
 public class ReplicationResource {
 
     @EJB
-    private ReplicationEngine replication;
+    private GroupEngine group;
 
     @GET
     public ReplicationStatus status() {
-        return replication.status();
+        return group.replicationStatus();
     }
 }

@@ -1,0 +1,43 @@
+package io.regent.host;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A consistent snapshot of this server's view of the group, for the name server (claim 27),
+ * health checks and the status page.
+ */
+public record GroupStatus(String group, Member self, String role, String epoch, long term,
+        Master master, boolean running, boolean joined, boolean ready, String whyNotReady, Broker broker,
+        List<Member> members, Map<String, Map<String, Long>> delays, List<EventLog.Entry> events,
+        RoundTrips roundTrips, Hops hops, Counters counters) {
+
+    /** Inquiry to reply (this backup to its master) and probe to echo (to every peer), through the broker. */
+    public record RoundTrips(LatencyStats.Summary inquiry, LatencyStats.Summary probe) { }
+
+    /**
+     * Where a message's time goes on its way out and in, per topic: waiting in the send queue and
+     * in the send call (µs), and from the sender's send to this server's receipt (ms).
+     */
+    public record Hops(LatencyStats.Summary controlQueueMicros, LatencyStats.Summary controlSendMicros,
+            LatencyStats.Summary controlTransitMillis, LatencyStats.Summary streamQueueMicros,
+            LatencyStats.Summary streamSendMicros, LatencyStats.Summary streamTransitMillis) { }
+
+    public record Member(String id, int index, String role, String url, Long lastSeenMillisAgo) { }
+
+    public record Master(String id, Integer index, String url) { }
+
+    /**
+     * @param current   the broker this server is connected to, or null
+     * @param failovers times this server moved to another broker because its own failed
+     */
+    public record Broker(String current, boolean reachable, long lastRoundTripMillis, String lastError, long failovers) { }
+
+    /**
+     * @param sendFailures       sends the broker refused (each also marks the broker unreachable)
+     * @param messagesDropped    frames refused: bad signature, replayed, malformed, oversized, not a member's
+     * @param sendQueueOverflows messages dropped because a send queue was full (its bytes are bounded)
+     */
+    public record Counters(long messagesSent, long sendFailures, long messagesDropped, long sendQueueOverflows,
+            long sendQueueBytes) { }
+}

@@ -1,0 +1,31 @@
+package io.regent.host;
+
+import java.util.Arrays;
+
+/** The latest round trips of one kind, with their percentiles, for the group API and metrics. */
+public final class LatencyStats {
+
+    /** What the group API shows: sample count and p50 / p99 / max in ms over the latest ones. */
+    public record Summary(long samples, long p50, long p99, long max) { }
+
+    private final long[] ring;
+    private long count;
+
+    public LatencyStats(int keep) {
+        this.ring = new long[keep];
+    }
+
+    public synchronized void add(long millis) {
+        ring[(int) (count++ % ring.length)] = millis;
+    }
+
+    public synchronized Summary summary() {
+        int n = (int) Math.min(count, ring.length);
+        if (n == 0) {
+            return new Summary(0, -1, -1, -1);
+        }
+        long[] sorted = Arrays.copyOf(ring, n);
+        Arrays.sort(sorted);
+        return new Summary(count, sorted[(n - 1) / 2], sorted[(int) Math.ceil(n * 0.99) - 1], sorted[n - 1]);
+    }
+}

@@ -1,0 +1,306 @@
+package io.regent.host;
+
+import io.regent.member.Member;
+import io.regent.member.MemberEffect;
+import io.regent.protocol.Effect;
+import io.regent.protocol.Epoch;
+import io.regent.protocol.Event;
+import io.regent.protocol.Message;
+import io.regent.protocol.Role;
+import io.regent.protocol.TimerKind;
+import io.regent.replication.Position;
+import io.regent.replication.Proposal;
+import io.regent.replication.ReplicaEffect;
+import io.regent.replication.StreamMessage;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * Runs this server's {@link Member} for the container, with no container in sight: one lock
+ * serialises every input (messages from both topics, timer firings, ticks, client writes), and
+ * the effects are carried out through ports the host is given, in order: messages to the send
+ * queues, timers to the scheduler, the epoch to disk before anything that follows it, durability
+ * to the group commit, answers to the clients waiting for their writes (after the lock is
+ * released, so no response is written under it).
+ */
+public final class MemberHost {
+
+    /** Timers the protocol asks for: the EJB TimerService in Liberty. */
+    public interface Timers {
+        void set(Effect.SetTimer timer);
+
+        void cancel(TimerKind kind);
+    }
+
+    /** The two topics' send queues. */
+    public interface Outbox {
+        void control(Effect.Send send);
+
+        void stream(ReplicaEffect.Send send);
+    }
+
+    /** Makes state durable: the epoch at once, everything applied in batches. */
+    public interface Disk {
+        void persistEpoch(Epoch epoch);
+
+        void sync();
+    }
+
+    /** What happened, for the event log, the server's log and metrics. */
+    public interface Observer {
+        void event(Event event);
+
+        void notice(String what);
+    }
+
+    private record Waiting(CompletableFuture<WriteOutcome> client, Proposal.Accepted accepted, long since) { }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Member member;
+    private final LongSupplier clock;
+    private final Timers timers;
+    private final Outbox outbox;
+    private final Disk disk;
+    private final Observer observer;
+    private final GroupCommit groupCommit;
+    private final Map<Long, Waiting> waiting = new HashMap<>();
+    private final LatencyStats commitLatency = new LatencyStats(4_096);
+    private volatile Snapshot snapshot = Snapshot.NOT_RUNNING;
+    private Position unsyncedDurable;
+
+    /**
+     * @param fsync   whether durability needs an fsync (group commit on a thread of its own from
+     *                {@code threads}); without it, what is written counts as durable at once
+     * @param synced  how the group commit reports back: {@link #durable}, through whatever context
+     *                the container needs for timers and the like
+     */
+    public MemberHost(Member member, LongSupplier clock, Timers timers, Outbox outbox, Disk disk, Observer observer,
+            boolean fsync, ThreadFactory threads, Consumer<Position> synced) {
+        this.member = member;
+        this.clock = clock;
+        this.timers = timers;
+        this.outbox = outbox;
+        this.disk = disk;
+        this.observer = observer;
+        this.groupCommit = fsync ? new GroupCommit(disk::sync, synced, threads) : null;
+    }
+
+    // ---- inputs -------------------------------------------------------------------------
+
+    public void start() {
+        input(now -> member.start(now));
+    }
+
+    public void stop() {
+        input(now -> member.stop(now));
+        List<Runnable> failed = new ArrayList<>();
+        lock.lock();
+        try {
+            waiting.values().forEach(w -> failed.add(() -> w.client().complete(
+                    new WriteOutcome.InDoubt(w.accepted().at(), "this server is stopping"))));
+            waiting.clear();
+        } finally {
+            lock.unlock();
+        }
+        failed.forEach(Runnable::run);
+        if (groupCommit != null) {
+            groupCommit.close();
+        }
+    }
+
+    public void receive(Message m) {
+        input(now -> member.receive(now, m));
+    }
+
+    public void receive(StreamMessage m) {
+        input(now -> member.receive(now, m));
+    }
+
+    public void fire(TimerKind kind, long token) {
+        input(now -> member.fire(now, kind, token));
+    }
+
+    /** The link to the messaging fabric went down or came back. */
+    public void link(boolean up) {
+        input(now -> member.link(now, up));
+    }
+
+    public void tick() {
+        input(now -> member.tick(now));
+    }
+
+    /** The group commit made everything applied up to {@code p} durable. */
+    public void durable(Position p) {
+        input(now -> member.durable(now, p));
+    }
+
+    /** Planned handover to {@code target}, or to the best-ranked live backup when null. */
+    public Optional<String> handOver(String target) {
+        return call(now -> member.handOver(now, target));
+    }
+
+    /**
+     * A client's write: answered when it is committed, or at once when this server does not take
+     * writes. No thread waits for the acknowledgements.
+     */
+    public CompletionStage<WriteOutcome> propose(String command) {
+        CompletableFuture<WriteOutcome> client = new CompletableFuture<>();
+        input(now -> {
+            if (!member.open()) {
+                client.complete(new WriteOutcome.NotOpen(notOpenReason()));
+                return;
+            }
+            Proposal p = member.propose(now, command);
+            if (p instanceof Proposal.Accepted a) {
+                waiting.put(a.at().seq(), new Waiting(client, a, now));
+            } else if (p instanceof Proposal.Refused r) {
+                client.complete(new WriteOutcome.Refused(r.reason()));
+            } else if (p instanceof Proposal.Rejected r && r.reason() == Proposal.Reason.BUSY) {
+                client.complete(new WriteOutcome.Busy("more than " + RegentSettings.MAX_PENDING_BYTES
+                        + " bytes of writes wait for acknowledgements; retry shortly"));
+            } else {
+                client.complete(new WriteOutcome.NotOpen(notOpenReason()));
+            }
+        });
+        return client;
+    }
+
+    /** A consistent look at the member under the lock, for the group API and the status page. */
+    public <T> T inspect(Function<Member, T> look) {
+        lock.lock();
+        try {
+            return look.apply(member);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What health checks, headers and load balancers need, without taking the lock. */
+    public Snapshot snapshot() {
+        return snapshot;
+    }
+
+    public LatencyStats.Summary commitLatency() {
+        return commitLatency.summary();
+    }
+
+    /** The member's role, epoch, master and openness after its last input, read without the lock. */
+    public record Snapshot(boolean running, Role role, Epoch epoch, String master, String masterAddress,
+            boolean open, NotOpenReason whyNotOpen, Position applied, boolean current) {
+
+        static final Snapshot NOT_RUNNING = new Snapshot(false, Role.JOINING, Epoch.NONE, null, null, false,
+                NotOpenReason.NOT_RUNNING, Position.NONE, false);
+    }
+
+    // ---- effects ------------------------------------------------------------------------
+
+    private void input(Consumer<Long> step) {
+        call(now -> {
+            step.accept(now);
+            return null;
+        });
+    }
+
+    private <T> T call(Function<Long, T> step) {
+        List<Runnable> answers = new ArrayList<>();
+        T result;
+        lock.lock();
+        try {
+            long now = clock.getAsLong();
+            result = step.apply(now);
+            carryOut(now, answers);
+            snapshot = new Snapshot(member.node().running(), member.node().role(), member.node().epoch(),
+                    member.node().master(), member.node().masterAddress(), member.open(),
+                    member.open() ? null : notOpenReason(), member.replica().applied(), member.replica().current());
+        } finally {
+            lock.unlock();
+        }
+        answers.forEach(Runnable::run);
+        return result;
+    }
+
+    private void carryOut(long now, List<Runnable> answers) {
+        List<MemberEffect> effects = member.drain();
+        while (!effects.isEmpty()) {
+            for (MemberEffect e : effects) {
+                if (e instanceof MemberEffect.Protocol p) {
+                    carryOut(p.effect());
+                } else if (e instanceof MemberEffect.Replication r) {
+                    carryOut(now, r.effect(), answers);
+                }
+            }
+            if (unsyncedDurable != null) {
+                // no fsync asked for: what is written counts as durable now
+                Position p = unsyncedDurable;
+                unsyncedDurable = null;
+                member.durable(now, p);
+            }
+            effects = member.drain();
+        }
+    }
+
+    private void carryOut(Effect e) {
+        if (e instanceof Effect.Send s) {
+            outbox.control(s);
+        } else if (e instanceof Effect.SetTimer t) {
+            timers.set(t);
+        } else if (e instanceof Effect.CancelTimer c) {
+            timers.cancel(c.kind());
+        } else if (e instanceof Effect.Persist p) {
+            disk.persistEpoch(p.epoch());
+        } else if (e instanceof Effect.Notice n) {
+            observer.event(n.event());
+        }
+    }
+
+    private void carryOut(long now, ReplicaEffect e, List<Runnable> answers) {
+        if (e instanceof ReplicaEffect.Send s) {
+            outbox.stream(s);
+        } else if (e instanceof ReplicaEffect.Persist p) {
+            if (groupCommit != null) {
+                groupCommit.request(p.upTo());
+            } else {
+                unsyncedDurable = p.upTo();
+            }
+        } else if (e instanceof ReplicaEffect.Committed c) {
+            Waiting w = waiting.remove(c.seq());
+            if (w != null) {
+                commitLatency.add(now - w.since());
+                answers.add(() -> w.client().complete(new WriteOutcome.Committed(w.accepted().at(), w.accepted().result())));
+            }
+        } else if (e instanceof ReplicaEffect.Failed f) {
+            Waiting w = waiting.remove(f.seq());
+            if (w != null) {
+                answers.add(() -> w.client().complete(new WriteOutcome.InDoubt(w.accepted().at(), f.reason())));
+            }
+        } else if (e instanceof ReplicaEffect.Notice n) {
+            observer.notice(n.what());
+        }
+    }
+
+    private NotOpenReason notOpenReason() {
+        if (!member.node().running()) {
+            return NotOpenReason.NOT_RUNNING;
+        }
+        Role role = member.node().role();
+        String master = member.node().master();
+        if (role == Role.MASTER) {
+            return NotOpenReason.TAKING_OVER;
+        }
+        if (role == Role.WAITING && master == null && member.node().lostQuorum()) {
+            return NotOpenReason.NO_QUORUM;
+        }
+        return master == null ? NotOpenReason.NO_MASTER : NotOpenReason.NOT_MASTER;
+    }
+}

@@ -1,0 +1,283 @@
+package io.regent.host;
+
+import io.regent.protocol.ProtocolConfig;
+import io.regent.replication.AckMode;
+import io.regent.replication.ReplicationConfig;
+import io.regent.storage.DiskStorage;
+import org.eclipse.microprofile.config.Config;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * This server's configuration, read from MicroProfile Config (server.xml variables, system
+ * properties and environment variables such as {@code REGENT_SERVER_ID}) and checked once at
+ * start. A bad or missing value fails start-up with a {@link BadSettingException} naming its key,
+ * and so do limits that together could not fit the heap.
+ */
+public record RegentSettings(String group, String serverId, int index, String url, ProtocolConfig protocol,
+        String controlTopic, String requestsTopic, byte[] signingKey, ReplicationConfig replication, Limits limits,
+        Storage storage, Fabric fabric) {
+
+    public static final String GROUP = "regent.group";
+    public static final String SERVER_ID = "regent.server.id";
+    public static final String SERVER_INDEX = "regent.server.index";
+    public static final String SERVER_URL = "regent.server.url";
+    public static final String MEMBERS = "regent.members";
+    public static final String DETECTION_INTERVAL = "regent.detection.interval";
+    public static final String REPLY_TIMEOUT = "regent.reply.timeout";
+    public static final String MISSES = "regent.detection.misses";
+    public static final String ELECTION_BASE = "regent.election.base";
+    public static final String HOP_MIN = "regent.hop.min";
+    public static final String PROBE_INTERVAL = "regent.probe.interval";
+    public static final String DISCOVERY_WINDOW = "regent.discovery.window";
+    public static final String PREEMPT = "regent.preempt";
+    public static final String PREEMPT_DELAY = "regent.preempt.delay";
+    public static final String DELAY_HISTORY = "regent.delay.history";
+    public static final String QUORUM_WINDOW = "regent.quorum.window";
+    public static final String CONTROL_TOPIC = "regent.topic.control";
+    public static final String REQUESTS_TOPIC = "regent.topic.requests";
+    public static final String SIGNING_KEY = "regent.signing.key";
+    public static final String ACK = "regent.replication.ack";
+    public static final String REPLICATION_TIMEOUT = "regent.replication.timeout";
+    public static final String RETENTION = "regent.replication.retention";
+    public static final String RETENTION_BYTES = "regent.replication.retention-bytes";
+    public static final String MAX_PENDING_BYTES = "regent.replication.max-pending-bytes";
+    public static final String MESSAGE_MAX_BYTES = "regent.message.max-bytes";
+    public static final String QUEUE_MAX_BYTES = "regent.queue.max-bytes";
+    public static final String MAX_VALUE_BYTES = "regent.kv.max-value-bytes";
+    public static final String KV_MAX_BYTES = "regent.kv.max-bytes";
+    public static final String KV_MAX_KEYS = "regent.kv.max-keys";
+    public static final String STORAGE_DIR = "regent.storage.dir";
+    public static final String STORAGE_SYNC = "regent.storage.sync";
+    public static final String BROKER_URLS = "regent.broker.urls";
+    public static final String BROKER_USER = "regent.broker.user";
+    public static final String BROKER_PASSWORD = "regent.broker.password";
+
+    /**
+     * The brokers, in the order every server tries them (so that all meet on the first that
+     * works), and this server's account on them.
+     *
+     * @param brokers each broker's {@code host:port}
+     */
+    public record Fabric(List<String> brokers, String user, String password) { }
+
+    private static final long MIB = 1024 * 1024;
+    /** What Liberty and the application need of the heap before Regent's queues and buffers. */
+    private static final long HEAP_BASELINE = 96 * MIB;
+
+    /** Thrown when a setting is missing or bad; its message starts with the key. */
+    public static final class BadSettingException extends IllegalStateException {
+        public BadSettingException(String key, String problem) {
+            super(key + ": " + problem);
+        }
+    }
+
+    /**
+     * What bounds memory: every queue and buffer is bounded in bytes (DESIGN.md §3, bounded memory).
+     *
+     * @param maxValueBytes largest value a client may write
+     * @param storeBytes    the store's quota of keys and values
+     * @param storeKeys     the store's quota of keys
+     * @param queueBytes    each topic's send queue
+     * @param messageBytes  most bytes of writes or snapshot pairs in one message; larger frames are refused unread
+     */
+    public record Limits(int maxValueBytes, long storeBytes, long storeKeys, long queueBytes, long messageBytes) {
+
+        /** The largest frame a server sends or accepts: a full message and its envelope. */
+        public long frameBytes() {
+            return messageBytes + 64 * 1024;
+        }
+    }
+
+    /** Where and how durably the server keeps its state. */
+    public record Storage(Path dir, boolean fsync, DiskStorage.Retention retention) { }
+
+    public static RegentSettings from(Config config) {
+        return from(config, Runtime.getRuntime().maxMemory());
+    }
+
+    /** @param maxHeap the heap the settings must fit in, bytes */
+    static RegentSettings from(Config config, long maxHeap) {
+        Reader r = new Reader(config);
+        String id = r.text(SERVER_ID, null);
+        int index = (int) r.number(SERVER_INDEX, null, 1, 1_000_000);
+        Map<String, Integer> members = parseMembers(r.text(MEMBERS, null));
+        if (!Integer.valueOf(index).equals(members.get(id))) {
+            throw new BadSettingException(MEMBERS, "must list " + id + ":" + index + " (this server's id and index)");
+        }
+        String url = r.text(SERVER_URL, "http://localhost:9080");
+        ProtocolConfig protocol = protocol(r, id, url, members);
+        String key = r.text(SIGNING_KEY, null);
+        if (key.length() < 16) {
+            throw new BadSettingException(SIGNING_KEY, "must be at least 16 characters");
+        }
+        Limits limits = limits(r);
+        ReplicationConfig replication = replication(r, id, members.size(), limits);
+        checkHeap(limits, replication, maxHeap);
+        return new RegentSettings(r.text(GROUP, "regent"), id, index, url, protocol,
+                r.text(CONTROL_TOPIC, "regent.control"), r.text(REQUESTS_TOPIC, "regent.requests"),
+                key.getBytes(StandardCharsets.UTF_8), replication, limits, storage(r), fabric(r));
+    }
+
+    private static ProtocolConfig protocol(Reader r, String id, String url, Map<String, Integer> members) {
+        // the protocol's defaults live in one place, the core
+        ProtocolConfig d = ProtocolConfig.defaults(id, members);
+        long probe = r.number(PROBE_INTERVAL, d.probeInterval(), 10, 600_000);
+        long detection = r.number(DETECTION_INTERVAL, d.detectionInterval(), 5, 60_000);
+        long quorum = r.number(QUORUM_WINDOW, Math.max(d.quorumWindow(), probe + detection), 1, 3_600_000);
+        if (quorum < probe + detection) {
+            throw new BadSettingException(QUORUM_WINDOW, "must be at least " + PROBE_INTERVAL + " + " + DETECTION_INTERVAL
+                    + " (" + (probe + detection) + " ms), got " + quorum);
+        }
+        return new ProtocolConfig(id, url, members, detection,
+                r.number(REPLY_TIMEOUT, d.replyTimeout(), 1, 60_000),
+                (int) r.number(MISSES, (long) d.misses(), 1, 100),
+                r.number(ELECTION_BASE, d.electionBase(), 0, 60_000),
+                r.number(HOP_MIN, d.minHop(), 1, 10_000),
+                probe,
+                r.number(DISCOVERY_WINDOW, d.discoveryWindow(), 0, 600_000),
+                r.flag(PREEMPT, d.preempt()),
+                r.number(PREEMPT_DELAY, d.preemptDelay(), 0, 3_600_000),
+                (int) r.number(DELAY_HISTORY, (long) d.delayHistory(), 1, 1_000),
+                quorum);
+    }
+
+    private static Limits limits(Reader r) {
+        int maxValue = (int) r.number(MAX_VALUE_BYTES, 64L * 1024, 1, 16 * MIB);
+        long message = r.number(MESSAGE_MAX_BYTES, MIB, 64 * 1024, 64 * MIB);
+        if (message < maxValue + 2L * 1024) {
+            throw new BadSettingException(MESSAGE_MAX_BYTES, "must hold the largest value (" + MAX_VALUE_BYTES + " = "
+                    + maxValue + ") and its key: at least " + (maxValue + 2L * 1024) + ", got " + message);
+        }
+        return new Limits(maxValue,
+                r.number(KV_MAX_BYTES, 8L * 1024 * MIB, 1024, Long.MAX_VALUE),
+                r.number(KV_MAX_KEYS, 100_000_000L, 1, Long.MAX_VALUE),
+                r.number(QUEUE_MAX_BYTES, 16 * MIB, MIB, 4096 * MIB),
+                message);
+    }
+
+    private static ReplicationConfig replication(Reader r, String id, int groupSize, Limits limits) {
+        ReplicationConfig d = ReplicationConfig.defaults(id, groupSize);
+        long timeout = r.number(REPLICATION_TIMEOUT, d.ackTimeout(), 10, 600_000);
+        AckMode mode = switch (r.text(ACK, "majority").toLowerCase(Locale.ROOT)) {
+            case "majority" -> AckMode.MAJORITY;
+            case "all-live" -> AckMode.ALL_LIVE;
+            default -> throw new BadSettingException(ACK, "must be majority or all-live, got '" + r.text(ACK, "") + "'");
+        };
+        long pending = r.number(MAX_PENDING_BYTES, d.maxPendingBytes(), 64 * 1024, 4096 * MIB);
+        return new ReplicationConfig(id, groupSize, mode, timeout, Math.min(timeout, d.fetchTimeout()),
+                limits.messageBytes(), pending);
+    }
+
+    private static Storage storage(Reader r) {
+        String sync = r.text(STORAGE_SYNC, "fsync").toLowerCase(Locale.ROOT);
+        if (!sync.equals("fsync") && !sync.equals("none")) {
+            throw new BadSettingException(STORAGE_SYNC, "must be fsync or none, got '" + sync + "'");
+        }
+        Path dir;
+        try {
+            dir = Path.of(r.text(STORAGE_DIR, Path.of(System.getProperty("user.dir"), "regent-data").toString()));
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new BadSettingException(STORAGE_DIR, "not a path: " + e.getMessage());
+        }
+        DiskStorage.Retention retention = new DiskStorage.Retention(
+                (int) r.number(RETENTION, 100_000L, 10, 100_000_000),
+                r.number(RETENTION_BYTES, 256 * MIB, MIB, 1024L * 1024 * MIB));
+        return new Storage(dir, sync.equals("fsync"), retention);
+    }
+
+    private static Fabric fabric(Reader r) {
+        List<String> brokers = new ArrayList<>();
+        for (String b : r.text(BROKER_URLS, "127.0.0.1:61616").split(",")) {
+            String broker = b.trim();
+            int colon = broker.lastIndexOf(':');
+            boolean valid = colon > 0 && colon < broker.length() - 1
+                    && broker.substring(colon + 1).chars().allMatch(Character::isDigit)
+                    && broker.chars().noneMatch(c -> c == '/' || c == '?' || c == '&' || Character.isWhitespace(c));
+            if (!valid || brokers.contains(broker)) {
+                throw new BadSettingException(BROKER_URLS, "expected host:port,host:port,... (each once), got '" + broker + "'");
+            }
+            brokers.add(broker);
+        }
+        return new Fabric(List.copyOf(brokers), r.text(BROKER_USER, "regent"), r.text(BROKER_PASSWORD, null));
+    }
+
+    /**
+     * Whatever valid requests arrive, what the server holds on its heap is bounded by these limits:
+     * both send queues, the writes waiting for acknowledgements, and a few messages being read or
+     * built. They must fit beside what Liberty needs, or the server refuses to start.
+     */
+    private static void checkHeap(Limits limits, ReplicationConfig replication, long maxHeap) {
+        long needed = HEAP_BASELINE + 2 * limits.queueBytes() + replication.maxPendingBytes() + 4 * limits.frameBytes();
+        if (needed > maxHeap) {
+            throw new BadSettingException(QUEUE_MAX_BYTES + ", " + MAX_PENDING_BYTES + ", " + MESSAGE_MAX_BYTES,
+                    "together need about " + needed / MIB + " MiB of heap (" + HEAP_BASELINE / MIB
+                            + " MiB for the server, 2 send queues, the writes waiting, 4 messages), but the heap is "
+                            + maxHeap / MIB + " MiB (-Xmx): lower them or give the JVM more heap");
+        }
+    }
+
+    /** {@code s1:1,s2:2,s3:3}: every member's id and index. */
+    static Map<String, Integer> parseMembers(String text) {
+        Map<String, Integer> members = new LinkedHashMap<>();
+        for (String entry : text.split(",")) {
+            String[] parts = entry.trim().split(":");
+            try {
+                if (parts.length != 2 || parts[0].isBlank() || members.put(parts[0].trim(), Integer.parseInt(parts[1].trim())) != null) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                throw new BadSettingException(MEMBERS, "expected id:index,id:index,... with unique ids, got '" + text + "'");
+            }
+        }
+        try {
+            ProtocolConfig.defaults(members.keySet().iterator().next(), members);
+        } catch (IllegalArgumentException e) {
+            // the core names its own field ("members: ..."); the operator needs the key
+            String problem = e.getMessage();
+            throw new BadSettingException(MEMBERS, problem.substring(problem.indexOf(": ") + 2));
+        }
+        return members;
+    }
+
+    /** Typed reads that name the key on every failure. */
+    private record Reader(Config config) {
+
+        String text(String key, String fallback) {
+            Optional<String> value = config.getOptionalValue(key, String.class).map(String::trim).filter(v -> !v.isEmpty());
+            if (value.isEmpty() && fallback == null) {
+                throw new BadSettingException(key, "is required");
+            }
+            return value.orElse(fallback);
+        }
+
+        long number(String key, Long fallback, long min, long max) {
+            String raw = text(key, fallback == null ? null : fallback.toString());
+            long value;
+            try {
+                value = Long.parseLong(raw);
+            } catch (NumberFormatException e) {
+                throw new BadSettingException(key, "must be a whole number, got '" + raw + "'");
+            }
+            if (value < min || value > max) {
+                throw new BadSettingException(key, "must be between " + min + " and " + max + ", got " + value);
+            }
+            return value;
+        }
+
+        boolean flag(String key, boolean fallback) {
+            String raw = text(key, Boolean.toString(fallback));
+            if (!raw.equalsIgnoreCase("true") && !raw.equalsIgnoreCase("false")) {
+                throw new BadSettingException(key, "must be true or false, got '" + raw + "'");
+            }
+            return Boolean.parseBoolean(raw);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.regent.host;
+
+import io.regent.replication.AckMode;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigValue;
+import org.eclipse.microprofile.config.spi.Converter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A bad or missing setting stops start-up with a message that names its key. */
+class RegentSettingsTest {
+
+    private static Map<String, String> valid() {
+        Map<String, String> m = new HashMap<>();
+        m.put("regent.server.id", "s2");
+        m.put("regent.server.index", "2");
+        m.put("regent.members", "s1:1,s2:2,s3:3");
+        m.put("regent.signing.key", "0123456789abcdef");
+        m.put("regent.broker.password", "secret");
+        return m;
+    }
+
+    @Test
+    void defaultsFillEverythingButIdentityAndKey() {
+        RegentSettings s = RegentSettings.from(config(valid()));
+        assertEquals("regent", s.group());
+        assertEquals(100, s.protocol().detectionInterval());
+        assertEquals(200, s.protocol().replyTimeout());
+        assertEquals(2, s.protocol().misses());
+        assertEquals(Map.of("s1", 1, "s2", 2, "s3", 3), s.protocol().members());
+        assertEquals(AckMode.MAJORITY, s.replication().ackMode());
+        assertEquals(3, s.replication().groupSize());
+        assertEquals(5_000, s.replication().ackTimeout());
+        assertEquals(64 * 1024, s.limits().maxValueBytes());
+        assertEquals(1_000, s.protocol().quorumWindow());
+        assertTrue(s.storage().fsync(), "durable by default");
+    }
+
+    @Test
+    void limitsThatCannotFitTheHeapStopStartUpNamingTheKeys() {
+        Map<String, String> m = valid();
+        m.put("regent.queue.max-bytes", String.valueOf(512L * 1024 * 1024));
+        RegentSettings.BadSettingException e = assertThrows(RegentSettings.BadSettingException.class,
+                () -> RegentSettings.from(config(m), 256L * 1024 * 1024));
+        assertTrue(e.getMessage().startsWith("regent.queue.max-bytes, regent.replication.max-pending-bytes, "
+                + "regent.message.max-bytes: together need about"), e.getMessage());
+        assertTrue(e.getMessage().contains("the heap is 256 MiB"), e.getMessage());
+        RegentSettings.from(config(valid()), 256L * 1024 * 1024); // the defaults fit -Xmx256m
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "regent.signing.key        |           | regent.signing.key: is required",
+        "regent.reply.timeout      | soon      | regent.reply.timeout: must be a whole number, got 'soon'",
+        "regent.detection.interval | 0         | regent.detection.interval: must be between 5 and 60000, got 0",
+        "regent.preempt            | perhaps   | regent.preempt: must be true or false",
+        "regent.members            | s1:1,s2:3 | regent.members: must list s2:2",
+        "regent.members            | 's1:1,s2:2,s3:2' | regent.members: index 2 is used twice",
+        "regent.members            | 's1,s2'   | regent.members: expected id:index",
+        "regent.signing.key        | short     | regent.signing.key: must be at least 16 characters",
+        "regent.replication.ack    | some      | regent.replication.ack: must be majority or all-live",
+        "regent.storage.sync       | sometimes | regent.storage.sync: must be fsync or none",
+        "regent.quorum.window      | 300       | regent.quorum.window: must be at least regent.probe.interval",
+        "regent.message.max-bytes  | 65536     | regent.message.max-bytes: must hold the largest value",
+        "regent.kv.max-bytes       | 12        | regent.kv.max-bytes: must be between 1024",
+        "regent.broker.urls        | 'h:1,h:1' | regent.broker.urls: expected host:port",
+        "regent.broker.urls        | h:1/x     | regent.broker.urls: expected host:port",
+        "regent.broker.password    |           | regent.broker.password: is required",
+        "regent.replication.timeout  | -5      | regent.replication.timeout: must be between 10 and 600000",
+        "regent.kv.max-value-bytes   | lots    | regent.kv.max-value-bytes: must be a whole number",
+    })
+    void aBadValueStopsStartUpNamingItsKey(String key, String value, String expectedStart) {
+        Map<String, String> m = valid();
+        if (value == null) {
+            m.remove(key);
+        } else {
+            m.put(key, value);
+        }
+        assertMessage(m, expectedStart);
+    }
+
+    private static void assertMessage(Map<String, String> values, String start) {
+        RegentSettings.BadSettingException e = assertThrows(RegentSettings.BadSettingException.class,
+                () -> RegentSettings.from(config(values)));
+        assertTrue(e.getMessage().startsWith(start), e.getMessage());
+    }
+
+    /** A Config over a map: only getOptionalValue(String) is used by the settings. */
+    private static Config config(Map<String, String> values) {
+        return new Config() {
+            @Override
+            public <T> Optional<T> getOptionalValue(String name, Class<T> type) {
+                return Optional.ofNullable(values.get(name)).map(type::cast);
+            }
+
+            @Override
+            public <T> T getValue(String name, Class<T> type) {
+                return getOptionalValue(name, type).orElseThrow();
+            }
+
+            @Override
+            public ConfigValue getConfigValue(String name) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Iterable<String> getPropertyNames() {
+                return values.keySet();
+            }
+
+            @Override
+            public Iterable<org.eclipse.microprofile.config.spi.ConfigSource> getConfigSources() {
+                return List.of();
+            }
+
+            @Override
+            public <T> Optional<Converter<T>> getConverter(Class<T> type) {
+                return Optional.empty();
+            }
+
+            @Override
+            public <T> T unwrap(Class<T> type) {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+}

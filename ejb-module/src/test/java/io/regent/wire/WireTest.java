@@ -1,0 +1,119 @@
+package io.regent.wire;
+
+import io.regent.protocol.Epoch;
+import io.regent.protocol.Message;
+import io.regent.protocol.Role;
+import io.regent.replication.Chunk;
+import io.regent.replication.Entry;
+import io.regent.replication.Pair;
+import io.regent.replication.Position;
+import io.regent.replication.StreamMessage;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every message through its binary form and back; frames that were tampered with, replayed or cut short are refused. */
+class WireTest {
+
+    private static final Epoch E = new Epoch(7, 2);
+    private final ControlCodec control = new ControlCodec();
+    private final StreamCodec stream = new StreamCodec();
+    private final FrameCodec frames = new FrameCodec("0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+
+    @Test
+    void everyControlMessageComesBackAsItWent() throws Malformed {
+        List<Message> all = List.of(new Message.Inquiry("s2", E, 41), new Message.Reply("s2", E, 41),
+                new Message.Declaration("s2", E), new Message.Revocation("s2", E, "s3"),
+                new Message.Probe("s2", E, 123_456_789L), new Message.ProbeEcho("s2", E, 5),
+                new Message.Announcement("s2", E, Role.BACKUP, "https://h:9443", Map.of("s1", 4L, "s3", 19L), true),
+                new Message.Handover("s2", E, "s3"));
+        for (Message m : all) {
+            assertEquals(m, control.decode("s2", control.encode(m)), m.getClass().getSimpleName());
+        }
+    }
+
+    @Test
+    void everyStreamMessageComesBackAsItWent() throws Malformed {
+        Position p = new Position(9, E);
+        List<StreamMessage> all = List.of(
+                new StreamMessage.Entries("s1", E, p, List.of(new Entry(10, E, "put k - ü v"), new Entry(11, E, "")), 3,
+                        new Position(11, E)),
+                new StreamMessage.Ack("s1", E, p), new StreamMessage.Fetch("s1", E, p, 4),
+                new StreamMessage.SyncQuery("s1", E), new StreamMessage.SyncReport("s1", E, p),
+                new StreamMessage.Tail("s1", E, p), new StreamMessage.Refusal("s1", E));
+        for (StreamMessage m : all) {
+            assertEquals(m, stream.decode("s1", stream.encode(m)), m.getClass().getSimpleName());
+        }
+        StreamMessage.SnapshotChunk chunk = new StreamMessage.SnapshotChunk("s1", E, p, 4,
+                new Chunk(List.of(new Pair(new byte[] {1, 2}, new byte[] {3})), false));
+        StreamMessage.SnapshotChunk back = (StreamMessage.SnapshotChunk) stream.decode("s1", stream.encode(chunk));
+        assertEquals(chunk.at(), back.at());
+        assertArrayEquals(new byte[] {3}, back.chunk().pairs().get(0).value());
+        StreamMessage.ChunkRequest next = (StreamMessage.ChunkRequest) stream.decode("s1",
+                stream.encode(new StreamMessage.ChunkRequest("s1", E, 4, new byte[] {1, 2})));
+        assertArrayEquals(new byte[] {1, 2}, next.afterKey());
+    }
+
+    @Test
+    void aFrameOpensOnlyAsSealed() throws Malformed {
+        Frame f = new Frame(Topic.CONTROL, "regent", "s1", "s2", 3, 17, 1_000, control.encode(new Message.Declaration("s1", E)));
+        byte[] sealed = frames.seal(f);
+        Frame back = frames.open(sealed);
+        assertEquals(f.from(), back.from());
+        assertEquals(f.to(), back.to());
+        assertEquals(f.counter(), back.counter());
+        assertArrayEquals(f.payload(), back.payload());
+        for (int i = 0; i < sealed.length; i += 7) {
+            byte[] tampered = sealed.clone();
+            tampered[i] ^= 1;
+            Malformed m = assertThrows(Malformed.class, () -> frames.open(tampered), "byte " + i);
+            assertEquals("bad signature", m.getMessage());
+        }
+        FrameCodec otherKey = new FrameCodec("another-key-of-16-chars".getBytes(StandardCharsets.UTF_8));
+        assertThrows(Malformed.class, () -> otherKey.open(sealed));
+        assertThrows(Malformed.class, () -> frames.open(Arrays.copyOf(sealed, 20)));
+    }
+
+    @Test
+    void aReplayedOrDuplicatedFrameIsRefusedAndANewRunStartsAfresh() {
+        ReplayGuard guard = new ReplayGuard();
+        assertTrue(guard.accept(frame(5, 1)));
+        assertTrue(guard.accept(frame(5, 2)));
+        assertFalse(guard.accept(frame(5, 2)), "a duplicate");
+        assertFalse(guard.accept(frame(5, 1)), "a replay");
+        assertTrue(guard.accept(frame(6, 1)), "the sender restarted");
+        assertFalse(guard.accept(frame(5, 3)), "a frame of its earlier run");
+    }
+
+    @Test
+    void malformedPayloadsAreRefusedWithTheirProblem() {
+        byte[] good = stream.encode(new StreamMessage.Entries("s1", E, new Position(1, E),
+                List.of(new Entry(2, E, "put a - b")), 0, new Position(2, E)));
+        for (int cut = 1; cut < good.length; cut++) {
+            byte[] truncated = Arrays.copyOf(good, cut);
+            assertThrows(Malformed.class, () -> stream.decode("s1", truncated), "cut at " + cut);
+        }
+        byte[] huge = good.clone();
+        // the entry count claims two billion entries in a few bytes
+        int countAt = 1 + 12 + 20 + 8 + 20;
+        huge[countAt] = 0x7F;
+        Malformed m = assertThrows(Malformed.class, () -> stream.decode("s1", huge));
+        assertTrue(m.getMessage().contains("impossible count"), m.getMessage());
+        byte[] longer = Arrays.copyOf(good, good.length + 1);
+        assertThrows(Malformed.class, () -> stream.decode("s1", longer), "a byte after the end");
+        assertThrows(Malformed.class, () -> control.decode("s1", new byte[] {99, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1}));
+    }
+
+    private static Frame frame(long incarnation, long counter) {
+        return new Frame(Topic.STREAM, "regent", "s1", "", incarnation, counter, 0, new byte[0]);
+    }
+}

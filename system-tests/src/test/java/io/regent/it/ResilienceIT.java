@@ -1,0 +1,255 @@
+package io.regent.it;
+
+import io.regent.load.StoreReader;
+import io.regent.load.Writer;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.regent.it.LocalGroup.SIZE;
+import static io.regent.it.LocalGroup.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What no single failure, and not even a whole-group crash, may do on real servers (DESIGN.md
+ * §1): lose a write answered 2xx, open the group on a lone stale disk, exhaust a server's heap
+ * with valid writes, or make a broker's death cost an election.
+ */
+@ExtendWith(GroupExtension.class)
+@GroupExtension.WithServers
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ResilienceIT {
+
+    private static final Duration SETTLE = Duration.ofSeconds(120);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private static LocalGroup group;
+
+    @BeforeAll
+    static void group(LocalGroup theGroup) {
+        group = theGroup;
+        for (int i = 1; i <= SIZE; i++) {
+            if (group.status(i) == null) {
+                group.start(i); // an earlier class may have left a server stopped
+            }
+        }
+        awaitAllCaughtUp();
+    }
+
+    @Test
+    @Order(1)
+    void everyAcknowledgedWriteSurvivesAWholeGroupCrashAndALoneStaleDiskNeverOpens() throws InterruptedException {
+        try (Writer writer = new Writer(group.balancerUrl(), "crash", 4, 64, Long.MAX_VALUE).start()) {
+            awaitWritesFlowing(writer, 300);
+            long[] applied = new long[SIZE + 1];
+            for (int i = 1; i <= SIZE; i++) {
+                applied[i] = group.replication(i).getJsonNumber("appliedSeq").longValue();
+            }
+            group.killAllNow();
+            writer.pause();
+            int stalest = 1;
+            for (int i = 2; i <= SIZE; i++) {
+                stalest = applied[i] < applied[stalest] ? i : stalest;
+            }
+            group.start(stalest);
+            Thread.sleep(5_000);
+            assertEquals(-1, group.soleReady(0), "s" + stalest + " alone must not open: it cannot know every acknowledged write");
+            for (int i = 1; i <= SIZE; i++) {
+                if (i != stalest) {
+                    group.start(i);
+                }
+            }
+            awaitAllCaughtUp();
+            writer.resume();
+            awaitWritesFlowing(writer, 50);
+            writer.stop();
+            assertTrue(writer.rejected().isEmpty(), "no write was refused as bad: " + writer.rejected());
+            assertAllPresentOnTheMaster(writer, "crash-");
+            System.out.printf("whole-group crash: %d acknowledged writes before and after it, none missing; s%d restarted first%n",
+                    writer.acknowledgedCount(), stalest);
+        }
+        awaitConverged();
+    }
+
+    @Test
+    @Order(2)
+    void largeValuesWrittenForTwoMinutesLeaveEveryServerLiveAndTheGroupReady() throws InterruptedException {
+        long seconds = Long.getLong("regent.attack.seconds", 120);
+        String body = "{\"value\":\"" + "x".repeat(60_000) + "\"}";
+        AtomicBoolean attacking = new AtomicBoolean(true);
+        Map<Integer, AtomicLong> answers = new ConcurrentHashMap<>();
+        List<String> unclear = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> clients = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            Thread t = new Thread(() -> {
+                while (attacking.get()) {
+                    HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(group.balancerUrl() + "/api/kv/big"))
+                            .timeout(Duration.ofSeconds(15)).header("Content-Type", "application/json")
+                            .PUT(HttpRequest.BodyPublishers.ofString(body)));
+                    int status = r == null ? 0 : r.statusCode();
+                    answers.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
+                    boolean clear = status / 100 == 2 || (r != null && r.body().startsWith("{\"status\":" + status));
+                    if (!clear && unclear.size() < 10) {
+                        unclear.add(status + " " + (r == null ? "no answer" : r.body().substring(0, Math.min(200, r.body().length()))));
+                    }
+                }
+            });
+            clients.add(t);
+            t.start();
+        }
+        List<String> outages = new ArrayList<>();
+        long end = System.currentTimeMillis() + seconds * 1_000;
+        int polls = 0;
+        while (System.currentTimeMillis() < end) {
+            polls++;
+            for (int i = 1; i <= SIZE; i++) {
+                HttpResponse<String> live = LocalGroup.get(group.url(i) + "/health/live");
+                if (live == null || live.statusCode() != 200) {
+                    outages.add("s" + i + " not live at poll " + polls);
+                }
+            }
+            if (group.soleReady(0) < 0) {
+                outages.add("no single ready master at poll " + polls);
+            }
+            Thread.sleep(250);
+        }
+        attacking.set(false);
+        for (Thread t : clients) {
+            t.join(30_000);
+        }
+        StringBuilder memory = new StringBuilder();
+        for (int i = 1; i <= SIZE; i++) {
+            memory.append(String.format(" s%d: RSS %d MB, heap used %d MB;", i, rssMegabytes(group.pid("s" + i)),
+                    heapUsedMegabytes(i)));
+        }
+        System.out.printf("large-value attack, %d s: answers %s, polls %d, outages %d;%s%n", seconds, answers, polls,
+                outages.size(), memory);
+        assertTrue(unclear.isEmpty(), "every answer is 2xx or a JSON error naming the problem: " + unclear);
+        assertTrue(answers.getOrDefault(200, new AtomicLong()).get() + answers.getOrDefault(201, new AtomicLong()).get() > 100,
+                "writes went through: " + answers);
+        // a poll may fall in the few ms between two health answers of a loaded server; an outage is a run of them
+        assertTrue(outages.size() <= polls / 100, "every server live and one master ready throughout: " + outages);
+        awaitConverged();
+    }
+
+    @Test
+    @Order(3)
+    void killingTheBrokerTheGroupUsesLosesNoWriteAndElectsNobody() {
+        try (Writer writer = new Writer(group.balancerUrl(), "broker", 4, 64, Long.MAX_VALUE).start()) {
+            for (int trial = 1; trial <= 3; trial++) {
+                awaitWritesFlowing(writer, 100);
+                int master = master();
+                String epoch = group.status(master).getString("epoch");
+                int broker = group.brokerInUse(master);
+                long killed = System.nanoTime();
+                group.brokerKill(broker);
+                assertTrue(await(SETTLE, () -> writer.firstSuccessSentAfter(killed) > 0), "writes go on");
+                long outage = (writer.firstSuccessSentAfter(killed) - killed) / 1_000_000;
+                awaitWritesFlowing(writer, 50);
+                assertEquals(master, master(), "trial " + trial + ": the master's server was untouched: it stays master");
+                assertEquals(epoch, group.status(master).getString("epoch"), "trial " + trial + ": no election");
+                System.out.printf("broker %d killed under load: writes resumed after %d ms, master s%d still in epoch %s%n",
+                        broker, outage, master, epoch);
+                group.brokerStart(broker);
+            }
+            writer.stop();
+            assertTrue(writer.rejected().isEmpty(), "no write was refused as bad: " + writer.rejected());
+            assertAllPresentOnTheMaster(writer, "broker-");
+        }
+        awaitConverged();
+    }
+
+    // ---- helpers ------------------------------------------------------------------------
+
+    private static void assertAllPresentOnTheMaster(Writer writer, String prefix) {
+        int m = master();
+        Map<String, String> stored = StoreReader.read(group.url(m), prefix);
+        List<String> lost = new ArrayList<>();
+        writer.acknowledged().forEach((k, v) -> {
+            if (!v.equals(stored.get(k))) {
+                lost.add(k);
+            }
+        });
+        assertTrue(writer.acknowledgedCount() > 0);
+        assertTrue(lost.isEmpty(), lost.size() + " of " + writer.acknowledgedCount()
+                + " acknowledged writes are missing on s" + m + ", e.g. " + lost.subList(0, Math.min(5, lost.size())));
+    }
+
+    private static void awaitAllCaughtUp() {
+        assertTrue(await(SETTLE, group::allCaughtUp), "every server caught up, one master open");
+    }
+
+    private static void awaitConverged() {
+        assertTrue(await(SETTLE, () -> group.positions().size() == 1), "servers differ: " + group.positions());
+    }
+
+    private static void awaitWritesFlowing(Writer writer, int more) {
+        long before = writer.acknowledgedCount();
+        assertTrue(await(SETTLE, () -> writer.acknowledgedCount() >= before + more),
+                "writes go through (retried: " + writer.retriedStatuses() + ")");
+    }
+
+    private static int master() {
+        int[] found = new int[1];
+        assertTrue(await(SETTLE, () -> (found[0] = group.soleReady(0)) > 0), "one ready master");
+        return found[0];
+    }
+
+    private static long rssMegabytes(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private static long heapUsedMegabytes(int i) {
+        HttpResponse<String> r = LocalGroup.get(group.url(i) + "/metrics?scope=base");
+        if (r == null || r.statusCode() != 200) {
+            return -1;
+        }
+        for (String line : r.body().split("\n")) {
+            if (line.startsWith("memory_usedHeap_bytes")) {
+                return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) / (1024 * 1024);
+            }
+        }
+        return -1;
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}
