@@ -512,13 +512,15 @@ public class GroupEngine {
 
     /**
      * The client's settings for each broker: a failed connection is given up at once (this server
-     * moves to the next broker rather than waiting for the dead one), and no call waits long.
+     * moves to the next broker rather than waiting for the dead one), no call waits long, and a
+     * broker that went silent without closing the connection (its host cut off) is given up after
+     * a missed ping (500 ms).
      */
     private static List<Fabric.Broker> brokers(RegentSettings.Fabric f) {
         List<Fabric.Broker> brokers = new ArrayList<>();
         for (String b : f.brokers()) {
             brokers.add(new Fabric.Broker(b, "tcp://" + b + "?reconnectAttempts=0&initialConnectAttempts=1"
-                    + "&callTimeout=2000&callFailoverTimeout=2000&connectionTTL=3000&clientFailureCheckPeriod=1000"
+                    + "&callTimeout=2000&callFailoverTimeout=2000&connectionTTL=1500&clientFailureCheckPeriod=500"
                     + "&retryInterval=100&connectTimeoutMillis=1000"));
         }
         return brokers;

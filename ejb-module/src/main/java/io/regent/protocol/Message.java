@@ -36,6 +36,16 @@ public sealed interface Message {
             boolean solicit)
             implements Message { }
 
+    /**
+     * Before it declares, a server whose election timer ran out asks whether the others, too,
+     * have lost their master (a pre-vote): a server cut off from the group, or from its master
+     * alone, gets no majority and opens no epoch that would depose a master the others still hear.
+     */
+    record Candidacy(String from, Epoch epoch) implements Message { }
+
+    /** The answer to a {@link Candidacy} of {@code candidate}: this server has no master it hears. */
+    record Support(String from, Epoch epoch, String candidate) implements Message { }
+
     /** Planned handover: the master asks {@code target} to declare itself now. */
     record Handover(String from, Epoch epoch, String target) implements Message { }
 }

@@ -36,6 +36,12 @@ final class MessageCheck {
         if (m instanceof Message.Handover h) {
             return members.knows(h.target()) ? null : "hands over to an unknown server";
         }
+        if (m instanceof Message.Candidacy) {
+            return null;
+        }
+        if (m instanceof Message.Support s) {
+            return members.knows(s.candidate()) ? null : "supports an unknown server";
+        }
         if (m instanceof Message.Inquiry q) {
             return q.seq() >= 1 ? null : "inquiry sequence must be >= 1";
         }

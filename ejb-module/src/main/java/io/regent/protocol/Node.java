@@ -35,7 +35,13 @@ public final class Node {
     private long dropped;
     private boolean stateGated;
     private boolean stateCurrent = true;
+    /** Whether the master followed now has answered an inquiry since this server began to follow it. */
     private boolean masterAnswered;
+    private long followingSince;
+    /** When the master followed now last answered an inquiry. */
+    private long lastAnswer;
+    /** Who supports this server's candidacy in the current epoch, while it canvasses. */
+    private java.util.Set<String> supporters;
     private boolean quorumLost;
     private boolean linkUp = true;
 
@@ -151,6 +157,10 @@ public final class Node {
             onHandover(now, h);
         } else if (m instanceof Message.Announcement a && a.solicit()) {
             send(a.from(), announcement(false));
+        } else if (m instanceof Message.Candidacy c) {
+            onCandidacy(now, c);
+        } else if (m instanceof Message.Support s) {
+            onSupport(now, s);
         }
     }
 
@@ -187,12 +197,12 @@ public final class Node {
                 }
                 quorumLost = !hearsMajority(now);
                 if (!quorumLost) {
-                    declare(now, "election");
-                } else {
-                    // a server cut off from most of the group must not open an epoch: it could
-                    // not commit in it, and its newer epoch would depose the majority's master
-                    timers.once(TimerKind.ELECTION, config.detectionInterval());
+                    canvass(now);
                 }
+                // a server cut off from most of the group must not open an epoch: it could not
+                // commit in it, and its newer epoch would depose the majority's master. It asks
+                // again a detection interval later, unless a majority supports it meanwhile.
+                timers.once(TimerKind.ELECTION, config.detectionInterval());
             }
             case PREEMPT -> {
                 if (role == Role.BACKUP && master != null && ranksBefore(self, master) && hearsMajority(now)) {
@@ -231,6 +241,8 @@ public final class Node {
         send(chosen, new Message.Handover(self, epoch, chosen));
         timers.cancel(TimerKind.QUORUM);
         master = chosen;
+        masterAnswered = false;
+        followingSince = now;
         become(now, Role.BACKUP);
         startDetection(now);
         notice(new Event.HandedOver(now, chosen, epoch));
@@ -329,6 +341,11 @@ public final class Node {
      */
     private void rejoin(long now, long gap) {
         notice(new Event.Stalled(now, gap));
+        rejoin(now);
+    }
+
+    /** Starts over as JOINING: not electable, and judging nobody until its master answers. */
+    private void rejoin(long now) {
         timers.cancel(TimerKind.ELECTION);
         timers.cancel(TimerKind.PREEMPT);
         timers.cancel(TimerKind.QUORUM);
@@ -387,6 +404,7 @@ public final class Node {
         }
         master = owner;
         masterAnswered = false;
+        followingSince = now;
         timers.cancel(TimerKind.ELECTION);
         timers.cancel(TimerKind.PREEMPT);
         if (role == Role.JOINING) {
@@ -417,9 +435,10 @@ public final class Node {
             notice(new Event.RoundTrip(now, r.from(), false, roundTrip));
         }
         timers.cancel(TimerKind.REPLY_TIMEOUT);
+        masterAnswered = true;
+        lastAnswer = now;
         if (role == Role.JOINING) {
             timers.cancel(TimerKind.DISCOVERY);
-            masterAnswered = true;
             if (stateCurrent) {
                 become(now, Role.BACKUP);
             }
@@ -429,6 +448,40 @@ public final class Node {
             become(now, Role.BACKUP);
             startDetection(now);
         }
+    }
+
+    /**
+     * Supports a candidate unless this server hears a master: it is one, or its master answered it
+     * within the reply time-out. Survivors of a crash have all stopped hearing theirs by the time
+     * the first of them canvasses; a server cut off alone gets no answer at all.
+     */
+    private void onCandidacy(long now, Message.Candidacy c) {
+        boolean hearsMaster = role == Role.MASTER
+                || (role == Role.BACKUP && masterAnswered && now - lastAnswer <= config.replyTimeout());
+        if (!hearsMaster) {
+            send(c.from(), new Message.Support(self, epoch, c.from()));
+        }
+    }
+
+    private void onSupport(long now, Message.Support s) {
+        if (role != Role.WAITING || supporters == null || !s.candidate().equals(self)
+                || !s.epoch().equals(epoch)) {
+            return;
+        }
+        supporters.add(s.from());
+        if (supporters.size() + 1 >= quorum()) {
+            declare(now, "election");
+        }
+    }
+
+    /** The election timer ran out: ask the others whether they, too, have lost their master. */
+    private void canvass(long now) {
+        supporters = new java.util.HashSet<>();
+        if (1 >= quorum()) {
+            declare(now, "election");
+            return;
+        }
+        broadcast(new Message.Candidacy(self, epoch));
     }
 
     private void onHandover(long now, Message.Handover h) {
@@ -459,7 +512,7 @@ public final class Node {
     }
 
     private void inquire(long now) {
-        boolean following = role == Role.BACKUP || role == Role.JOINING;
+        boolean following = role == Role.BACKUP || role == Role.JOINING || role == Role.WAITING;
         if (!following || master == null) {
             stopDetection();
             return;
@@ -472,8 +525,10 @@ public final class Node {
 
     private void onReplyTimeout(long now) {
         int misses = detection.missed();
-        // a joining server leaves the verdict to its discovery window
-        if (role == Role.BACKUP && misses >= config.misses()) {
+        // a joining server leaves the verdict to its discovery window; so does a backup whose new
+        // master has not answered yet (just after a heal, the path to it may still be forming)
+        boolean judged = masterAnswered || now - followingSince >= config.discoveryWindow();
+        if (role == Role.BACKUP && misses >= config.misses() && judged) {
             suspect(now, master);
             return;
         }
@@ -485,7 +540,11 @@ public final class Node {
 
     /** The master (or, at start, anyone) is not functional: wait D(self), then declare. */
     private void suspect(long now, String failed) {
-        stopDetection();
+        // while it waits, a server keeps asking the master it suspects: if the others still hear
+        // it and support no candidate, a late reply settles the question (claims 7-8)
+        if (failed == null) {
+            stopDetection();
+        }
         become(now, Role.WAITING);
         suspectedAt = now;
         suspected = failed;
@@ -496,6 +555,7 @@ public final class Node {
     }
 
     private void declare(long now, String cause) {
+        supporters = null;
         setEpoch(epoch.next(config.selfIndex()));
         master = self;
         stopDetection();
@@ -512,16 +572,17 @@ public final class Node {
     /**
      * Check-quorum (DESIGN.md §2.5): a master that has not heard a majority of the configured group
      * within the quorum window steps down, so a master cut off from the others stops acting as
-     * master within a bounded time, whatever the acknowledgement mode. It stays up and waits to
-     * hear a majority again.
+     * master within a bounded time, whatever the acknowledgement mode. It stays up and rejoins.
      */
     private void loseQuorum(long now) {
-        timers.cancel(TimerKind.QUORUM);
         quorumLost = true;
         int heard = members.heardWithin(self, now, config.quorumWindow()).size() + 1;
         notice(new Event.QuorumLost(now, heard, quorum(), epoch));
+        // cut off from the majority, which has likely elected another master by now: come back
+        // as a joining server, which judges no master before it answered and elects nobody while
+        // a running group is heard, rather than depose the majority's master as the link heals
         master = null;
-        suspect(now, null);
+        rejoin(now);
     }
 
     /** Whether this server has heard enough peers, itself included, to make a majority. */
@@ -536,6 +597,7 @@ public final class Node {
     /** The epoch must be durable before anything that depends on it leaves this server. */
     private void setEpoch(Epoch next) {
         epoch = next;
+        supporters = null; // support is for a candidacy in the epoch it was asked in
         out.add(new Effect.Persist(next));
     }
 

@@ -104,6 +104,6 @@ public record ProtocolConfig(String self, String address, Map<String, Integer> m
 
     /** A defaults-filled config, handy for hosts and tests; every field can be replaced. */
     public static ProtocolConfig defaults(String self, Map<String, Integer> members) {
-        return new ProtocolConfig(self, "", members, 100, 200, 2, 20, 5, 500, 1_000, false, 5_000, 8, 1_000);
+        return new ProtocolConfig(self, "", members, 100, 200, 2, 20, 5, 500, 1_000, false, 5_000, 8, 800);
     }
 }

@@ -34,6 +34,10 @@ public final class ControlCodec {
             a.delays().forEach((peer, ms) -> w.shortText(peer).i64(ms));
         } else if (m instanceof Message.Handover h) {
             w.u8(8).epoch(h.epoch()).shortText(h.target());
+        } else if (m instanceof Message.Candidacy c) {
+            w.u8(9).epoch(c.epoch());
+        } else if (m instanceof Message.Support s) {
+            w.u8(10).epoch(s.epoch()).shortText(s.candidate());
         } else {
             throw new IllegalArgumentException("no encoding for " + m);
         }
@@ -53,6 +57,8 @@ public final class ControlCodec {
             case 6 -> new Message.ProbeEcho(from, epoch, r.i64("sentAt"));
             case 7 -> announcement(from, epoch, r);
             case 8 -> new Message.Handover(from, epoch, r.shortText("target"));
+            case 9 -> new Message.Candidacy(from, epoch);
+            case 10 -> new Message.Support(from, epoch, r.shortText("candidate"));
             default -> throw new Malformed("unknown control message type " + type);
         };
         r.end("the message");

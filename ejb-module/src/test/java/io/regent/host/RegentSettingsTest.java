@@ -42,7 +42,7 @@ class RegentSettingsTest {
         assertEquals(3, s.replication().groupSize());
         assertEquals(5_000, s.replication().ackTimeout());
         assertEquals(64 * 1024, s.limits().maxValueBytes());
-        assertEquals(1_000, s.protocol().quorumWindow());
+        assertEquals(800, s.protocol().quorumWindow());
         assertTrue(s.storage().fsync(), "durable by default");
     }
 

@@ -89,10 +89,20 @@ final class NodeHarness {
     NodeHarness asMaster() {
         start();
         fire(TimerKind.DISCOVERY);
-        receive(new Message.Probe(self().equals("s2") ? "s3" : "s2", Epoch.NONE, now));
-        fire(TimerKind.ELECTION);
+        receive(new Message.Probe(peer(), Epoch.NONE, now));
+        win();
         clear();
         return this;
+    }
+
+    /** The election timer runs out and a peer supports the candidacy: with it, a majority of three. */
+    NodeHarness win() {
+        fire(TimerKind.ELECTION);
+        return receive(new Message.Support(peer(), node.epoch(), self()));
+    }
+
+    private String peer() {
+        return self().equals("s3") ? "s2" : "s3";
     }
 
     String self() {

@@ -176,7 +176,7 @@ class NodeTest {
     void aWaitingServerDeclaresWhenItsElectionTimerRunsOut() {
         NodeHarness b = NodeHarness.of("s2").following("s1").fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT);
         assertTrue(b.pending(TimerKind.ELECTION));
-        b.fire(TimerKind.ELECTION);
+        b.win();
         assertEquals(Role.MASTER, b.node.role());
         assertEquals("s2", b.node.master());
         Message.Declaration d = b.sentOf(Message.Declaration.class).get(0);
@@ -251,7 +251,7 @@ class NodeTest {
     @Test
     void aMasterRevokesAWorseRankedDeclarerOfItsTerm() {
         NodeHarness m = NodeHarness.of("s2").following("s1").fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT)
-                .fire(TimerKind.ELECTION);
+                .win();
         m.clear();
         m.receive(new Message.Declaration("s3", new Epoch(2, 3)));
         assertEquals(Role.MASTER, m.node.role());
@@ -263,7 +263,7 @@ class NodeTest {
     @Test
     void aMasterYieldsToABetterRankedDeclarerOfItsTerm() {
         NodeHarness m = NodeHarness.of("s3").following("s1").fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT)
-                .fire(TimerKind.ELECTION);
+                .win();
         assertEquals(new Epoch(2, 3), m.node.epoch());
         m.receive(new Message.Declaration("s2", new Epoch(2, 2)));
         assertEquals(Role.BACKUP, m.node.role());
@@ -278,7 +278,7 @@ class NodeTest {
         assertEquals("s2", follower.node.master());
 
         NodeHarness revoked = NodeHarness.of("s3").following("s1").fire(TimerKind.DETECTION)
-                .fire(TimerKind.REPLY_TIMEOUT).fire(TimerKind.ELECTION);
+                .fire(TimerKind.REPLY_TIMEOUT).win();
         revoked.receive(new Message.Revocation("s2", new Epoch(2, 2), "s3"));
         assertEquals(Role.BACKUP, revoked.node.role());
         assertEquals("s2", revoked.node.master());
@@ -287,7 +287,7 @@ class NodeTest {
     @Test
     void aBetterRankedMasterRevokesTheRevokerInTurn() {
         NodeHarness m = NodeHarness.of("s1").following("s3").fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT)
-                .fire(TimerKind.ELECTION);
+                .win();
         assertEquals(new Epoch(2, 1), m.node.epoch());
         m.clear();
         m.receive(new Message.Revocation("s2", new Epoch(2, 2), "s3"));
@@ -365,7 +365,7 @@ class NodeTest {
         while (m.node.role() == Role.MASTER && m.now - start <= window + 200) {
             m.fire(TimerKind.QUORUM);
         }
-        assertEquals(Role.WAITING, m.node.role(), "cut off from s2 and s3: no longer master");
+        assertEquals(Role.JOINING, m.node.role(), "cut off from s2 and s3: no longer master, it rejoins");
         assertTrue(m.now - start <= window + config("s1", 1, false).detectionInterval(), "within the window");
         assertTrue(m.events.stream().anyMatch(e -> e instanceof Event.QuorumLost q && q.heard() == 1 && q.needed() == 2));
     }
@@ -389,15 +389,38 @@ class NodeTest {
         assertEquals(Role.WAITING, b.node.role(), "heard nobody within the window: no new epoch");
         assertTrue(b.sentOf(Message.Declaration.class).isEmpty());
         assertTrue(b.pending(TimerKind.ELECTION), "it tries again");
-        b.receive(new Message.Probe("s3", S1_TERM1, b.now)).fire(TimerKind.ELECTION);
+        b.receive(new Message.Probe("s3", S1_TERM1, b.now)).win();
         assertEquals(Role.MASTER, b.node.role(), "hears s3 again: s2 and s3 are a majority");
+    }
+
+    @Test
+    void aWaitingServerDeclaresOnlyOnceAMajoritySupportsItsCandidacy() {
+        NodeHarness b = NodeHarness.of("s2").following("s1").fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT);
+        b.fire(TimerKind.ELECTION);
+        assertEquals(Role.WAITING, b.node.role(), "it asked first");
+        assertEquals(1, b.sentOf(Message.Candidacy.class).size());
+        assertTrue(b.pending(TimerKind.ELECTION), "and asks again if nobody supports it");
+        b.receive(new Message.Support("s3", b.node.epoch(), "s2"));
+        assertEquals(Role.MASTER, b.node.role(), "s2 and s3: a majority of three");
+    }
+
+    @Test
+    void aServerThatStillHearsItsMasterDoesNotSupportACandidate() {
+        NodeHarness b = NodeHarness.of("s3").following("s1");
+        b.receive(new Message.Candidacy("s2", S1_TERM1));
+        assertTrue(b.sentOf(Message.Support.class).isEmpty(), "s1 answered s3 just now");
+        b.advance(config("s3", 1, false).replyTimeout() + 1).receive(new Message.Candidacy("s2", S1_TERM1));
+        assertEquals("s2", b.sentOf(Message.Support.class).get(0).candidate(), "s1 silent for a time-out: support");
+        NodeHarness m = NodeHarness.of("s1").asMaster();
+        m.receive(new Message.Candidacy("s3", m.node.epoch()));
+        assertTrue(m.sentOf(Message.Support.class).isEmpty(), "a master supports nobody");
     }
 
     @Test
     void theEpochIsPersistedBeforeTheDeclarationLeaves() {
         NodeHarness b = NodeHarness.of("s2").following("s1").fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT);
         b.all.clear();
-        b.fire(TimerKind.ELECTION);
+        b.win();
         int persisted = -1;
         int declared = -1;
         for (int i = 0; i < b.all.size(); i++) {
@@ -415,7 +438,7 @@ class NodeTest {
     void aRestartedServerStartsFromItsPersistedEpochAndDeclaresPastIt() {
         NodeHarness b = new NodeHarness(config("s2", 1, false), new Epoch(7, 3)).start();
         assertEquals(new Epoch(7, 3), b.node.epoch(), "an epoch never goes back");
-        b.fire(TimerKind.DISCOVERY).receive(new Message.Probe("s3", Epoch.NONE, b.now)).fire(TimerKind.ELECTION);
+        b.fire(TimerKind.DISCOVERY).receive(new Message.Probe("s3", Epoch.NONE, b.now)).win();
         assertEquals(new Epoch(8, 2), b.node.epoch());
     }
 

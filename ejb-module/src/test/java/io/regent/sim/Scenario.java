@@ -235,7 +235,7 @@ final class Scenario {
         sim.invariants.check(agreedAt >= 0, "no agreed master " + failoverBound() + " ms after the crash");
         SimServer master = sim.agreedMaster();
         failover = new Failover(agreedAt - crashAt,
-                sim.sentCount("Inquiry", "Reply", "Declaration", "Revocation", "Handover"),
+                sim.sentCount("Inquiry", "Reply", "Candidacy", "Support", "Declaration", "Revocation", "Handover"),
                 sim.sent.values().stream().mapToLong(Long::longValue).sum(), sim.revocations);
         if (kind == Kind.CLEAN_CRASH) {
             sim.invariants.check(master == best, "clean timing elected " + master.id() + ", not " + best.id());
@@ -341,9 +341,12 @@ final class Scenario {
         sim.network.split(minority);
         sim.runUntil(sim.now() + failoverBound() + cfg().quorumWindow() + 2 * cfg().probeInterval());
         sim.invariants.check(old.node().role() != Role.MASTER, "the cut-off master " + old.id() + " is still master");
+        SimServer majorityMaster = expectAgreedAmongActiveOutside(minority);
         sim.network.heal();
         sim.runUntil(sim.now() + cfg().discoveryWindow() + failoverBound() + 4 * cfg().probeInterval());
-        expectAgreedMaster("after the partition healed");
+        SimServer healed = expectAgreedMaster("after the partition healed");
+        sim.invariants.check(healed == majorityMaster && healed.node().epoch().equals(majorityMaster.node().epoch()),
+                "the heal deposed the majority's master " + majorityMaster.id() + " for " + healed.id());
     }
 
     /**
@@ -448,6 +451,21 @@ final class Scenario {
         SimServer master = sim.agreedMaster();
         sim.invariants.check(master != null && sim.activeMasters().size() == 1, "no single agreed master " + when);
         return master;
+    }
+
+    /** The master the servers outside {@code minority} agree on. */
+    private SimServer expectAgreedAmongActiveOutside(List<Integer> minority) {
+        SimServer agreed = null;
+        for (SimServer s : sim.servers) {
+            if (minority.contains(s.number)) {
+                continue;
+            }
+            SimServer m = s.node().master() == null ? null : sim.server(s.node().master());
+            sim.invariants.check(m != null && (agreed == null || agreed == m), "the majority side disagrees on its master");
+            agreed = m;
+        }
+        sim.invariants.check(agreed != null && agreed.node().role() == Role.MASTER, "the majority side has no master");
+        return agreed;
     }
 
     /** Like {@link #expectAgreedMaster} but ignoring paused servers, which cannot know yet. */

@@ -184,6 +184,8 @@ public final class LocalGroup implements AutoCloseable {
             List<String> command = new java.util.ArrayList<>(List.of("bash", script.toString()));
             command.addAll(List.of(args));
             ProcessBuilder pb = new ProcessBuilder(command);
+            // only the settings of this group: none inherited from whoever runs the tests
+            pb.environment().keySet().removeIf(k -> k.startsWith("REGENT_"));
             pb.environment().put("REGENT_GROUP_DIR", dir.toAbsolutePath().toString());
             pb.environment().put("REGENT_GROUP_SIZE", String.valueOf(size));
             pb.environment().put("REGENT_HTTP_BASE", String.valueOf(httpBase));

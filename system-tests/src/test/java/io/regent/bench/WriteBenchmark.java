@@ -1,0 +1,81 @@
+package io.regent.bench;
+
+import io.regent.it.LocalGroup;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.regent.it.LocalGroup.await;
+
+/**
+ * Replicated write throughput and latency, side by side in one run with the system a user would
+ * pick instead: etcd 3.4, three members on loopback, default settings. Both are driven by wrk
+ * (not by a client of ours that could be the bottleneck) with 64-byte values and distinct keys,
+ * straight to the master (etcd's leader), at 1, 8 and 32 connections. Regent runs twice: durable
+ * (fsync, the default) and with {@code regent.storage.sync=none}. It prints each point and the
+ * ratio to etcd.
+ *
+ * <p>{@code mvn -B -q install -DskipTests && mvn -B -q -pl system-tests -Pwrite-benchmark test}
+ * ({@code -Dregent.bench.seconds=15}, {@code -Dregent.bench.connections=1,8,32}).
+ */
+public final class WriteBenchmark {
+
+    private static final Duration SETTLE = Duration.ofSeconds(120);
+
+    public static void main(String[] args) throws Exception {
+        int seconds = Integer.getInteger("regent.bench.seconds", 15);
+        List<Integer> connections = java.util.Arrays.stream(System.getProperty("regent.bench.connections", "1,8,32")
+                .split(",")).map(String::trim).map(Integer::parseInt).toList();
+        Path root = Path.of(System.getProperty("regent.bench.dir", "target/bench-group"));
+        Map<Integer, Wrk.Result> etcd = new LinkedHashMap<>();
+        try (EtcdCluster cluster = new EtcdCluster(root.resolveSibling("bench-etcd"))) {
+            String leader = EtcdCluster.clientUrl(cluster.leader());
+            Wrk.run(leader, "etcd-put.lua", 8, 3, Map.of()); // warm-up
+            for (int c : connections) {
+                etcd.put(c, Wrk.run(leader, "etcd-put.lua", c, seconds, Map.of()));
+            }
+        }
+        Map<Integer, Wrk.Result> durable = regent(root, seconds, connections, "fsync");
+        Map<Integer, Wrk.Result> unsynced = regent(root, seconds, connections, "none");
+        System.out.printf("%nReplicated writes, 3 servers on one 2-core machine, wrk, 64-byte values, distinct keys, %d s a point%n",
+                seconds);
+        System.out.printf("%11s | %-31s | %-31s | %-31s | %5s %5s%n", "connections", "Regent (fsync)",
+                "Regent (storage.sync=none)", "etcd 3.4 (fsync)", "ratio", "none");
+        System.out.printf("%11s | %9s %10s %10s | %9s %10s %10s | %9s %10s %10s | %5s %5s%n", "", "writes/s", "p50 ms",
+                "p99 ms", "writes/s", "p50 ms", "p99 ms", "writes/s", "p50 ms", "p99 ms", "", "");
+        for (int c : connections) {
+            Wrk.Result r = durable.get(c);
+            Wrk.Result n = unsynced.get(c);
+            Wrk.Result e = etcd.get(c);
+            System.out.printf("%11d | %9.0f %10.2f %10.2f | %9.0f %10.2f %10.2f | %9.0f %10.2f %10.2f | %5.2f %5.2f%n", c,
+                    r.perSecond(), r.p50Millis(), r.p99Millis(), n.perSecond(), n.p50Millis(), n.p99Millis(),
+                    e.perSecond(), e.p50Millis(), e.p99Millis(), r.perSecond() / e.perSecond(), n.perSecond() / e.perSecond());
+            if (r.errors() + n.errors() + e.errors() > 0) {
+                System.out.printf("%11s   answers other than 2xx: Regent %d, Regent (none) %d, etcd %d%n", "", r.errors(),
+                        n.errors(), e.errors());
+            }
+        }
+    }
+
+    private static Map<Integer, Wrk.Result> regent(Path root, int seconds, List<Integer> connections, String sync)
+            throws Exception {
+        Map<Integer, Wrk.Result> results = new LinkedHashMap<>();
+        Figures.deleteTree(root);
+        try (LocalGroup group = new LocalGroup(root, 9280, 61816, Map.of("REGENT_STORAGE_SYNC", sync))) {
+            group.up();
+            int[] master = new int[1];
+            if (!await(SETTLE, () -> (master[0] = group.soleReady(0)) > 0 && group.allCaughtUp())) {
+                throw new IllegalStateException("no master");
+            }
+            String url = group.url(master[0]);
+            Wrk.run(url, "regent-put.lua", 8, 5, Map.of()); // warm-up: the JIT and the caches
+            for (int c : connections) {
+                results.put(c, Wrk.run(url, "regent-put.lua", c, seconds, Map.of()));
+            }
+        }
+        return results;
+    }
+}

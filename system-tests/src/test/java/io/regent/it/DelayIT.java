@@ -1,0 +1,148 @@
+package io.regent.it;
+
+import io.regent.net.DelayProxy;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.regent.it.LocalGroup.SIZE;
+import static io.regent.it.LocalGroup.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Claims 10-13 on real servers (DESIGN.md §2.2): links with different delays. Server K reaches
+ * the broker through a proxy that adds {@code ACCESS[K]} ms each way, so a message from K to J
+ * takes ACCESS[K] + ACCESS[J] more. The delay matrix the servers measure must match the injected
+ * delays, and on each kill of the master the best-ranked live backup must win, without a
+ * revocation. ({@code -Dregent.delay.kills=20} for the longer run the README reports.)
+ */
+@ExtendWith(GroupExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DelayIT {
+
+    /**
+     * One-way delay of each server's access to the broker, ms (index 0 unused); {@code
+     * -Dregent.delay.access=30,30,30} makes them uniform, to compare.
+     */
+    static final long[] ACCESS = access(System.getProperty("regent.delay.access", "15,30,60"));
+    private static final Duration SETTLE = Duration.ofSeconds(120);
+    private static final List<DelayProxy> proxies = new ArrayList<>();
+    private static LocalGroup group;
+
+    @BeforeAll
+    static void delayedGroup(LocalGroup main) throws IOException {
+        main.down(); // the machine's two cores are for this group now
+        int brokerPort = 61916;
+        // the reply time-out is raised above the slowest inquiry's round trip: 2 x (60 + 15) ms
+        Map<String, String> env = new HashMap<>(Map.of("REGENT_BROKERS", "1", "REGENT_HOP_MIN", "1",
+                "REGENT_REPLY_TIMEOUT", "400"));
+        for (int k = 1; k <= SIZE; k++) {
+            DelayProxy p = new DelayProxy(new InetSocketAddress("127.0.0.1", 0),
+                    new InetSocketAddress("127.0.0.1", brokerPort), ACCESS[k]);
+            proxies.add(p);
+            env.put("REGENT_SERVER_BROKERS_" + k, "127.0.0.1:" + p.port());
+        }
+        Path dir = Path.of(System.getProperty("regent.it.dir", "target/it-group")).resolveSibling("delay-group");
+        group = new LocalGroup(dir, 9380, brokerPort, env);
+        group.up();
+        assertTrue(await(SETTLE, group::allCaughtUp), "the delayed group is up");
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            if (group != null) {
+                group.close();
+            }
+        } finally {
+            proxies.forEach(DelayProxy::close);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theMeasuredDelayMatrixMatchesTheInjectedDelays() {
+        List<String> off = new ArrayList<>();
+        assertTrue(await(Duration.ofSeconds(30), () -> {
+            off.clear();
+            JsonObject delays = group.status(1).getJsonObject("delays");
+            for (int k = 1; k <= SIZE; k++) {
+                for (int j = 1; j <= SIZE; j++) {
+                    long expected = ACCESS[k] + ACCESS[j];
+                    long measured = delays.getJsonObject("s" + k).getJsonNumber("s" + j).longValue();
+                    if (k != j && Math.abs(measured - expected) > expected * 0.2) {
+                        off.add("d(s" + k + ",s" + j + ") = " + measured + " ms, injected " + expected);
+                    }
+                }
+            }
+            return off.isEmpty();
+        }), "each one-way delay within 20 % of the injected one: " + off);
+        System.out.println("measured delay matrix: " + group.status(1).getJsonObject("delays"));
+    }
+
+    @Test
+    @Order(2)
+    void onEachKillOfTheMasterTheBestRankedLiveBackupWinsWithoutARevocation() {
+        int kills = Integer.getInteger("regent.delay.kills", 3);
+        List<Long> failovers = new ArrayList<>();
+        for (int trial = 1; trial <= kills; trial++) {
+            int old = master();
+            int best = old == 1 ? 2 : 1;
+            long killed = group.killNow(old);
+            assertTrue(await(SETTLE, () -> group.soleReady(old) > 0), "trial " + trial + ": a new master");
+            long ready = System.currentTimeMillis() - killed;
+            assertEquals(best, group.soleReady(old), "trial " + trial + ": the best-ranked live backup s" + best + " won");
+            assertEquals(0, revocationsSince(killed), "trial " + trial + ": no revocation was needed");
+            failovers.add(ready);
+            group.start(old);
+            assertTrue(await(SETTLE, group::allCaughtUp));
+        }
+        System.out.println("failover with delays " + List.of(ACCESS[1], ACCESS[2], ACCESS[3]) + " ms of access, kill to ready: "
+                + failovers + " ms");
+    }
+
+    private static long[] access(String list) {
+        String[] ms = list.split(",");
+        long[] access = new long[SIZE + 1];
+        for (int k = 1; k <= SIZE; k++) {
+            access[k] = Long.parseLong(ms[k - 1].trim());
+        }
+        return access;
+    }
+
+    private static int master() {
+        int[] found = new int[1];
+        assertTrue(await(SETTLE, () -> (found[0] = group.soleReady(0)) > 0), "one ready master");
+        return found[0];
+    }
+
+    /** Revocations the live servers made since {@code millis}, from their event logs. */
+    private static long revocationsSince(long millis) {
+        long n = 0;
+        for (int i = 1; i <= SIZE; i++) {
+            JsonObject s = group.status(i);
+            if (s != null) {
+                n += s.getJsonArray("events").stream().map(e -> e.asJsonObject())
+                        .filter(e -> e.getString("type").equals("Revoked")
+                                && java.time.Instant.parse(e.getString("at")).toEpochMilli() >= millis)
+                        .count();
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,167 @@
+package io.regent.it;
+
+import io.regent.load.StoreReader;
+import io.regent.load.Writer;
+import io.regent.net.NetworkLab;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.regent.it.LocalGroup.SIZE;
+import static io.regent.it.LocalGroup.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A group spread over three hosts (network namespaces on this machine, DESIGN.md §4.2): server K
+ * and broker K on host K, each with its own address, HAProxy and the tests in the root namespace.
+ * Links are cut and healed: a master cut off stops acknowledging within a second and loses
+ * nothing; a backup cut off costs no election.
+ */
+@ExtendWith(GroupExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NetworkIT {
+
+    private static final Duration SETTLE = Duration.ofSeconds(120);
+    private static NetworkLab lab;
+    private static LocalGroup group;
+
+    @BeforeAll
+    static void hosts(LocalGroup main) {
+        Assumptions.assumeTrue(NetworkLab.available(), "network namespaces need root and iproute2");
+        main.down(); // the machine's two cores are for this group now; later classes start theirs again
+        lab = NetworkLab.create(SIZE);
+        Path dir = Path.of(System.getProperty("regent.it.dir", "target/it-group")).resolveSibling("net-group");
+        group = LocalGroup.onHosts(dir, 9280, 61816, lab);
+        group.up();
+        assertTrue(await(SETTLE, group::allCaughtUp), "the group on three hosts is up");
+    }
+
+    @AfterAll
+    static void removeHosts() {
+        try {
+            if (group != null) {
+                group.close();
+            }
+        } finally {
+            if (lab != null) {
+                lab.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aMasterCutOffStopsAcknowledgingWithinASecondAndItsAcknowledgedWritesSurvive() throws Exception {
+        int old = master();
+        Path log = Files.createTempFile("direct-writes", ".log");
+        // a client beside the master, on its host, writing to it directly: it stays reachable after the cut
+        Process client = new ProcessBuilder("ip", "netns", "exec", NetworkLab.namespace(old), "bash", "-c",
+                "i=0; while :; do i=$((i+1)); c=$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 -X PUT "
+                        + "-d \"{\\\"value\\\":\\\"v$i\\\"}\" " + group.url(old) + "/api/kv/direct-$i); "
+                        + "echo \"$(date +%s%3N) direct-$i $c\"; done")
+                .redirectOutput(log.toFile()).redirectErrorStream(true).start();
+        try {
+            Thread.sleep(3_000);
+            long cut = System.currentTimeMillis();
+            lab.cut(old);
+            assertTrue(await(SETTLE, () -> otherReady(old) > 0), "the two others elect a master");
+            Thread.sleep(Math.max(0, cut + 4_000 - System.currentTimeMillis()));
+            lab.heal(old);
+            client.descendants().forEach(ProcessHandle::destroyForcibly);
+            client.destroyForcibly();
+            List<String[]> answers = new ArrayList<>();
+            for (String line : Files.readAllLines(log)) {
+                String[] f = line.trim().split(" ");
+                if (f.length == 3) {
+                    answers.add(f);
+                }
+            }
+            long lastAcknowledged = -1;
+            List<String> acknowledged = new ArrayList<>();
+            for (String[] a : answers) {
+                if (a[2].startsWith("2")) {
+                    acknowledged.add(a[1]);
+                    lastAcknowledged = Math.max(lastAcknowledged, Long.parseLong(a[0]));
+                }
+            }
+            System.out.printf("master s%d cut off: its last 2xx %d ms after the cut; %d writes answered 2xx by it%n",
+                    old, lastAcknowledged - cut, acknowledged.size());
+            assertTrue(acknowledged.size() > 10, "the client wrote before the cut: " + answers.size());
+            assertTrue(lastAcknowledged - cut <= 1_000, "no 2xx later than 1 s after the cut: " + (lastAcknowledged - cut));
+            assertTrue(await(SETTLE, () -> "BACKUP".equals(role(old))), "after the heal the old master rejoins as a backup");
+            assertTrue(await(SETTLE, group::allCaughtUp));
+            Map<String, String> stored = StoreReader.read(group.url(master()), "direct-");
+            List<String> lost = acknowledged.stream().filter(k -> !stored.containsKey(k)).toList();
+            assertTrue(lost.isEmpty(), "acknowledged by the cut-off master and lost: " + lost);
+        } finally {
+            client.descendants().forEach(ProcessHandle::destroyForcibly);
+            client.destroyForcibly();
+            Files.deleteIfExists(log);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aBackupCutOffCostsNoElectionAndAtMostASecondOfWrites() throws InterruptedException {
+        int m = master();
+        int backup = m % SIZE + 1;
+        String epoch = group.status(m).getString("epoch");
+        try (Writer writer = new Writer(group.balancerUrl(), "backup-cut", 4, 64, Long.MAX_VALUE).start()) {
+            awaitWrites(writer, 100);
+            long cut = System.nanoTime();
+            lab.cut(backup);
+            Thread.sleep(4_000);
+            lab.heal(backup);
+            awaitWrites(writer, 100);
+            writer.stop();
+            long worstGap = writer.longestGapBetweenSuccessesMillis(cut);
+            System.out.printf("backup s%d cut off for 4 s: longest gap between acknowledged writes %d ms%n", backup, worstGap);
+            assertEquals(m, master(), "the master stays");
+            assertEquals(epoch, group.status(m).getString("epoch"), "no election");
+            assertTrue(worstGap <= 1_000, "write outage " + worstGap + " ms");
+            Map<String, String> stored = StoreReader.read(group.url(m), "backup-cut-");
+            assertTrue(writer.acknowledged().keySet().stream().allMatch(stored::containsKey), "nothing lost");
+        }
+        assertTrue(await(SETTLE, group::allCaughtUp), "the backup caught up after the heal");
+    }
+
+    private static void awaitWrites(Writer writer, int more) {
+        long before = writer.acknowledgedCount();
+        assertTrue(await(SETTLE, () -> writer.acknowledgedCount() >= before + more),
+                "writes go through (retried: " + writer.retriedStatuses() + ")");
+    }
+
+    private static int master() {
+        int[] found = new int[1];
+        assertTrue(await(SETTLE, () -> (found[0] = group.soleReady(0)) > 0), "one ready master");
+        return found[0];
+    }
+
+    private static int otherReady(int old) {
+        for (int i = 1; i <= SIZE; i++) {
+            if (i != old && group.ready(i)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String role(int i) {
+        JsonObject s = group.status(i);
+        return s == null ? null : s.getString("role");
+    }
+}
