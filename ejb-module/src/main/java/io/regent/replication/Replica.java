@@ -473,7 +473,9 @@ public final class Replica {
      * ahead of it.
      */
     private void onFetch(long now, StreamMessage.Fetch f) {
-        boolean takeoverFetch = mode == Mode.FOLLOWING && f.epoch().equals(fence)
+        // a follower that fetches from another follower (say, a master that handed over to a
+        // server behind it) must not be served: it would go back past acknowledged writes
+        boolean takeoverFetch = mode == Mode.FOLLOWING && f.takeover() && f.epoch().equals(fence)
                 && (f.from().equals(censusOf) || f.from().equals(view.master()));
         if (!(mode == Mode.OPEN || takeoverFetch) || (fetching != null && fetching.restore != null)) {
             return; // the asker tries again after its fetch time-out
@@ -599,7 +601,7 @@ public final class Replica {
     private void fetch(long now, String from) {
         abandonFetch();
         fetching = new Fetching(from, ++requests, now + config.fetchTimeout());
-        send(from, new StreamMessage.Fetch(self, fence, storage.applied(), fetching.request));
+        send(from, new StreamMessage.Fetch(self, fence, storage.applied(), fetching.request, mode == Mode.SYNCING));
     }
 
     private void abandonFetch() {

@@ -36,8 +36,12 @@ public sealed interface StreamMessage {
     /** A follower has made everything up to {@code durable} durable. Cumulative. */
     record Ack(String from, Epoch epoch, Position durable) implements StreamMessage { }
 
-    /** Asks for what follows {@code after}: a gap to fill, a catch-up, or a whole state. */
-    record Fetch(String from, Epoch epoch, Position after, long request) implements StreamMessage { }
+    /**
+     * Asks for what follows {@code after}: a gap to fill, a catch-up, or a whole state.
+     * {@code takeover} marks a new master's fetch while it takes over in {@code epoch}: the only
+     * fetch a follower may serve (any other asker must fetch from the open master).
+     */
+    record Fetch(String from, Epoch epoch, Position after, long request, boolean takeover) implements StreamMessage { }
 
     /**
      * The answer to {@link Fetch} number {@code request} that writes cannot serve: the state at

@@ -26,7 +26,7 @@ public final class StreamCodec {
         } else if (m instanceof StreamMessage.Ack a) {
             w.u8(2).epoch(a.epoch()).position(a.durable());
         } else if (m instanceof StreamMessage.Fetch f) {
-            w.u8(3).epoch(f.epoch()).position(f.after()).i64(f.request());
+            w.u8(3).epoch(f.epoch()).position(f.after()).i64(f.request()).bool(f.takeover());
         } else if (m instanceof StreamMessage.SnapshotChunk c) {
             w.u8(4).epoch(c.epoch()).position(c.at()).i64(c.request()).bool(c.chunk().last()).i32(c.chunk().pairs().size());
             for (Pair p : c.chunk().pairs()) {
@@ -55,7 +55,7 @@ public final class StreamCodec {
         StreamMessage m = switch (type) {
             case 1 -> entries(from, epoch, r);
             case 2 -> new StreamMessage.Ack(from, epoch, r.position("durable"));
-            case 3 -> new StreamMessage.Fetch(from, epoch, r.position("after"), r.i64("request"));
+            case 3 -> new StreamMessage.Fetch(from, epoch, r.position("after"), r.i64("request"), r.bool("takeover"));
             case 4 -> chunk(from, epoch, r);
             case 5 -> new StreamMessage.ChunkRequest(from, epoch, r.i64("request"), r.bytes("afterKey"));
             case 6 -> new StreamMessage.SyncQuery(from, epoch);

@@ -330,6 +330,28 @@ class ReplicaTest {
     }
 
     @Test
+    void aFollowerBehindNeverServesAnotherFollowerAnOlderState() {
+        // simulation seed 6667: s2 missed a write; s1 and s3 acknowledged it, then s3 took
+        // over, handed over to s2 before s2 declared, and rejoined as s2's follower
+        ReplicaCluster c = openGroup(new ReplicaCluster("s1", "s2", "s3"));
+        c.put("s1", "a", "1");
+        c.deliverAll(m -> m.to().equals("s2"));
+        assertEquals(1, committed(c, "s1").size());
+        c.view("s2", Role.BACKUP, E1, "s1", List.of("s3")); // s2 never sees E3 from s3
+        c.cut.add("s2");
+        c.elect("s3", E3, List.of("s1"));
+        c.deliverAll();
+        assertTrue(c.get("s3").open());
+        c.cut.remove("s2");
+        c.cut.add("s1");
+        c.view("s2", Role.BACKUP, E3, "s3", List.of("s3"));
+        c.view("s3", Role.JOINING, E3, "s2", List.of("s2"));
+        c.tick(ReplicationConfig.defaults("x", 3).fetchTimeout());
+        c.deliverAll();
+        assertEquals("1", c.read("s3", "a").orElseThrow().value(), "s3 kept the acknowledged write");
+    }
+
+    @Test
     void everyCommittedWriteSurvivesAWholeGroupCrash() {
         ReplicaCluster c = openGroup(new ReplicaCluster("s1", "s2", "s3"));
         c.holdSyncs.add("s3");

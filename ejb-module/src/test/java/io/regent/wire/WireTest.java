@@ -47,7 +47,7 @@ class WireTest {
         List<StreamMessage> all = List.of(
                 new StreamMessage.Entries("s1", E, p, List.of(new Entry(10, E, "put k - ü v"), new Entry(11, E, "")), 3,
                         new Position(11, E)),
-                new StreamMessage.Ack("s1", E, p), new StreamMessage.Fetch("s1", E, p, 4),
+                new StreamMessage.Ack("s1", E, p), new StreamMessage.Fetch("s1", E, p, 4, true),
                 new StreamMessage.SyncQuery("s1", E), new StreamMessage.SyncReport("s1", E, p),
                 new StreamMessage.Tail("s1", E, p), new StreamMessage.Refusal("s1", E));
         for (StreamMessage m : all) {
