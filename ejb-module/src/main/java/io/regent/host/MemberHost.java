@@ -80,20 +80,18 @@ public final class MemberHost {
     private Position unsyncedDurable;
 
     /**
-     * @param fsync   whether durability needs an fsync (group commit on a thread of its own from
-     *                {@code threads}); without it, what is written counts as durable at once
-     * @param synced  how the group commit reports back: {@link #durable}, through whatever context
-     *                the container needs for timers and the like
+     * @param fsync whether durability needs an fsync (group commit on a thread of its own from
+     *              {@code threads}); without it, what is written counts as durable at once
      */
     public MemberHost(Member member, LongSupplier clock, Timers timers, Outbox outbox, Disk disk, Observer observer,
-            boolean fsync, ThreadFactory threads, Consumer<Position> synced) {
+            boolean fsync, ThreadFactory threads) {
         this.member = member;
         this.clock = clock;
         this.timers = timers;
         this.outbox = outbox;
         this.disk = disk;
         this.observer = observer;
-        this.groupCommit = fsync ? new GroupCommit(disk::sync, synced, threads) : null;
+        this.groupCommit = fsync ? new GroupCommit(disk::sync, this::durable, threads) : null;
     }
 
     // ---- inputs -------------------------------------------------------------------------

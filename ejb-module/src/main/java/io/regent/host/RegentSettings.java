@@ -23,7 +23,7 @@ import java.util.Optional;
  */
 public record RegentSettings(String group, String serverId, int index, String url, ProtocolConfig protocol,
         String controlTopic, String requestsTopic, byte[] signingKey, ReplicationConfig replication, Limits limits,
-        Storage storage, Fabric fabric) {
+        Storage storage, Fabric fabric, RolePort rolePort) {
 
     public static final String GROUP = "regent.group";
     public static final String SERVER_ID = "regent.server.id";
@@ -56,6 +56,8 @@ public record RegentSettings(String group, String serverId, int index, String ur
     public static final String KV_MAX_KEYS = "regent.kv.max-keys";
     public static final String STORAGE_DIR = "regent.storage.dir";
     public static final String STORAGE_SYNC = "regent.storage.sync";
+    public static final String ROLE_PORT = "regent.role.port";
+    public static final String HTTP_HOST = "regent.http.host";
     public static final String BROKER_URLS = "regent.broker.urls";
     public static final String BROKER_USER = "regent.broker.user";
     public static final String BROKER_PASSWORD = "regent.broker.password";
@@ -96,6 +98,9 @@ public record RegentSettings(String group, String serverId, int index, String ur
         }
     }
 
+    /** Where load balancers ask for this server's role ({@code /role/master}); port 0: nowhere. */
+    public record RolePort(String host, int port) { }
+
     /** Where and how durably the server keeps its state. */
     public record Storage(Path dir, boolean fsync, DiskStorage.Retention retention) { }
 
@@ -123,7 +128,8 @@ public record RegentSettings(String group, String serverId, int index, String ur
         checkHeap(limits, replication, maxHeap);
         return new RegentSettings(r.text(GROUP, "regent"), id, index, url, protocol,
                 r.text(CONTROL_TOPIC, "regent.control"), r.text(REQUESTS_TOPIC, "regent.requests"),
-                key.getBytes(StandardCharsets.UTF_8), replication, limits, storage(r), fabric(r));
+                key.getBytes(StandardCharsets.UTF_8), replication, limits, storage(r), fabric(r),
+                new RolePort(r.text(HTTP_HOST, "127.0.0.1"), (int) r.number(ROLE_PORT, 0L, 0, 65_535)));
     }
 
     private static ProtocolConfig protocol(Reader r, String id, String url, Map<String, Integer> members) {

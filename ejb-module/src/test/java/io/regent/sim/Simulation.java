@@ -37,7 +37,7 @@ final class Simulation {
     private record Pending(long at, long order, Runnable action) { }
 
     /** The host's replication tick, as in production. */
-    static final long TICK = 100;
+    static final long TICK = 250;
     /** {@code -Dregent.sim.trace=true} prints what each server does, to follow a failing seed. */
     private static final boolean TRACE = Boolean.getBoolean("regent.sim.trace");
 

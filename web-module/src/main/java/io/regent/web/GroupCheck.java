@@ -1,8 +1,7 @@
 package io.regent.web;
 
-import io.regent.group.GroupEngine;
 import io.regent.host.HealthView;
-import jakarta.ejb.EJB;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 
@@ -11,8 +10,8 @@ import java.util.function.Predicate;
 /** A health check on this server's group status; every check carries role, epoch and master. */
 abstract class GroupCheck implements HealthCheck {
 
-    @EJB
-    private GroupEngine engine;
+    @Inject
+    private ThisServer engine;
     private final String name;
     private final Predicate<HealthView> up;
 
@@ -23,7 +22,7 @@ abstract class GroupCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        HealthView s = engine.health();
+        HealthView s = engine.get().health();
         return HealthCheckResponse.named(name).status(up.test(s))
                 .withData("server", s.server())
                 .withData("role", s.role())

@@ -1,8 +1,8 @@
 package io.regent.web;
 
-import io.regent.group.GroupEngine;
 import io.regent.host.GroupStatus;
-import jakarta.ejb.EJB;
+import jakarta.inject.Inject;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -20,21 +20,22 @@ import java.util.Map;
  */
 @Path("/group")
 @Produces(MediaType.APPLICATION_JSON)
+@ApplicationScoped
 public class GroupResource {
 
-    @EJB
-    private GroupEngine engine;
+    @Inject
+    private ThisServer engine;
 
     @GET
     public GroupStatus status() {
-        return engine.status();
+        return engine.get().status();
     }
 
     /** Just the name-server answer: master id, URL and epoch. */
     @GET
     @Path("/master")
     public Response master() {
-        GroupStatus s = engine.status();
+        GroupStatus s = engine.get().status();
         if (s.master().id() == null) {
             return Problem.of(Response.Status.SERVICE_UNAVAILABLE, "no master is known yet", Map.of("epoch", s.epoch()));
         }
@@ -50,7 +51,7 @@ public class GroupResource {
     @Path("/handover")
     @Consumes({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.APPLICATION_FORM_URLENCODED, MediaType.WILDCARD})
     public Response handOver(@QueryParam("to") String to) {
-        GroupStatus before = engine.status();
+        GroupStatus before = engine.get().status();
         if (!"MASTER".equals(before.role())) {
             return Problem.of(Response.Status.CONFLICT, "this server is not the master; ask the master",
                     Map.of("master", String.valueOf(before.master().id()), "masterUrl", String.valueOf(before.master().url())));
@@ -58,7 +59,7 @@ public class GroupResource {
         if (to != null && before.members().stream().noneMatch(m -> m.id().equals(to))) {
             return Problem.of(Response.Status.BAD_REQUEST, "unknown server '" + to + "'", Map.of("field", "to"));
         }
-        return engine.handOver(to)
+        return engine.get().handOver(to)
                 .map(target -> Response.accepted(Map.of("handedOverTo", target, "fromEpoch", before.epoch())).build())
                 .orElseGet(() -> Problem.of(Response.Status.CONFLICT,
                         to == null ? "no live backup can take over" : "server '" + to + "' is not a live backup",

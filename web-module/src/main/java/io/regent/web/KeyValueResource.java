@@ -1,12 +1,12 @@
 package io.regent.web;
 
-import io.regent.group.GroupEngine;
 import io.regent.kv.KeyRules;
 import io.regent.kv.KeyValueStore;
 import io.regent.kv.KvCommand;
 import io.regent.kv.KvResult;
-import jakarta.ejb.EJB;
 import jakarta.inject.Inject;
+import jakarta.inject.Inject;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -17,6 +17,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
@@ -28,9 +30,6 @@ import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
-
-import static java.util.concurrent.CompletableFuture.completedFuture;
 
 /**
  * The replicated key-value store: {@code PUT/GET/DELETE /api/kv/{key}}, compare-and-set with
@@ -40,13 +39,14 @@ import static java.util.concurrent.CompletableFuture.completedFuture;
  */
 @Path("/kv")
 @Produces(MediaType.APPLICATION_JSON)
+@ApplicationScoped
 public class KeyValueResource {
 
     public static final String APPLIED = "Regent-Applied";
     private static final int MAX_PAGE = 1_000;
 
-    @EJB
-    private GroupEngine group;
+    @Inject
+    private ThisServer group;
 
     @Inject
     private ReplicatedWrites writes;
@@ -67,8 +67,8 @@ public class KeyValueResource {
             return Problem.of(Response.Status.BAD_REQUEST, "limit must be a whole number from 1 to " + MAX_PAGE,
                     Map.of("field", "limit"));
         }
-        String applied = group.applied().toString();
-        List<KeyValueStore.Item> page = group.list(prefix, after, limit);
+        String applied = group.get().applied().toString();
+        List<KeyValueStore.Item> page = group.get().list(prefix, after, limit);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", page);
         body.put("next", page.size() == limit ? page.get(page.size() - 1).key() : null);
@@ -82,22 +82,29 @@ public class KeyValueResource {
         if (bad != null) {
             return bad;
         }
-        String applied = group.applied().toString();
-        return group.get(key)
+        String applied = group.get().applied().toString();
+        return group.get().get(key)
                 .map(item -> Response.ok(item).tag(new EntityTag(Long.toString(item.version()))))
                 .orElseGet(() -> Response.fromResponse(Problem.of(Response.Status.NOT_FOUND, "no such key",
                         Map.of("key", key))))
                 .header(APPLIED, applied).build();
     }
 
+    /**
+     * Writes answer through {@link AsyncResponse}, resumed when the write commits: no request
+     * thread waits for the acknowledgements (a returned CompletionStage would also do, but costs
+     * RESTEasy a JNDI lookup of an executor per request).
+     */
     @PUT
     @Path("{key: .+}")
     @Consumes(MediaType.WILDCARD)
-    public CompletionStage<Response> put(@PathParam("key") String key, @HeaderParam("If-Match") String ifMatch,
-            @HeaderParam("If-None-Match") String ifNoneMatch, InputStream body) throws IOException {
+    public void put(@PathParam("key") String key, @HeaderParam("If-Match") String ifMatch,
+            @HeaderParam("If-None-Match") String ifNoneMatch, InputStream body, @Suspended AsyncResponse response)
+            throws IOException {
         Response bad = badKey(key);
         if (bad != null) {
-            return completedFuture(bad);
+            response.resume(bad);
+            return;
         }
         KeyRules rules = rules();
         KvCommand command;
@@ -105,26 +112,31 @@ public class KeyValueResource {
             String value = KvRequest.value(body, rules.maxValueBytes());
             String problem = rules.valueProblem(value);
             if (problem != null) {
-                return completedFuture(Problem.of(Response.Status.REQUEST_ENTITY_TOO_LARGE, problem, Map.of("key", key)));
+                response.resume(Problem.of(Response.Status.REQUEST_ENTITY_TOO_LARGE, problem, Map.of("key", key)));
+                return;
             }
             command = KvCommand.put(key, value, KvRequest.requiredVersion(ifMatch, ifNoneMatch));
         } catch (KvRequest.Invalid e) {
-            return completedFuture(invalid(key, e));
+            response.resume(invalid(key, e));
+            return;
         }
-        return writes.submit(command, uri, this::answer);
+        writes.submit(command, uri.getRequestUri(), this::answer).thenAccept(response::resume);
     }
 
     @DELETE
     @Path("{key: .+}")
-    public CompletionStage<Response> delete(@PathParam("key") String key, @HeaderParam("If-Match") String ifMatch) {
+    public void delete(@PathParam("key") String key, @HeaderParam("If-Match") String ifMatch,
+            @Suspended AsyncResponse response) {
         Response bad = badKey(key);
         if (bad != null) {
-            return completedFuture(bad);
+            response.resume(bad);
+            return;
         }
         try {
-            return writes.submit(KvCommand.delete(key, KvRequest.requiredVersion(ifMatch, null)), uri, this::answer);
+            writes.submit(KvCommand.delete(key, KvRequest.requiredVersion(ifMatch, null)), uri.getRequestUri(), this::answer)
+                    .thenAccept(response::resume);
         } catch (KvRequest.Invalid e) {
-            return completedFuture(invalid(key, e));
+            response.resume(invalid(key, e));
         }
     }
 
@@ -132,7 +144,7 @@ public class KeyValueResource {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("key", r.key());
         body.put("version", r.version());
-        body.put("epoch", group.epoch());
+        body.put("epoch", group.get().epoch().toString());
         return switch (r.outcome()) {
             case WRITTEN -> Response.status(r.version() == 1 ? Response.Status.CREATED : Response.Status.OK)
                     .entity(body).tag(new EntityTag(Long.toString(r.version())));
@@ -157,6 +169,6 @@ public class KeyValueResource {
     }
 
     private KeyRules rules() {
-        return new KeyRules(group.settings().limits().maxValueBytes());
+        return new KeyRules(group.get().settings().limits().maxValueBytes());
     }
 }

@@ -1,8 +1,7 @@
 package io.regent.web;
 
-import io.regent.group.GroupEngine;
 import io.regent.host.GroupStatus;
-import jakarta.ejb.EJB;
+import jakarta.inject.Inject;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -25,21 +24,21 @@ public class MasterHeaderFilter implements Filter {
     public static final String MASTER_URL = "Regent-Master-Url";
     public static final String EPOCH = "Regent-Epoch";
 
-    @EJB
-    private GroupEngine engine;
+    @Inject
+    private ThisServer engine;
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         if (response instanceof HttpServletResponse http) {
-            GroupStatus.Master master = engine.masterView();
+            GroupStatus.Master master = engine.get().masterView();
             if (master.id() != null) {
                 http.setHeader(MASTER, master.id());
             }
             if (master.url() != null) {
                 http.setHeader(MASTER_URL, master.url());
             }
-            http.setHeader(EPOCH, engine.epoch());
+            http.setHeader(EPOCH, engine.get().epoch().toString());
         }
         chain.doFilter(request, response);
     }

@@ -1,15 +1,13 @@
 package io.regent.web;
 
-import io.regent.group.GroupEngine;
 import io.regent.host.GroupStatus;
 import io.regent.host.NotOpenReason;
 import io.regent.host.WriteOutcome;
 import io.regent.kv.KvCommand;
 import io.regent.kv.KvResult;
-import jakarta.ejb.EJB;
+import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 
 import java.net.URI;
 import java.util.Map;
@@ -27,12 +25,12 @@ public class ReplicatedWrites {
 
     public static final String SEQ = "Regent-Seq";
 
-    @EJB
-    private GroupEngine group;
+    @Inject
+    private ThisServer group;
 
     /** The answer completes when the write is committed (or fails); no request thread waits for it. */
-    CompletionStage<Response> submit(KvCommand command, UriInfo uri, Function<KvResult, Response.ResponseBuilder> answer) {
-        return group.propose(command.encode()).thenApply(outcome -> {
+    CompletionStage<Response> submit(KvCommand command, URI request, Function<KvResult, Response.ResponseBuilder> answer) {
+        return group.get().propose(command.encode()).thenApply(outcome -> {
             if (outcome instanceof WriteOutcome.Committed c) {
                 return answer.apply(KvResult.decode(c.result())).header(SEQ, c.at().seq()).build();
             }
@@ -47,15 +45,15 @@ public class ReplicatedWrites {
                 return Response.fromResponse(Problem.of(Response.Status.SERVICE_UNAVAILABLE, b.reason(), Map.of()))
                         .header("Retry-After", 1).build();
             }
-            return elsewhere(((WriteOutcome.NotOpen) outcome).why(), uri);
+            return elsewhere(((WriteOutcome.NotOpen) outcome).why(), request);
         });
     }
 
-    private Response elsewhere(NotOpenReason why, UriInfo uri) {
-        GroupStatus.Master master = group.masterView();
+    private Response elsewhere(NotOpenReason why, URI request) {
+        GroupStatus.Master master = group.get().masterView();
         if (why == NotOpenReason.NOT_MASTER && master.url() != null && !master.url().isEmpty()) {
-            URI target = URI.create(master.url() + uri.getRequestUri().getRawPath()
-                    + (uri.getRequestUri().getRawQuery() == null ? "" : "?" + uri.getRequestUri().getRawQuery()));
+            URI target = URI.create(master.url() + request.getRawPath()
+                    + (request.getRawQuery() == null ? "" : "?" + request.getRawQuery()));
             return Response.temporaryRedirect(target).build();
         }
         return Response.fromResponse(Problem.of(Response.Status.SERVICE_UNAVAILABLE, why.text() + "; retry shortly",

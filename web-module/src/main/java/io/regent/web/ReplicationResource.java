@@ -1,8 +1,8 @@
 package io.regent.web;
 
-import io.regent.group.GroupEngine;
 import io.regent.host.ReplicationStatus;
-import jakarta.ejb.EJB;
+import jakarta.inject.Inject;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -11,13 +11,14 @@ import jakarta.ws.rs.core.MediaType;
 /** Where this server's copy of the replicated state stands, and its digest, for operators and tests. */
 @Path("/replication")
 @Produces(MediaType.APPLICATION_JSON)
+@ApplicationScoped
 public class ReplicationResource {
 
-    @EJB
-    private GroupEngine group;
+    @Inject
+    private ThisServer group;
 
     @GET
     public ReplicationStatus status() {
-        return group.replicationStatus();
+        return group.get().replicationStatus();
     }
 }

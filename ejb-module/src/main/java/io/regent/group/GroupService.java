@@ -1,0 +1,503 @@
+package io.regent.group;
+
+import io.regent.host.EventLog;
+import io.regent.host.GroupStatus;
+import io.regent.host.HealthView;
+import io.regent.host.LatencyStats;
+import io.regent.host.MemberHost;
+import io.regent.host.RegentSettings;
+import io.regent.host.ReplicationStatus;
+import io.regent.host.WriteOutcome;
+import io.regent.kv.KeyValueStore;
+import io.regent.member.Member;
+import io.regent.protocol.DelayMatrix;
+import io.regent.protocol.Effect;
+import io.regent.protocol.Epoch;
+import io.regent.protocol.Event;
+import io.regent.protocol.Membership;
+import io.regent.protocol.Message;
+import io.regent.protocol.Role;
+import io.regent.protocol.TimerKind;
+import io.regent.replication.Entry;
+import io.regent.replication.Position;
+import io.regent.replication.Replica;
+import io.regent.replication.ReplicaEffect;
+import io.regent.replication.StreamBatching;
+import io.regent.replication.StreamMessage;
+import io.regent.replication.Utf8;
+import io.regent.storage.DiskStorage;
+import io.regent.wire.ControlCodec;
+import io.regent.wire.Frame;
+import io.regent.wire.FrameCodec;
+import io.regent.wire.Malformed;
+import io.regent.wire.ReplayGuard;
+import io.regent.wire.StreamCodec;
+import io.regent.wire.Topic;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * This server as the rest of the application sees it, in plain Java: the member running on its
+ * host, its storage, its two send queues and the fabric, the frames that come in, and what the
+ * REST API, health checks and metrics ask. The {@link GroupEngine} EJB makes one at start and
+ * gives it the container's timers; everything else calls it directly, without an EJB call per
+ * request or per message.
+ */
+public final class GroupService {
+
+    private static final Logger LOG = Logger.getLogger(GroupService.class.getName());
+
+    /** What only the container can do: timers, and starting the replica's tick. */
+    interface Container {
+        void setTimer(Effect.SetTimer timer);
+
+        void cancelTimer(TimerKind kind);
+
+        /** The protocol has started: stop the warm-up probes, start the tick. */
+        void started();
+    }
+
+    private final RegentSettings settings;
+    private final DiskStorage storage;
+    private final MemberHost host;
+    private final FrameCodec frames;
+    private final ControlCodec controlCodec = new ControlCodec();
+    private final StreamCodec streamCodec = new StreamCodec();
+    private final Map<Topic, ReplayGuard> replays = new EnumMap<>(Topic.class);
+    private final TopicPublisher<Effect.Send> control;
+    private final TopicPublisher<ReplicaEffect.Send> stream;
+    private final BrokerLink broker;
+    private final Fabric fabric;
+    private final Container container;
+    private final RoleEndpoint roleEndpoint;
+    private final EventLog events = new EventLog();
+    private final LatencyStats inquiryRoundTrips = new LatencyStats(1_024);
+    private final LatencyStats probeRoundTrips = new LatencyStats(1_024);
+    /** Sender's send to this server's receipt of a frame, per topic, ms (clocks of one host agree). */
+    private final Map<Topic, LatencyStats> transit = new EnumMap<>(Map.of(Topic.CONTROL, new LatencyStats(1_024),
+            Topic.STREAM, new LatencyStats(1_024)));
+    private final AtomicLong dropped = new AtomicLong();
+    private final GroupMetrics metrics;
+    private volatile boolean started;
+    private volatile boolean left;
+
+    GroupService(RegentSettings settings, DiskStorage storage, Container container, MetricRegistry registry,
+            ThreadFactory threads) {
+        this.settings = settings;
+        this.storage = storage;
+        this.container = container;
+        Epoch restored = storage.epoch();
+        Member member = new Member(settings.protocol(), settings.replication(), restored, storage,
+                new KeyValueStore(settings.limits().storeBytes(), settings.limits().storeKeys()));
+        frames = new FrameCodec(settings.signingKey());
+        replays.put(Topic.CONTROL, new ReplayGuard());
+        replays.put(Topic.STREAM, new ReplayGuard());
+        broker = new BrokerLink(3 * settings.protocol().probeInterval());
+        fabric = new Fabric(brokers(settings.fabric()), settings.fabric().user(), settings.fabric().password(),
+                settings.serverId(), Map.of(Topic.CONTROL, settings.controlTopic(), Topic.STREAM, settings.requestsTopic()),
+                settings.limits().frameBytes(), new Inbound(), broker, threads);
+        TopicPublisher.Sender sender = new TopicPublisher.Sender(settings.group(), settings.serverId(),
+                storage.incarnation(), frames);
+        long queue = settings.limits().queueBytes();
+        control = new TopicPublisher<>(Topic.CONTROL, fabric, queue,
+                new TopicPublisher.Format<>(Effect.Send::to, s -> 64, s -> controlCodec.encode(s.message()), l -> l),
+                sender, threads);
+        StreamBatching batching = new StreamBatching(settings.limits().messageBytes());
+        stream = new TopicPublisher<>(Topic.STREAM, fabric, queue,
+                new TopicPublisher.Format<>(ReplicaEffect.Send::to, s -> weight(s.message()),
+                        s -> streamCodec.encode(s.message()), batching::coalesce),
+                sender, threads);
+        host = new MemberHost(member, System::currentTimeMillis, new Timers(), new Publishers(), new Disk(),
+                new Observer(), settings.storage().fsync(), threads);
+        metrics = new GroupMetrics(registry, host::snapshot, this::isReady);
+        roleEndpoint = roleEndpoint(settings.rolePort());
+        LOG.info(() -> "Regent server " + settings.serverId() + " (index " + settings.index() + ") joining group "
+                + settings.group() + ": state " + storage.applied() + " and epoch " + restored + " recovered from "
+                + storage.dir() + " (run " + storage.incarnation() + ")");
+    }
+
+    // ---- lifecycle ------------------------------------------------------------------------
+
+    /** Until the protocol starts: a probe to itself, to learn that its subscription is live. */
+    void warmUp() {
+        if (!started) {
+            control.publish(new Effect.Send(null, new Message.Probe(settings.serverId(), Epoch.NONE,
+                    System.currentTimeMillis())));
+        }
+    }
+
+    /** Leaving the group on purpose: a master hands over first and waits for it to go out. */
+    void leave() {
+        if (!started || left) {
+            return;
+        }
+        left = true;
+        host.handOver(null).ifPresent(target -> LOG.info(() -> "Handing mastership to " + target + " on stop"));
+        control.flush(1_000);
+    }
+
+    void stop() {
+        if (roleEndpoint != null) {
+            roleEndpoint.close();
+        }
+        host.stop();
+        control.close();
+        stream.close();
+        fabric.close();
+        storage.close();
+    }
+
+    void fire(TimerKind kind, long token) {
+        host.fire(kind, token);
+    }
+
+    void tick() {
+        host.tick();
+    }
+
+    // ---- frames from the fabric ---------------------------------------------------------
+
+    private final class Inbound implements Fabric.Inbound {
+        @Override
+        public void receive(Topic topic, byte[] frame) {
+            GroupService.this.receive(topic, frame);
+        }
+
+        @Override
+        public void drop(Topic topic, String reason) {
+            GroupService.this.drop(reason);
+        }
+
+        @Override
+        public void link(boolean up) {
+            if (started) {
+                host.link(up);
+            }
+        }
+    }
+
+    /** A frame from a topic: checked, opened, and handed to the member. */
+    void receive(Topic topic, byte[] sealed) {
+        Frame f;
+        try {
+            f = frames.open(sealed);
+        } catch (Malformed e) {
+            drop(e.getMessage());
+            return;
+        }
+        transit.get(topic).add(System.currentTimeMillis() - f.sentAt());
+        String problem = problem(topic, f);
+        if (problem != null) {
+            drop(problem);
+            return;
+        }
+        try {
+            if (topic == Topic.CONTROL) {
+                receiveControl(f, controlCodec.decode(f.from(), f.payload()));
+            } else if (started) {
+                host.receive(streamCodec.decode(f.from(), f.payload()));
+            }
+        } catch (Malformed e) {
+            drop(e.getMessage());
+        }
+    }
+
+    private void receiveControl(Frame f, Message m) {
+        if (f.from().equals(settings.serverId())) {
+            // our own broadcast came back: the broker works and we are subscribed
+            if (m instanceof Message.Probe p) {
+                broker.loopback(System.currentTimeMillis(), p.sentAt());
+                startProtocol();
+            }
+            return;
+        }
+        if (started) {
+            host.receive(m);
+        }
+    }
+
+    /** Why a frame that is correctly signed must still be dropped, or null. */
+    private String problem(Topic topic, Frame f) {
+        if (f.topic() != topic) {
+            return "a " + f.topic() + " frame on the " + topic + " topic";
+        }
+        if (!settings.group().equals(f.group())) {
+            return "a frame of group " + f.group();
+        }
+        if (!settings.protocol().members().containsKey(f.from())) {
+            return "a frame from " + f.from() + ", not a member";
+        }
+        if (!f.broadcast() && !f.to().equals(settings.serverId())) {
+            return "a frame for " + f.to();
+        }
+        ReplayGuard guard = replays.get(topic);
+        synchronized (guard) {
+            if (!guard.accept(f)) {
+                return "a replayed or duplicated frame from " + f.from();
+            }
+        }
+        return null;
+    }
+
+    private void drop(String reason) {
+        dropped.incrementAndGet();
+        metrics.droppedByHost();
+        LOG.fine(() -> "dropped frame: " + reason);
+    }
+
+    private synchronized void startProtocol() {
+        if (started) {
+            return;
+        }
+        started = true;
+        LOG.info(() -> "Regent " + settings.serverId() + ": subscribed to " + settings.controlTopic() + ", starting");
+        host.start();
+        container.started();
+    }
+
+    // ---- writes and reads ---------------------------------------------------------------
+
+    /** A client's write: answered when committed, or at once when this server takes no writes. */
+    public CompletionStage<WriteOutcome> propose(String command) {
+        return host.propose(command).whenComplete((outcome, failure) ->
+                metrics.written(outcome instanceof WriteOutcome.Committed));
+    }
+
+    /**
+     * Planned handover to {@code target}, or to the best-ranked live backup when null.
+     *
+     * @return the server asked to take over; empty if this server is not master or none can
+     */
+    public Optional<String> handOver(String target) {
+        return host.handOver(target);
+    }
+
+    public Optional<KeyValueStore.Item> get(String key) {
+        return KeyValueStore.get(storage.space(), key);
+    }
+
+    public List<KeyValueStore.Item> list(String prefix, String after, int limit) {
+        return KeyValueStore.list(storage.space(), prefix, after, limit);
+    }
+
+    /** Where this server's copy stands, for the {@code Regent-Applied} header. */
+    public Position applied() {
+        return host.snapshot().applied();
+    }
+
+    public RegentSettings settings() {
+        return settings;
+    }
+
+    // ---- health and status --------------------------------------------------------------
+
+    /** Ready for writes: the master open for writes (synced, hearing a majority) and reaching the broker. */
+    public boolean isReady() {
+        return host.snapshot().open() && broker.reachable(System.currentTimeMillis());
+    }
+
+    /** A member that serves reads: joined, and its copy caught up (or the open master's). */
+    public boolean caughtUp() {
+        MemberHost.Snapshot s = host.snapshot();
+        return s.open() || (s.role() == Role.BACKUP && s.current());
+    }
+
+    /** Just what a health check needs, cheaply: load balancers ask many times a second. */
+    public HealthView health() {
+        MemberHost.Snapshot s = host.snapshot();
+        boolean brokerUp = broker.reachable(System.currentTimeMillis());
+        String why = !s.open() ? s.whyNotOpen().text() : !brokerUp ? "this server cannot reach the broker" : null;
+        return new HealthView(settings.serverId(), s.role().name(), s.epoch().toString(), s.master(), s.running(),
+                s.running() && s.role() != Role.JOINING, why == null, brokerUp, why);
+    }
+
+    /** The master this server follows and the epoch, cheaply, for response headers. */
+    public GroupStatus.Master masterView() {
+        MemberHost.Snapshot s = host.snapshot();
+        return new GroupStatus.Master(s.master(), s.master() == null ? null : settings.protocol().members().get(s.master()),
+                s.masterAddress());
+    }
+
+    public Epoch epoch() {
+        return host.snapshot().epoch();
+    }
+
+    public GroupStatus status() {
+        HealthView health = health();
+        return host.inspect(m -> {
+            long now = System.currentTimeMillis();
+            Membership members = m.node().members();
+            List<GroupStatus.Member> list = new ArrayList<>();
+            GroupStatus.Member self = null;
+            for (String id : members.ids()) {
+                boolean isSelf = id.equals(settings.serverId());
+                Role announced = isSelf ? m.node().role() : members.announcedRole(id);
+                long heard = members.lastHeard(id);
+                GroupStatus.Member member = new GroupStatus.Member(id, members.indexOf(id),
+                        announced == null ? null : announced.name(), isSelf ? settings.url() : members.address(id),
+                        isSelf ? Long.valueOf(0) : heard < 0 ? null : now - heard);
+                list.add(member);
+                self = isSelf ? member : self;
+            }
+            return new GroupStatus(settings.group(), self, m.node().role().name(), m.node().epoch().toString(),
+                    m.node().epoch().term(), masterView(), m.node().running(), health.joined(), health.ready(),
+                    health.whyNotReady(), new GroupStatus.Broker(fabric.currentBroker(), broker.reachable(now),
+                    broker.lastRoundTrip(), broker.lastError(), fabric.failovers()), list,
+                    delayMatrix(members, m.node().delays()), events.recent(),
+                    new GroupStatus.RoundTrips(inquiryRoundTrips.summary(), probeRoundTrips.summary()),
+                    new GroupStatus.Hops(control.queueWait(), control.sendTime(), transit.get(Topic.CONTROL).summary(),
+                            stream.queueWait(), stream.sendTime(), transit.get(Topic.STREAM).summary()),
+                    new GroupStatus.Counters(control.sent() + stream.sent(), control.failures() + stream.failures(),
+                            dropped.get() + m.node().dropped(), control.overflowed() + stream.overflowed(),
+                            control.queuedBytes() + stream.queuedBytes()));
+        });
+    }
+
+    public ReplicationStatus replicationStatus() {
+        return host.inspect(m -> {
+            Replica r = m.replica();
+            Map<String, Long> acked = new LinkedHashMap<>();
+            for (String id : settings.protocol().members().keySet()) {
+                if (!id.equals(settings.serverId()) && r.ackedBy(id) >= 0) {
+                    acked.put(id, r.ackedBy(id));
+                }
+            }
+            return new ReplicationStatus(settings.serverId(), r.mode(), r.open(), r.current(), r.applied().toString(),
+                    r.applied().seq(), r.durable().toString(), r.fence().toString(), storage.digest(),
+                    storage.space().count(), storage.space().bytes(), r.waiting(), r.waitingBytes(), acked,
+                    host.commitLatency(), r.awaitedPositions(), r.snapshotsInstalled(), r.snapshotsServing(),
+                    r.bytesFetched(), new ReplicationStatus.Storage(storage.dir().toString(),
+                    settings.storage().fsync() ? "fsync" : "none", storage.retainedEntries(), storage.retainedBytes(),
+                    storage.incarnation()), events.recent());
+        });
+    }
+
+    // ---- ports of the host --------------------------------------------------------------
+
+    private final class Timers implements MemberHost.Timers {
+        @Override
+        public void set(Effect.SetTimer t) {
+            container.setTimer(t);
+        }
+
+        @Override
+        public void cancel(TimerKind kind) {
+            container.cancelTimer(kind);
+        }
+    }
+
+    private final class Publishers implements MemberHost.Outbox {
+        @Override
+        public void control(Effect.Send send) {
+            control.publish(send);
+        }
+
+        @Override
+        public void stream(ReplicaEffect.Send send) {
+            stream.publish(send);
+        }
+    }
+
+    private final class Disk implements MemberHost.Disk {
+        @Override
+        public void persistEpoch(Epoch epoch) {
+            storage.persistEpoch(epoch);
+        }
+
+        @Override
+        public void sync() {
+            storage.sync();
+        }
+    }
+
+    private final class Observer implements MemberHost.Observer {
+        @Override
+        public void event(Event event) {
+            metrics.record(event);
+            if (event instanceof Event.RoundTrip r) {
+                (r.probe() ? probeRoundTrips : inquiryRoundTrips).add(r.millis());
+                return;
+            }
+            events.record(event);
+            if (event instanceof Event.RoleChanged || event instanceof Event.Declared || event instanceof Event.Revoked
+                    || event instanceof Event.HandedOver || event instanceof Event.QuorumLost
+                    || event instanceof Event.Stalled) {
+                LOG.info(() -> "Regent " + settings.serverId() + ": " + EventLog.describe(event));
+            }
+        }
+
+        @Override
+        public void notice(String what) {
+            events.record(System.currentTimeMillis(), "Replication", what);
+            LOG.info(() -> "Regent " + settings.serverId() + ": " + what);
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------
+
+    private RoleEndpoint roleEndpoint(RegentSettings.RolePort where) {
+        if (where.port() == 0) {
+            return null;
+        }
+        try {
+            return new RoleEndpoint(where.host(), where.port(), this::isReady, this::caughtUp,
+                    () -> health().whyNotReady() == null ? "not the master" : health().whyNotReady());
+        } catch (java.io.IOException e) {
+            throw new RegentSettings.BadSettingException(RegentSettings.ROLE_PORT,
+                    "cannot listen on " + where.host() + ":" + where.port() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The client's settings for each broker: a failed connection is given up at once (this server
+     * moves to the next broker rather than waiting for the dead one), no call waits long, and a
+     * broker that went silent without closing the connection (its host cut off) is given up after
+     * a missed ping (500 ms).
+     */
+    private static List<Fabric.Broker> brokers(RegentSettings.Fabric f) {
+        List<Fabric.Broker> brokers = new ArrayList<>();
+        for (String b : f.brokers()) {
+            brokers.add(new Fabric.Broker(b, "tcp://" + b + "?reconnectAttempts=0&initialConnectAttempts=1"
+                    + "&callTimeout=2000&callFailoverTimeout=2000&connectionTTL=1500&clientFailureCheckPeriod=500"
+                    + "&retryInterval=100&connectTimeoutMillis=1000"));
+        }
+        return brokers;
+    }
+
+    /** What a stream message weighs in its send queue: the bytes it carries. */
+    private static long weight(StreamMessage m) {
+        long bytes = 64;
+        if (m instanceof StreamMessage.Entries e) {
+            for (Entry x : e.entries()) {
+                bytes += Utf8.length(x.command()) + 32;
+            }
+        } else if (m instanceof StreamMessage.SnapshotChunk c) {
+            for (var p : c.chunk().pairs()) {
+                bytes += p.bytes() + 8;
+            }
+        }
+        return bytes;
+    }
+
+    private static Map<String, Map<String, Long>> delayMatrix(Membership members, DelayMatrix delays) {
+        Map<String, Map<String, Long>> matrix = new LinkedHashMap<>();
+        for (String k : members.ids()) {
+            Map<String, Long> row = new LinkedHashMap<>();
+            for (String j : members.ids()) {
+                row.put(j, delays.oneWay(k, j));
+            }
+            matrix.put(k, row);
+        }
+        return matrix;
+    }
+}
