@@ -4,10 +4,20 @@ import java.util.Map;
 
 /**
  * Refuses a message that could not have come from a correct member, before it can change
- * anything (DESIGN.md §6.6). Authenticity is the host's job (message signing); this catches
+ * anything (DESIGN.md §5, invariant 6; §6). Authenticity is the host's job (message signing); this catches
  * unknown senders and structurally impossible content.
  */
 final class MessageCheck {
+
+    /**
+     * The highest term a message may carry: one election a millisecond would take 35 years to
+     * reach it, yet a member cannot push the term near Long.MAX_VALUE, where no later election
+     * could declare a higher one.
+     */
+    static final long MAX_TERM = 1L << 40;
+
+    /** Longest master address a member may announce (clients are redirected to it). */
+    static final int MAX_ADDRESS_LENGTH = 512;
 
     private MessageCheck() {
     }
@@ -61,6 +71,9 @@ final class MessageCheck {
         if (e.term() < 0) {
             return "negative epoch";
         }
+        if (e.term() > MAX_TERM) {
+            return "term " + e.term() + " is over the bound " + MAX_TERM;
+        }
         if (e.term() == 0) {
             return e.index() == 0 ? null : "epoch 0 names a master";
         }
@@ -75,11 +88,33 @@ final class MessageCheck {
         if (a.role() == null || a.delays() == null) {
             return "announcement without role or delays";
         }
+        String addressProblem = addressProblem(a.address());
+        if (addressProblem != null) {
+            return addressProblem;
+        }
         for (Map.Entry<String, Long> d : a.delays().entrySet()) {
             if (!members.knows(d.getKey()) || d.getValue() == null || d.getValue() < 0) {
                 return "announcement with a bad delay entry";
             }
         }
         return null;
+    }
+
+    /** An announced address is where clients are sent (307, status page): an http(s) URL, nothing else. */
+    private static String addressProblem(String address) {
+        if (address == null || address.isEmpty()) {
+            return null;
+        }
+        if (address.length() > MAX_ADDRESS_LENGTH) {
+            return "announces an address over " + MAX_ADDRESS_LENGTH + " characters";
+        }
+        try {
+            java.net.URI uri = new java.net.URI(address);
+            boolean web = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
+            return web && uri.getHost() != null && uri.getUserInfo() == null ? null
+                    : "announces an address that is not an http(s) URL of a host";
+        } catch (java.net.URISyntaxException e) {
+            return "announces an address that is not a URL";
+        }
     }
 }

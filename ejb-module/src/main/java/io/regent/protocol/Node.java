@@ -44,6 +44,8 @@ public final class Node {
     private java.util.Set<String> supporters;
     private boolean quorumLost;
     private boolean linkUp = true;
+    /** When the link last came back: the quorum window runs again from there. */
+    private long linkUpAt = Long.MIN_VALUE / 2;
 
     public Node(ProtocolConfig config) {
         this(config, Epoch.NONE);
@@ -109,7 +111,9 @@ public final class Node {
      * The host's link to the messaging fabric went down, or came back (it moved to another
      * broker). While it is down this server hears nobody, so a backup does not take its own
      * silence for its master's: it stops judging it, and starts again afresh once the link is
-     * back. A broker's failure is not a master's.
+     * back. A broker's failure is not a master's. Nor does a master count the silence of a link
+     * that is down against its quorum: it cannot hear anyone, it acknowledges nothing meanwhile
+     * (no majority acknowledges), and it gets a full quorum window once the link is back.
      */
     public void link(long now, boolean up) {
         if (!running || linkUp == up) {
@@ -117,6 +121,9 @@ public final class Node {
         }
         observe(now);
         linkUp = up;
+        if (up) {
+            linkUpAt = now;
+        }
         boolean following = role == Role.BACKUP || role == Role.JOINING;
         if (!up && following) {
             stopDetection();
@@ -210,7 +217,8 @@ public final class Node {
                 }
             }
             case QUORUM -> {
-                if (role == Role.MASTER && !hearsMajority(now)) {
+                boolean couldHear = linkUp && now - linkUpAt >= config.quorumWindow();
+                if (role == Role.MASTER && couldHear && !hearsMajority(now)) {
                     loseQuorum(now);
                 }
             }

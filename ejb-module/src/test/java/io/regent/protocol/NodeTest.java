@@ -233,7 +233,7 @@ class NodeTest {
     void theFailedMasterIsLeftOutOfTheElectionDelay() {
         // s2 is the best live backup once s1 is excluded: it fires at the base delay
         NodeHarness b = NodeHarness.of("s2").following("s1");
-        b.receive(new Message.Announcement("s3", S1_TERM1, Role.BACKUP, "x", Map.of(), false));
+        b.receive(new Message.Announcement("s3", S1_TERM1, Role.BACKUP, "http://x", Map.of(), false));
         b.fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT);
         assertEquals(20, b.timers.get(TimerKind.ELECTION).delay());
     }
@@ -321,8 +321,8 @@ class NodeTest {
     @Test
     void aPlannedHandoverMakesTheBestBackupDeclareAtOnce() {
         NodeHarness m = NodeHarness.of("s1").asMaster();
-        m.receive(new Message.Announcement("s2", m.node.epoch(), Role.BACKUP, "x", Map.of(), false));
-        m.receive(new Message.Announcement("s3", m.node.epoch(), Role.BACKUP, "x", Map.of(), false));
+        m.receive(new Message.Announcement("s2", m.node.epoch(), Role.BACKUP, "http://x", Map.of(), false));
+        m.receive(new Message.Announcement("s3", m.node.epoch(), Role.BACKUP, "http://x", Map.of(), false));
         assertEquals("s2", m.node.handOver(m.now, null).orElseThrow());
         assertEquals(Role.BACKUP, m.node.role());
 
@@ -368,6 +368,26 @@ class NodeTest {
         assertEquals(Role.JOINING, m.node.role(), "cut off from s2 and s3: no longer master, it rejoins");
         assertTrue(m.now - start <= window + config("s1", 1, false).detectionInterval(), "within the window");
         assertTrue(m.events.stream().anyMatch(e -> e instanceof Event.QuorumLost q && q.heard() == 1 && q.needed() == 2));
+    }
+
+    @Test
+    void aMasterWhoseOwnLinkFailedStepsDownOnlyIfItStillHearsNoMajorityAWindowAfterItCameBack() {
+        NodeHarness m = NodeHarness.of("s1").asMaster();
+        long window = config("s1", 1, false).quorumWindow();
+        m.node.link(m.now, false);
+        long down = m.now;
+        while (m.now - down <= 3 * window) {
+            m.fire(TimerKind.QUORUM);
+        }
+        assertEquals(Role.MASTER, m.node.role(), "its broker died, not its majority");
+        m.node.link(m.now, true);
+        long back = m.now;
+        m.fire(TimerKind.QUORUM);
+        assertEquals(Role.MASTER, m.node.role(), "a full window to hear the others again");
+        while (m.node.role() == Role.MASTER && m.now - back <= window + 200) {
+            m.fire(TimerKind.QUORUM);
+        }
+        assertEquals(Role.JOINING, m.node.role(), "still nobody heard a window after the link came back");
     }
 
     @Test
@@ -448,9 +468,23 @@ class NodeTest {
         b.receive(new Message.Declaration("intruder", new Epoch(9, 1)));
         b.receive(new Message.Declaration("s3", new Epoch(9, 1)));
         b.receive(new Message.Reply("s1", S1_TERM1, -1));
-        b.receive(new Message.Announcement("s3", new Epoch(-1, 0), Role.MASTER, "x", Map.of(), false));
+        b.receive(new Message.Announcement("s3", new Epoch(-1, 0), Role.MASTER, "http://x", Map.of(), false));
         assertEquals(4, b.node.dropped());
         assertEquals("s1", b.node.master());
         assertEquals(S1_TERM1, b.node.epoch());
+    }
+
+    @Test
+    void aTermBeyondTheBoundAndANonWebAddressAreRefused() {
+        NodeHarness b = NodeHarness.of("s2").following("s1");
+        b.receive(new Message.Declaration("s3", new Epoch(Long.MAX_VALUE - 1, 3)));
+        b.receive(new Message.Declaration("s3", new Epoch(MessageCheck.MAX_TERM + 1, 3)));
+        b.receive(new Message.Announcement("s1", S1_TERM1, Role.MASTER, "javascript:alert(1)", Map.of(), false));
+        b.receive(new Message.Announcement("s1", S1_TERM1, Role.MASTER, "http://" + "h".repeat(600), Map.of(), false));
+        assertEquals(4, b.node.dropped());
+        assertEquals("s1", b.node.master());
+        assertEquals(S1_TERM1, b.node.epoch(), "no election can be ended by a term near Long.MAX_VALUE");
+        b.receive(new Message.Announcement("s1", S1_TERM1, Role.MASTER, "https://s1.example:9443", Map.of(), false));
+        assertEquals(4, b.node.dropped(), "an https address is fine");
     }
 }

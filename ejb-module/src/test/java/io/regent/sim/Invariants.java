@@ -12,7 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The invariants of DESIGN.md §6 that hold at every step, whatever the faults. A violation throws
+ * The invariants of DESIGN.md §5 that hold at every step, whatever the faults. A violation throws
  * with the seed, so the run can be replayed.
  */
 final class Invariants {

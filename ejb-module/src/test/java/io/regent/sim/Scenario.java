@@ -92,7 +92,7 @@ final class Scenario {
         }
         List<ReplicationConfig> replication = new ArrayList<>();
         for (int i : indexes) {
-            configs.add(new ProtocolConfig("s" + i, "sim://s" + i, members, interval, timeout, misses, base, minHop,
+            configs.add(new ProtocolConfig("s" + i, "http://s" + i, members, interval, timeout, misses, base, minHop,
                     probe, discovery, preempt, 300, 8, quorumWindow));
             // small messages and a short retained log, so that fills run in parts and snapshots happen
             replication.add(new ReplicationConfig("s" + i, this.size, AckMode.MAJORITY, 2_000, 400, 1_024, 64 * 1024));
