@@ -99,7 +99,7 @@ public final class GroupService {
         Epoch restored = storage.epoch();
         Member member = new Member(settings.protocol(), settings.replication(), restored, storage,
                 new KeyValueStore(settings.limits().storeBytes(), settings.limits().storeKeys()));
-        frames = new FrameCodec(settings.signingKey());
+        frames = new FrameCodec(settings.serverId(), settings.pairKeys());
         replays.put(Topic.CONTROL, new ReplayGuard());
         replays.put(Topic.STREAM, new ReplayGuard());
         broker = new BrokerLink(3 * settings.protocol().probeInterval());
@@ -462,14 +462,17 @@ public final class GroupService {
      * The client's settings for each broker: a failed connection is given up at once (this server
      * moves to the next broker rather than waiting for the dead one), no call waits long, and a
      * broker that went silent without closing the connection (its host cut off) is given up after
-     * a missed ping (500 ms).
+     * a missed ping (500 ms). Over TLS the broker's key must chain to the group's CA and name the
+     * address dialled.
      */
     private static List<Fabric.Broker> brokers(RegentSettings.Fabric f) {
+        String tls = f.tls() == null ? "" : "&sslEnabled=true&verifyHost=true&trustStorePath=" + f.tls().trustStore()
+                + "&trustStorePassword=" + f.tls().trustStorePassword();
         List<Fabric.Broker> brokers = new ArrayList<>();
         for (String b : f.brokers()) {
             brokers.add(new Fabric.Broker(b, "tcp://" + b + "?reconnectAttempts=0&initialConnectAttempts=1"
                     + "&callTimeout=2000&callFailoverTimeout=2000&connectionTTL=1500&clientFailureCheckPeriod=500"
-                    + "&retryInterval=100&connectTimeoutMillis=1000"));
+                    + "&retryInterval=100&connectTimeoutMillis=1000" + tls));
         }
         return brokers;
     }

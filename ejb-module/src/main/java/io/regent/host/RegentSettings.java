@@ -22,7 +22,7 @@ import java.util.Optional;
  * and so do limits that together could not fit the heap.
  */
 public record RegentSettings(String group, String serverId, int index, String url, ProtocolConfig protocol,
-        String controlTopic, String requestsTopic, byte[] signingKey, ReplicationConfig replication, Limits limits,
+        String controlTopic, String requestsTopic, Map<String, byte[]> pairKeys, ReplicationConfig replication, Limits limits,
         Storage storage, Fabric fabric, RolePort rolePort) {
 
     public static final String GROUP = "regent.group";
@@ -44,6 +44,7 @@ public record RegentSettings(String group, String serverId, int index, String ur
     public static final String CONTROL_TOPIC = "regent.topic.control";
     public static final String REQUESTS_TOPIC = "regent.topic.requests";
     public static final String SIGNING_KEY = "regent.signing.key";
+    public static final String SIGNING_KEYS = "regent.signing.keys";
     public static final String ACK = "regent.replication.ack";
     public static final String REPLICATION_TIMEOUT = "regent.replication.timeout";
     public static final String RETENTION = "regent.replication.retention";
@@ -61,14 +62,21 @@ public record RegentSettings(String group, String serverId, int index, String ur
     public static final String BROKER_URLS = "regent.broker.urls";
     public static final String BROKER_USER = "regent.broker.user";
     public static final String BROKER_PASSWORD = "regent.broker.password";
+    public static final String BROKER_TLS = "regent.broker.tls";
+    public static final String BROKER_TRUSTSTORE = "regent.broker.truststore";
+    public static final String BROKER_TRUSTSTORE_PASSWORD = "regent.broker.truststore-password";
 
     /**
      * The brokers, in the order every server tries them (so that all meet on the first that
      * works), and this server's account on them.
      *
      * @param brokers each broker's {@code host:port}
+     * @param tls     how to verify the brokers over TLS, or null for plaintext (only when asked)
      */
-    public record Fabric(List<String> brokers, String user, String password) { }
+    public record Fabric(List<String> brokers, String user, String password, Tls tls) { }
+
+    /** The trust store that holds the CA the brokers' keys are signed by (PKCS12). */
+    public record Tls(Path trustStore, String trustStorePassword) { }
 
     private static final long MIB = 1024 * 1024;
     /** What Liberty and the application need of the heap before Regent's queues and buffers. */
@@ -118,18 +126,52 @@ public record RegentSettings(String group, String serverId, int index, String ur
             throw new BadSettingException(MEMBERS, "must list " + id + ":" + index + " (this server's id and index)");
         }
         String url = r.text(SERVER_URL, "http://localhost:9080");
-        ProtocolConfig protocol = protocol(r, id, url, members);
-        String key = r.text(SIGNING_KEY, null);
-        if (key.length() < 16) {
-            throw new BadSettingException(SIGNING_KEY, "must be at least 16 characters");
+        if (!url.matches("https?://[^/@\\s]+(/\\S*)?")) {
+            throw new BadSettingException(SERVER_URL, "must be an http:// or https:// URL of this server, not '" + url + "'");
         }
+        ProtocolConfig protocol = protocol(r, id, url, members);
+        Map<String, byte[]> pairKeys = pairKeys(r, id, members.keySet());
         Limits limits = limits(r);
         ReplicationConfig replication = replication(r, id, members.size(), limits);
         checkHeap(limits, replication, maxHeap);
         return new RegentSettings(r.text(GROUP, "regent"), id, index, url, protocol,
                 r.text(CONTROL_TOPIC, "regent.control"), r.text(REQUESTS_TOPIC, "regent.requests"),
-                key.getBytes(StandardCharsets.UTF_8), replication, limits, storage(r), fabric(r),
+                pairKeys, replication, limits, storage(r), fabric(r),
                 new RolePort(r.text(HTTP_HOST, "127.0.0.1"), (int) r.number(ROLE_PORT, 0L, 0, 65_535)));
+    }
+
+    /**
+     * The keys this server shares with each member: {@code regent.signing.keys} lists them
+     * ({@code s1:key,s2:key,...}, its own id included), or they are derived from the group key
+     * {@code regent.signing.key}.
+     */
+    private static Map<String, byte[]> pairKeys(Reader r, String self, java.util.Set<String> members) {
+        String listed = r.text(SIGNING_KEYS, "");
+        if (listed.isEmpty()) {
+            String key = r.text(SIGNING_KEY, "");
+            if (key.isEmpty()) {
+                throw new BadSettingException(SIGNING_KEYS, "is required: this server's key with each member "
+                        + "(or a group key in " + SIGNING_KEY + ")");
+            }
+            if (key.length() < 16) {
+                throw new BadSettingException(SIGNING_KEY, "must be at least 16 characters");
+            }
+            return io.regent.wire.PairKeys.derive(key.getBytes(StandardCharsets.UTF_8), self, members);
+        }
+        Map<String, byte[]> keys = new LinkedHashMap<>();
+        for (String entry : listed.split(",")) {
+            int colon = entry.indexOf(':');
+            String member = colon < 0 ? "" : entry.substring(0, colon).trim();
+            String key = colon < 0 ? "" : entry.substring(colon + 1).trim();
+            if (!members.contains(member) || key.length() < 16 || keys.put(member, key.getBytes(StandardCharsets.UTF_8)) != null) {
+                throw new BadSettingException(SIGNING_KEYS, "expected member:key,... with each member once and keys of "
+                        + "at least 16 characters; the entry for '" + member + "' is not");
+            }
+        }
+        if (!keys.keySet().equals(members)) {
+            throw new BadSettingException(SIGNING_KEYS, "must name every member of " + MEMBERS + ", this server too");
+        }
+        return Map.copyOf(keys);
     }
 
     private static ProtocolConfig protocol(Reader r, String id, String url, Map<String, Integer> members) {
@@ -212,7 +254,28 @@ public record RegentSettings(String group, String serverId, int index, String ur
             }
             brokers.add(broker);
         }
-        return new Fabric(List.copyOf(brokers), r.text(BROKER_USER, "regent"), r.text(BROKER_PASSWORD, null));
+        return new Fabric(List.copyOf(brokers), r.text(BROKER_USER, "regent"), r.text(BROKER_PASSWORD, null), tls(r));
+    }
+
+    /** TLS to the brokers unless the operator turns it off explicitly. */
+    private static Tls tls(Reader r) {
+        if (!r.flag(BROKER_TLS, true)) {
+            return null;
+        }
+        String store = r.text(BROKER_TRUSTSTORE, "");
+        if (store.isEmpty()) {
+            throw new BadSettingException(BROKER_TRUSTSTORE, "is required to verify the brokers over TLS (or set "
+                    + BROKER_TLS + "=false to talk to them in plaintext)");
+        }
+        Path path = Path.of(store);
+        if (!java.nio.file.Files.isReadable(path) || store.matches(".*[?&;=\\s].*")) {
+            throw new BadSettingException(BROKER_TRUSTSTORE, "no readable trust store at '" + store + "'");
+        }
+        String password = r.text(BROKER_TRUSTSTORE_PASSWORD, null);
+        if (password.matches(".*[?&;=\\s].*")) {
+            throw new BadSettingException(BROKER_TRUSTSTORE_PASSWORD, "may not contain ? & ; = or spaces");
+        }
+        return new Tls(path, password);
     }
 
     /**

@@ -4,71 +4,129 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * Seals {@link Frame}s with HMAC-SHA256 and opens them again: {@code "RG" 1, topic, group,
- * from, to, incarnation, counter, sentAt, payload, MAC}. The MAC is checked before anything
- * in the frame is believed; a frame longer than the limit is refused before it is read at all.
+ * Seals {@link Frame}s and opens them again (DESIGN.md §4.3, §6). Each pair of members shares a
+ * key that no third member holds, so a frame carries one tag per recipient: HMAC-SHA256, under
+ * the key the sender shares with that recipient, of the SHA-256 of the frame's body. A member
+ * can therefore not sign as another, even one whose frames it receives.
+ * <p>Layout: {@code "RG" 2, body (topic, group, from, to, run, counter, sentAt, payload), tag
+ * count, (recipient, tag)...}. A frame is believed only once its recipient's tag is right.
  */
 public final class FrameCodec {
 
-    private static final byte[] MAGIC = {'R', 'G', 1};
-    private static final int MAC_BYTES = 32;
+    private static final byte[] MAGIC = {'R', 'G', 2};
+    private static final int TAG_BYTES = 32;
     private static final Topic[] TOPICS = Topic.values();
 
-    private final ThreadLocal<Mac> mac;
+    private final String self;
+    /** Each member's id and the MAC under the key this server shares with it (itself included). */
+    private final Map<String, ThreadLocal<Mac>> macs = new LinkedHashMap<>();
+    private final ThreadLocal<MessageDigest> sha256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    });
 
-    public FrameCodec(byte[] key) {
-        SecretKeySpec spec = new SecretKeySpec(key, "HmacSHA256");
-        this.mac = ThreadLocal.withInitial(() -> {
-            try {
-                Mac m = Mac.getInstance("HmacSHA256");
-                m.init(spec);
-                return m;
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("HmacSHA256 is part of every JVM", e);
-            }
+    /**
+     * @param self     this server's id
+     * @param pairKeys the key this server shares with each member, its own id included (for the
+     *                 frames it hears itself send)
+     */
+    public FrameCodec(String self, Map<String, byte[]> pairKeys) {
+        if (!pairKeys.containsKey(self)) {
+            throw new IllegalArgumentException("no key for " + self + " itself");
+        }
+        this.self = self;
+        pairKeys.forEach((member, key) -> {
+            SecretKeySpec spec = new SecretKeySpec(key, "HmacSHA256");
+            macs.put(member, ThreadLocal.withInitial(() -> {
+                try {
+                    Mac m = Mac.getInstance("HmacSHA256");
+                    m.init(spec);
+                    return m;
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalStateException("HmacSHA256 is part of every JVM", e);
+                }
+            }));
         });
     }
 
+    /** The frame with a tag for its recipient, or for every member if it is a broadcast. */
     public byte[] seal(Frame f) {
-        byte[] body = new WireWriter(f.payload().length + 96).raw(MAGIC).u8(f.topic().ordinal()).shortText(f.group())
-                .shortText(f.from()).shortText(f.to()).i64(f.incarnation()).i64(f.counter()).i64(f.sentAt())
-                .bytes(f.payload()).toBytes();
-        byte[] sealed = new byte[body.length + MAC_BYTES];
-        System.arraycopy(body, 0, sealed, 0, body.length);
-        Mac m = mac.get();
-        m.update(body);
-        System.arraycopy(m.doFinal(), 0, sealed, body.length, MAC_BYTES);
-        return sealed;
+        if (!f.from().equals(self)) {
+            throw new IllegalArgumentException("a server seals only its own frames");
+        }
+        byte[] body = body(f);
+        byte[] digest = sha256.get().digest(body);
+        Map<String, ThreadLocal<Mac>> recipients = f.broadcast() ? macs : Map.of(f.to(), mac(f.to()));
+        WireWriter w = new WireWriter(body.length + 8 + recipients.size() * (TAG_BYTES + 8)).raw(MAGIC).bytes(body)
+                .u8(recipients.size());
+        recipients.forEach((id, mac) -> w.shortText(id).raw(mac.get().doFinal(digest)));
+        return w.toBytes();
     }
 
-    /** The frame, if its MAC is right and it parses; what is wrong otherwise. */
+    /** The frame, if it carries a right tag for this server and parses; what is wrong otherwise. */
     public Frame open(byte[] sealed) throws Malformed {
-        if (sealed.length < MAGIC.length + MAC_BYTES) {
-            throw new Malformed("too short to be a frame");
-        }
-        int bodyEnd = sealed.length - MAC_BYTES;
-        Mac m = mac.get();
-        m.update(sealed, 0, bodyEnd);
-        byte[] expected = m.doFinal();
-        byte[] actual = java.util.Arrays.copyOfRange(sealed, bodyEnd, sealed.length);
-        if (!MessageDigest.isEqual(expected, actual)) {
-            throw new Malformed("bad signature");
-        }
-        WireReader r = new WireReader(sealed, 0, bodyEnd);
+        WireReader r = new WireReader(sealed, 0, sealed.length);
         for (byte b : MAGIC) {
             if (r.u8("magic") != (b & 0xFF)) {
                 throw new Malformed("not a Regent frame of this version");
             }
         }
+        int bodyStart = r.skipBytes("body");
+        int bodyEnd = r.position();
+        byte[] tag = null;
+        int tags = r.u8("tag count");
+        for (int i = 0; i < tags; i++) {
+            String recipient = r.shortText("recipient");
+            byte[] t = r.raw(TAG_BYTES, "tag");
+            if (recipient.equals(self)) {
+                tag = t;
+            }
+        }
+        r.end("the frame");
+        if (tag == null) {
+            throw new Malformed("no tag for " + self);
+        }
+        Frame f = parseBody(sealed, bodyStart, bodyEnd);
+        ThreadLocal<Mac> mac = macs.get(f.from());
+        MessageDigest digest = sha256.get();
+        digest.update(sealed, bodyStart, bodyEnd - bodyStart);
+        if (mac == null || !MessageDigest.isEqual(mac.get().doFinal(digest.digest()), tag)) {
+            throw new Malformed("bad signature");
+        }
+        return f;
+    }
+
+    private ThreadLocal<Mac> mac(String member) {
+        ThreadLocal<Mac> mac = macs.get(member);
+        if (mac == null) {
+            throw new IllegalArgumentException("no key shared with " + member);
+        }
+        return mac;
+    }
+
+    private static byte[] body(Frame f) {
+        return new WireWriter(f.payload().length + 96).u8(f.topic().ordinal()).shortText(f.group())
+                .shortText(f.from()).shortText(f.to()).i64(f.incarnation()).i64(f.counter()).i64(f.sentAt())
+                .bytes(f.payload()).toBytes();
+    }
+
+    /** The body's fields; nothing in them is believed before the tag is checked. */
+    private static Frame parseBody(byte[] sealed, int start, int end) throws Malformed {
+        WireReader r = new WireReader(sealed, start, end);
         int topic = r.u8("topic");
         if (topic >= TOPICS.length) {
             throw new Malformed("unknown topic " + topic);
         }
         Frame f = new Frame(TOPICS[topic], r.shortText("group"), r.shortText("from"), r.shortText("to"),
                 r.i64("incarnation"), r.i64("counter"), r.i64("sentAt"), r.bytes("payload"));
-        r.end("the frame");
+        r.end("the frame's body");
         return f;
     }
 }

@@ -73,6 +73,24 @@ final class WireReader {
         return b;
     }
 
+    /** Exactly {@code n} bytes, unprefixed. */
+    byte[] raw(int n, String what) throws Malformed {
+        need(n, what);
+        byte[] b = new byte[n];
+        System.arraycopy(in, at, b, 0, n);
+        at += n;
+        return b;
+    }
+
+    /** Skips a length-prefixed byte string and returns where it starts; its length is at start - 4. */
+    int skipBytes(String what) throws Malformed {
+        int n = i32(what);
+        need(n, what);
+        int start = at;
+        at += n;
+        return start;
+    }
+
     /** A count of items, each at least {@code minItemBytes} long: bounded by what is left. */
     int count(String what, int minItemBytes) throws Malformed {
         int n = i32(what);

@@ -27,6 +27,7 @@ class RegentSettingsTest {
         m.put("regent.members", "s1:1,s2:2,s3:3");
         m.put("regent.signing.key", "0123456789abcdef");
         m.put("regent.broker.password", "secret");
+        m.put("regent.broker.tls", "false");
         return m;
     }
 
@@ -58,9 +59,30 @@ class RegentSettingsTest {
         RegentSettings.from(config(valid()), 256L * 1024 * 1024); // the defaults fit -Xmx256m
     }
 
+    @Test
+    void theBrokersAreReachedOverTlsUnlessPlaintextIsAskedFor() throws java.io.IOException {
+        Map<String, String> m = valid();
+        m.remove("regent.broker.tls");
+        assertMessage(m, "regent.broker.truststore: is required to verify the brokers over TLS");
+        m.put("regent.broker.truststore", "/nowhere/truststore.p12");
+        m.put("regent.broker.truststore-password", "changeit");
+        assertMessage(m, "regent.broker.truststore: no readable trust store");
+        java.nio.file.Path store = java.nio.file.Files.createTempFile("truststore", ".p12");
+        try {
+            m.put("regent.broker.truststore", store.toString());
+            assertEquals(store, RegentSettings.from(config(m)).fabric().tls().trustStore());
+        } finally {
+            java.nio.file.Files.delete(store);
+        }
+        assertEquals(null, RegentSettings.from(config(valid())).fabric().tls(), "plaintext only when asked");
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
-        "regent.signing.key        |           | regent.signing.key: is required",
+        "regent.signing.key        |           | regent.signing.keys: is required",
+        "regent.signing.keys       | 's1:0123456789abcdef,s2:0123456789abcdef' | regent.signing.keys: must name every member",
+        "regent.signing.keys       | 's1:0123456789abcdef,s2:short,s3:0123456789abcdef' | regent.signing.keys: expected member:key",
+        "regent.signing.keys       | 's1:0123456789abcdef,s2:0123456789abcdef,s9:0123456789abcdef' | regent.signing.keys: expected member:key",
         "regent.reply.timeout      | soon      | regent.reply.timeout: must be a whole number, got 'soon'",
         "regent.detection.interval | 0         | regent.detection.interval: must be between 5 and 60000, got 0",
         "regent.preempt            | perhaps   | regent.preempt: must be true or false",
@@ -78,6 +100,8 @@ class RegentSettingsTest {
         "regent.broker.password    |           | regent.broker.password: is required",
         "regent.replication.timeout  | -5      | regent.replication.timeout: must be between 10 and 600000",
         "regent.kv.max-value-bytes   | lots    | regent.kv.max-value-bytes: must be a whole number",
+        "regent.broker.tls         | maybe     | regent.broker.tls: must be true or false",
+        "regent.server.url         | javascript:alert(1) | regent.server.url: must be an http:// or https:// URL",
     })
     void aBadValueStopsStartUpNamingItsKey(String key, String value, String expectedStart) {
         Map<String, String> m = valid();

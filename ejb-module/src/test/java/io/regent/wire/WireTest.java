@@ -27,7 +27,12 @@ class WireTest {
     private static final Epoch E = new Epoch(7, 2);
     private final ControlCodec control = new ControlCodec();
     private final StreamCodec stream = new StreamCodec();
-    private final FrameCodec frames = new FrameCodec("0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+    private static final List<String> MEMBERS = List.of("s1", "s2", "s3");
+    private static final byte[] GROUP_KEY = "0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+
+    private static FrameCodec codec(String self) {
+        return new FrameCodec(self, PairKeys.derive(GROUP_KEY, self, MEMBERS));
+    }
 
     @Test
     void everyControlMessageComesBackAsItWent() throws Malformed {
@@ -66,8 +71,9 @@ class WireTest {
     @Test
     void aFrameOpensOnlyAsSealed() throws Malformed {
         Frame f = new Frame(Topic.CONTROL, "regent", "s1", "s2", 3, 17, 1_000, control.encode(new Message.Declaration("s1", E)));
-        byte[] sealed = frames.seal(f);
-        Frame back = frames.open(sealed);
+        byte[] sealed = codec("s1").seal(f);
+        FrameCodec s2 = codec("s2");
+        Frame back = s2.open(sealed);
         assertEquals(f.from(), back.from());
         assertEquals(f.to(), back.to());
         assertEquals(f.counter(), back.counter());
@@ -75,12 +81,28 @@ class WireTest {
         for (int i = 0; i < sealed.length; i += 7) {
             byte[] tampered = sealed.clone();
             tampered[i] ^= 1;
-            Malformed m = assertThrows(Malformed.class, () -> frames.open(tampered), "byte " + i);
-            assertEquals("bad signature", m.getMessage());
+            assertThrows(Malformed.class, () -> s2.open(tampered), "byte " + i);
         }
-        FrameCodec otherKey = new FrameCodec("another-key-of-16-chars".getBytes(StandardCharsets.UTF_8));
+        FrameCodec otherKey = new FrameCodec("s2", PairKeys.derive("another-key-of-16-chars".getBytes(StandardCharsets.UTF_8),
+                "s2", MEMBERS));
         assertThrows(Malformed.class, () -> otherKey.open(sealed));
-        assertThrows(Malformed.class, () -> frames.open(Arrays.copyOf(sealed, 20)));
+        assertThrows(Malformed.class, () -> codec("s3").open(sealed), "a frame for s2 has no tag for s3");
+        assertThrows(Malformed.class, () -> s2.open(Arrays.copyOf(sealed, 20)));
+    }
+
+    @Test
+    void aBroadcastOpensForEveryMemberButNoMemberCanSignAsAnother() throws Malformed {
+        Frame f = new Frame(Topic.CONTROL, "regent", "s1", "", 3, 18, 1_000, control.encode(new Message.Declaration("s1", E)));
+        byte[] sealed = codec("s1").seal(f);
+        for (String member : MEMBERS) {
+            assertEquals("s1", codec(member).open(sealed).from(), member);
+        }
+        // s3 holds its own pair keys only: a frame it makes up in s1's name, with s3's key for s2, is refused
+        Map<String, byte[]> s3Keys = PairKeys.derive(GROUP_KEY, "s3", MEMBERS);
+        FrameCodec forger = new FrameCodec("s1", Map.of("s1", s3Keys.get("s1"), "s2", s3Keys.get("s2"), "s3", s3Keys.get("s3")));
+        Malformed m = assertThrows(Malformed.class, () -> codec("s2").open(forger.seal(f)));
+        assertEquals("bad signature", m.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> codec("s3").seal(f), "a codec seals only its own frames");
     }
 
     @Test
