@@ -71,6 +71,11 @@ public final class FailoverBenchmark {
             killTrial(kill);
         }
         Figures.print("kill -9 of the master, ms after the kill", kill);
+        Map<String, List<Long>> hung = new LinkedHashMap<>();
+        for (int t = 0; t < trials; t++) {
+            hungTrial(hung);
+        }
+        Figures.print("hung master (SIGSTOP), ms after the stop", hung);
         Map<String, List<Long>> handover = new LinkedHashMap<>();
         for (int t = 0; t < trials; t++) {
             handoverTrial(handover);
@@ -117,6 +122,43 @@ public final class FailoverBenchmark {
         settle();
     }
 
+    /**
+     * SIGSTOP of the master: requests sent through HAProxy every 10 ms from the stop on; the
+     * outage is the send time of the first one the new master answers. A request HAProxy sent to
+     * the stopped master waits, as a client's would, until HAProxy gives up on it.
+     */
+    private void hungTrial(Map<String, List<Long>> out) throws Exception {
+        int master = soleReady();
+        group.pause(master);
+        long t0 = System.currentTimeMillis();
+        java.util.concurrent.ConcurrentSkipListSet<Long> answeredAt = new java.util.concurrent.ConcurrentSkipListSet<>();
+        List<java.util.concurrent.CompletableFuture<?>> sent = new ArrayList<>();
+        try {
+            long end = t0 + 10_000;
+            while (System.currentTimeMillis() < end && answeredAt.isEmpty()) {
+                long at = System.currentTimeMillis();
+                sent.add(LocalGroup.sendAsync(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(group.balancerUrl() + "/health/ready")).timeout(Duration.ofSeconds(10)).GET())
+                        .thenAccept(r -> {
+                            if (r.statusCode() == 200 && !r.body().contains("\"s" + master + "\"")) {
+                                answeredAt.add(at);
+                            }
+                        }));
+                Thread.sleep(10);
+            }
+        } finally {
+            group.resume(master);
+        }
+        if (answeredAt.isEmpty()) {
+            throw new IllegalStateException("no answer from a new master within 10 s of stopping s" + master);
+        }
+        add(out, "first request answered by the new master", answeredAt.first() - t0);
+        sent.forEach(f -> f.exceptionally(e -> null).join());
+        int back = master;
+        await(Duration.ofSeconds(60), () -> "BACKUP".equals(role(back)));
+        settle();
+    }
+
     private void handoverTrial(Map<String, List<Long>> out) throws Exception {
         int master = soleReady();
         long t0 = System.currentTimeMillis();
@@ -150,7 +192,9 @@ public final class FailoverBenchmark {
         for (int i = 1; i <= SIZE; i++) {
             before.put("s" + i, cpuTicks(group.pid("s" + i)));
         }
-        before.put("broker", cpuTicks(group.pid("broker")));
+        for (int b = 1; b <= SIZE; b++) {
+            before.put("broker" + b, cpuTicks(group.pid("broker" + b)));
+        }
         long t0 = System.nanoTime();
         Thread.sleep(10_000);
         double seconds = (System.nanoTime() - t0) / 1e9;

@@ -1,6 +1,7 @@
 package io.regent.bench;
 
 import io.regent.it.LocalGroup;
+import io.regent.it.Users;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,9 +72,11 @@ public final class WriteBenchmark {
                 throw new IllegalStateException("no master");
             }
             String url = group.url(master[0]);
-            Wrk.run(url, "regent-put.lua", 8, 5, Map.of()); // warm-up: the JIT and the caches
+            Map<String, String> auth = Map.of("REGENT_BENCH_AUTH", Users.basic(Users.WRITER));
+            // warm-up: a cold Liberty needs minutes of load before the JIT has compiled the write path
+            Wrk.run(url, "regent-put.lua", 32, Integer.getInteger("regent.bench.warmup", 120), auth);
             for (int c : connections) {
-                results.put(c, Wrk.run(url, "regent-put.lua", c, seconds, Map.of()));
+                results.put(c, Wrk.run(url, "regent-put.lua", c, seconds, auth));
             }
         }
         return results;

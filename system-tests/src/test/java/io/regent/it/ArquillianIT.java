@@ -80,7 +80,7 @@ class ArquillianIT {
     @Test
     void groupMetricsArePublished() {
         assertTrue(await(Duration.ofSeconds(60), () -> status(BASE + "/health/ready") == 200));
-        HttpResponse<String> r = get(BASE + "/metrics?scope=application");
+        HttpResponse<String> r = get("https://127.0.0.1:10190/metrics?scope=application");
         assertEquals(200, r.statusCode());
         assertTrue(r.body().contains("regent_declarations_total{cause=\"election\""), r.body());
         assertTrue(r.body().contains("regent_epoch_term"), r.body());

@@ -27,7 +27,8 @@ import java.util.function.BooleanSupplier;
 public final class LocalGroup implements AutoCloseable {
 
     public static final int SIZE = 3;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+            .sslContext(trustingSelfSigned()).build();
 
     private final Path script = Path.of(System.getProperty("regent.root", ".."), "server-config", "bin", "group");
     private final Path dir;
@@ -191,7 +192,8 @@ public final class LocalGroup implements AutoCloseable {
             pb.environment().put("REGENT_HTTP_BASE", String.valueOf(httpBase));
             pb.environment().put("REGENT_BROKER_PORT", String.valueOf(brokerPort));
             pb.environment().put("REGENT_BROKER_PASSWORD", "regent-it-broker");
-            pb.environment().put("REGENT_SIGNING_KEY", "regent-it-signing-key");
+            pb.environment().putAll(Users.groupEnvironment());
+            pb.environment().put("REGENT_TLS_PASSWORD", TLS_PASSWORD);
             pb.environment().putAll(extraEnv);
             File log = dir.resolve("group-script.log").toFile();
             pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
@@ -214,13 +216,69 @@ public final class LocalGroup implements AutoCloseable {
 
     // ---- HTTP ---------------------------------------------------------------------------
 
-    /** HAProxy, started by the group script, in front of the servers. */
+    /** HAProxy, started by the group script, in front of the servers (HTTPS, like them). */
     public String balancerUrl() {
-        return "http://127.0.0.1:" + httpBase;
+        return "https://127.0.0.1:" + httpBase;
+    }
+
+    /**
+     * The tests' clients trust any key: each test group has its own CA, and HAProxy (which
+     * verifies the servers against it) and SecurityIT check the keys themselves.
+     */
+    public static javax.net.ssl.SSLContext trustingSelfSigned() {
+        javax.net.ssl.TrustManager trustAll = new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String auth) {
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String auth) {
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        };
+        try {
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, new javax.net.ssl.TrustManager[] {trustAll}, null);
+            return context;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public String url(int i) {
-        return "http://" + (hosts.isEmpty() ? "127.0.0.1" : hosts.get(i - 1)) + ":" + (httpBase + i);
+        return "https://" + (hosts.isEmpty() ? "127.0.0.1" : hosts.get(i - 1)) + ":" + (httpBase + i);
+    }
+
+    /** A secret bin/group made for this group (its credentials file: KEY=value lines). */
+    public String credential(String key) {
+        try {
+            return Files.readAllLines(dir.resolve("credentials")).stream().filter(l -> l.startsWith(key + "="))
+                    .map(l -> l.substring(key.length() + 1)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no " + key + " in the credentials file"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The group CA's certificate (PEM): every server's, broker's and HAProxy's key chains to it. */
+    public Path caFile() {
+        return dir.resolve("tls").resolve("ca.pem").toAbsolutePath();
+    }
+
+    /** The trust store with the group's CA, and its password. */
+    public Path trustStore() {
+        return dir.resolve("tls").resolve("truststore.p12").toAbsolutePath();
+    }
+
+    public static final String TLS_PASSWORD = "it-tls-password";
+
+    /** Broker b's address, host:port. */
+    public String brokerAddress(int b) {
+        return (hosts.isEmpty() ? "127.0.0.1" : hosts.get(b - 1)) + ":" + (brokerPort + b - 1);
     }
 
     /** The PID of server i (or "broker", "lb"), from the group script's PID file. */
@@ -232,15 +290,25 @@ public final class LocalGroup implements AutoCloseable {
         }
     }
 
+    /** GET as regent-reader. */
     public static HttpResponse<String> get(String url) {
-        return send(HttpRequest.newBuilder(URI.create(url)).GET());
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", Users.basic(Users.READER)).GET());
     }
 
+    /** POST of an empty JSON object as regent-admin: the group operations. */
     public static HttpResponse<String> post(String url) {
-        return send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()));
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", Users.basic(Users.ADMIN))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));
     }
 
-    private static HttpResponse<String> send(HttpRequest.Builder request) {
+    /** The request as built, as regent-reader, without waiting for the answer. */
+    public static java.util.concurrent.CompletableFuture<HttpResponse<String>> sendAsync(HttpRequest.Builder request) {
+        return HTTP.sendAsync(request.header("Authorization", Users.basic(Users.READER)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The request as built, credentials and all; null if it got no answer. */
+    public static HttpResponse<String> send(HttpRequest.Builder request) {
         try {
             return HTTP.send(request.timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

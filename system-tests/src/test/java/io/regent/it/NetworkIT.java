@@ -70,7 +70,8 @@ class NetworkIT {
         Path log = Files.createTempFile("direct-writes", ".log");
         // a client beside the master, on its host, writing to it directly: it stays reachable after the cut
         Process client = new ProcessBuilder("ip", "netns", "exec", NetworkLab.namespace(old), "bash", "-c",
-                "i=0; while :; do i=$((i+1)); c=$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 -X PUT "
+                "i=0; while :; do i=$((i+1)); c=$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 --cacert " + group.caFile()
+                        + " -u " + Users.WRITER + ":it-writer-password -X PUT "
                         + "-d \"{\\\"value\\\":\\\"v$i\\\"}\" " + group.url(old) + "/api/kv/direct-$i); "
                         + "echo \"$(date +%s%3N) direct-$i $c\"; done")
                 .redirectOutput(log.toFile()).redirectErrorStream(true).start();

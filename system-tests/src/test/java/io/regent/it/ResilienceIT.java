@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ResilienceIT {
 
     private static final Duration SETTLE = Duration.ofSeconds(120);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+    private static final HttpClient HTTP = HttpClient.newBuilder().sslContext(io.regent.it.LocalGroup.trustingSelfSigned()).connectTimeout(Duration.ofSeconds(2))
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private static LocalGroup group;
 
@@ -244,7 +244,8 @@ class ResilienceIT {
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {
         try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(request.setHeader("Authorization", Users.basic(Users.ADMIN)).build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Writer implements AutoCloseable {
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+    private final HttpClient http = HttpClient.newBuilder().sslContext(io.regent.it.LocalGroup.trustingSelfSigned()).connectTimeout(Duration.ofSeconds(2))
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final String target;
     private final String prefix;
@@ -204,6 +204,7 @@ public final class Writer implements AutoCloseable {
     /** @return the final status, or 0 if the request failed on the way */
     private int put(String url, String value, int redirects) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", io.regent.it.Users.basic(io.regent.it.Users.WRITER))
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"value\":\"" + value + "\"}")).build();
         try {

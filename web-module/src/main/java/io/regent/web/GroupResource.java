@@ -5,10 +5,12 @@ import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -45,12 +47,18 @@ public class GroupResource {
 
     /**
      * Planned handover: on the master, hand mastership to {@code to} or to the best-ranked live
-     * backup. Anywhere else: 409 naming the master to ask.
+     * backup. Anywhere else: 409 naming the master to ask. Only a JSON request is taken: a
+     * browser cannot send one cross-site without the CORS preflight Regent never grants, so a
+     * page elsewhere cannot make an admin's browser move the master.
      */
     @POST
     @Path("/handover")
-    @Consumes({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.APPLICATION_FORM_URLENCODED, MediaType.WILDCARD})
-    public Response handOver(@QueryParam("to") String to) {
+    @Consumes(MediaType.WILDCARD)
+    public Response handOver(@QueryParam("to") String to, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
+        if (!isJson(contentType)) {
+            return Problem.of(Response.Status.UNSUPPORTED_MEDIA_TYPE,
+                    "send Content-Type: application/json (the body may be {})", Map.of("field", "Content-Type"));
+        }
         GroupStatus before = engine.get().status();
         if (!"MASTER".equals(before.role())) {
             return Problem.of(Response.Status.CONFLICT, "this server is not the master; ask the master",
@@ -64,5 +72,13 @@ public class GroupResource {
                 .orElseGet(() -> Problem.of(Response.Status.CONFLICT,
                         to == null ? "no live backup can take over" : "server '" + to + "' is not a live backup",
                         Map.of()));
+    }
+
+    private static boolean isJson(String contentType) {
+        try {
+            return contentType != null && MediaType.APPLICATION_JSON_TYPE.isCompatible(MediaType.valueOf(contentType));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 }
