@@ -72,12 +72,12 @@ public class GroupEngine {
         GroupEngine self = context.getBusinessObject(GroupEngine.class);
         service = new GroupService(settings, storage, new GroupService.Container() {
             @Override
-            public void setTimer(Effect.SetTimer timer) {
+            public void set(Effect.SetTimer timer) {
                 self.schedule(timer);
             }
 
             @Override
-            public void cancelTimer(TimerKind kind) {
+            public void cancel(TimerKind kind) {
                 self.cancel(kind);
             }
 

@@ -58,11 +58,7 @@ public final class GroupService {
     private static final Logger LOG = Logger.getLogger(GroupService.class.getName());
 
     /** What only the container can do: timers, and starting the replica's tick. */
-    interface Container {
-        void setTimer(Effect.SetTimer timer);
-
-        void cancelTimer(TimerKind kind);
-
+    interface Container extends MemberHost.Timers {
         /** The protocol has started: stop the warm-up probes, start the tick. */
         void started();
     }
@@ -117,7 +113,7 @@ public final class GroupService {
                 new TopicPublisher.Format<>(ReplicaEffect.Send::to, s -> weight(s.message()),
                         s -> streamCodec.encode(s.message()), batching::coalesce),
                 sender, threads);
-        host = new MemberHost(member, System::currentTimeMillis, new Timers(), new Publishers(), new Disk(),
+        host = new MemberHost(member, System::currentTimeMillis, container, new Publishers(), new Disk(),
                 new Observer(), settings.storage().fsync(), threads);
         metrics = new GroupMetrics(registry, host::snapshot, this::isReady);
         roleEndpoint = roleEndpoint(settings.rolePort());
@@ -383,18 +379,6 @@ public final class GroupService {
     }
 
     // ---- ports of the host --------------------------------------------------------------
-
-    private final class Timers implements MemberHost.Timers {
-        @Override
-        public void set(Effect.SetTimer t) {
-            container.setTimer(t);
-        }
-
-        @Override
-        public void cancel(TimerKind kind) {
-            container.cancelTimer(kind);
-        }
-    }
 
     private final class Publishers implements MemberHost.Outbox {
         @Override
