@@ -351,6 +351,36 @@ public final class LocalGroup implements AutoCloseable {
         return condition.getAsBoolean();
     }
 
+    // ---- memory -------------------------------------------------------------------------
+
+    /** Server i's resident memory (VmRSS), in MB; -1 if it is not running. */
+    public long rssMegabytes(int i) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid("s" + i) + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+                }
+            }
+        } catch (IOException | IllegalStateException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** Server i's heap in use (MicroProfile Metrics' memory.usedHeap), in MB; -1 if it does not answer. */
+    public long heapUsedMegabytes(int i) {
+        HttpResponse<String> r = get(url(i) + "/metrics?scope=base");
+        if (r == null || r.statusCode() != 200) {
+            return -1;
+        }
+        for (String line : r.body().split("\n")) {
+            if (line.startsWith("memory_usedHeap_bytes")) {
+                return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) / (1024 * 1024);
+            }
+        }
+        return -1;
+    }
+
     // ---- the replicated state -----------------------------------------------------------
 
     /** The only ready server other than {@code skip} (0: none skipped), or -1 if none or several. */

@@ -140,8 +140,8 @@ class ResilienceIT {
         }
         StringBuilder memory = new StringBuilder();
         for (int i = 1; i <= SIZE; i++) {
-            memory.append(String.format(" s%d: RSS %d MB, heap used %d MB;", i, rssMegabytes(group.pid("s" + i)),
-                    heapUsedMegabytes(i)));
+            memory.append(String.format(" s%d: RSS %d MB, heap used %d MB;", i, group.rssMegabytes(i),
+                    group.heapUsedMegabytes(i)));
         }
         System.out.printf("large-value attack, %d s: answers %s, polls %d, outages %d;%s%n", seconds, answers, polls,
                 outages.size(), memory);
@@ -217,32 +217,6 @@ class ResilienceIT {
         int[] found = new int[1];
         assertTrue(await(SETTLE, () -> (found[0] = group.soleReady(0)) > 0), "one ready master");
         return found[0];
-    }
-
-    private static long rssMegabytes(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-                }
-            }
-        } catch (IOException e) {
-            return -1;
-        }
-        return -1;
-    }
-
-    private static long heapUsedMegabytes(int i) {
-        HttpResponse<String> r = LocalGroup.get(group.url(i) + "/metrics?scope=base");
-        if (r == null || r.statusCode() != 200) {
-            return -1;
-        }
-        for (String line : r.body().split("\n")) {
-            if (line.startsWith("memory_usedHeap_bytes")) {
-                return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) / (1024 * 1024);
-            }
-        }
-        return -1;
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {
