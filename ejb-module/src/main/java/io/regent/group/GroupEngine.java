@@ -67,7 +67,7 @@ public class GroupEngine {
 
     @PostConstruct
     void start() {
-        RegentSettings settings = RegentSettings.from(ConfigProvider.getConfig());
+        RegentSettings settings = MeasuredIndex.apply(RegentSettings.from(ConfigProvider.getConfig()));
         DiskStorage storage = DiskStorage.open(settings.storage().dir(), settings.storage().retention());
         GroupEngine self = context.getBusinessObject(GroupEngine.class);
         service = new GroupService(settings, storage, new GroupService.Container() {

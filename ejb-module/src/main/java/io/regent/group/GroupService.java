@@ -117,7 +117,7 @@ public final class GroupService {
                 new Observer(), settings.storage().fsync(), threads);
         metrics = new GroupMetrics(registry, host::snapshot, this::isReady);
         roleEndpoint = roleEndpoint(settings.rolePort());
-        LOG.info(() -> "Regent server " + settings.serverId() + " (index " + settings.index() + ") joining group "
+        LOG.info(() -> "Regent server " + settings.serverId() + " (index " + settings.protocol().index() + ") joining group "
                 + settings.group() + ": state " + storage.applied() + " and epoch " + restored + " recovered from "
                 + storage.dir() + " (run " + storage.incarnation() + ")");
     }
@@ -339,8 +339,9 @@ public final class GroupService {
                 boolean isSelf = id.equals(settings.serverId());
                 Role announced = isSelf ? m.node().role() : members.announcedRole(id);
                 long heard = members.lastHeard(id);
+                long capacity = isSelf ? settings.protocol().capacity() : members.capacity(id);
                 GroupStatus.Member member = new GroupStatus.Member(id, members.indexOf(id),
-                        announced == null ? null : announced.name(), isSelf ? settings.url() : members.address(id),
+                        capacity == 0 ? null : capacity, announced == null ? null : announced.name(), isSelf ? settings.url() : members.address(id),
                         isSelf ? Long.valueOf(0) : heard < 0 ? null : now - heard);
                 list.add(member);
                 self = isSelf ? member : self;
@@ -449,7 +450,7 @@ public final class GroupService {
      * a missed ping (500 ms). Over TLS the broker's key must chain to the group's CA and name the
      * address dialled.
      */
-    private static List<Fabric.Broker> brokers(RegentSettings.Fabric f) {
+    static List<Fabric.Broker> brokers(RegentSettings.Fabric f) {
         String tls = f.tls() == null ? "" : "&sslEnabled=true&verifyHost=true&trustStorePath=" + f.tls().trustStore()
                 + "&trustStorePassword=" + f.tls().trustStorePassword();
         List<Fabric.Broker> brokers = new ArrayList<>();

@@ -23,7 +23,11 @@ public record GroupStatus(String group, Member self, String role, String epoch, 
             LatencyStats.Summary controlTransitMillis, LatencyStats.Summary streamQueueMicros,
             LatencyStats.Summary streamSendMicros, LatencyStats.Summary streamTransitMillis) { }
 
-    public record Member(String id, int index, String role, String url, Long lastSeenMillisAgo) { }
+    /**
+     * @param index    what the member is ranked by (lower is better; see the protocol's Index)
+     * @param capacity the figure a measured index came from (regent.index.basis), or null
+     */
+    public record Member(String id, int index, Long capacity, String role, String url, Long lastSeenMillisAgo) { }
 
     public record Master(String id, Integer index, String url) { }
 

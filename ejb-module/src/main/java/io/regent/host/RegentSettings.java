@@ -1,5 +1,6 @@
 package io.regent.host;
 
+import io.regent.protocol.Index;
 import io.regent.protocol.ProtocolConfig;
 import io.regent.replication.AckMode;
 import io.regent.replication.ReplicationConfig;
@@ -21,13 +22,15 @@ import java.util.Optional;
  * start. A bad or missing value fails start-up with a {@link BadSettingException} naming its key,
  * and so do limits that together could not fit the heap.
  */
-public record RegentSettings(String group, String serverId, int index, String url, ProtocolConfig protocol,
-        String controlTopic, String requestsTopic, Map<String, byte[]> pairKeys, ReplicationConfig replication, Limits limits,
-        Storage storage, Fabric fabric, RolePort rolePort) {
+public record RegentSettings(String group, String serverId, int index, IndexBasis indexBasis, String url,
+        ProtocolConfig protocol, String controlTopic, String requestsTopic, Map<String, byte[]> pairKeys,
+        ReplicationConfig replication, Limits limits, Storage storage, Fabric fabric, RolePort rolePort,
+        Readiness readiness) {
 
     public static final String GROUP = "regent.group";
     public static final String SERVER_ID = "regent.server.id";
     public static final String SERVER_INDEX = "regent.server.index";
+    public static final String INDEX_BASIS = "regent.index.basis";
     public static final String SERVER_URL = "regent.server.url";
     public static final String MEMBERS = "regent.members";
     public static final String DETECTION_INTERVAL = "regent.detection.interval";
@@ -58,6 +61,7 @@ public record RegentSettings(String group, String serverId, int index, String ur
     public static final String STORAGE_DIR = "regent.storage.dir";
     public static final String STORAGE_SYNC = "regent.storage.sync";
     public static final String ROLE_PORT = "regent.role.port";
+    public static final String HEALTH_READINESS = "regent.health.readiness";
     public static final String HTTP_HOST = "regent.http.host";
     public static final String BROKER_URLS = "regent.broker.urls";
     public static final String BROKER_USER = "regent.broker.user";
@@ -106,6 +110,19 @@ public record RegentSettings(String group, String serverId, int index, String ur
         }
     }
 
+    /**
+     * What a measured index ({@code regent.server.index=auto}) follows: the computing power
+     * available to the JVM (claim 20) or the bandwidth to the fabric (claim 21).
+     */
+    public enum IndexBasis { CPU, BANDWIDTH }
+
+    /**
+     * What {@code /health/ready} means: the master open for writes (load balancers route writes
+     * by it), or any member caught up (Kubernetes: a rollout waits for each server to catch up,
+     * and only the master is never NotReady-flooded). {@code /role/master} is the master either way.
+     */
+    public enum Readiness { MASTER, MEMBER }
+
     /** Where load balancers ask for this server's role ({@code /role/master}); port 0: nowhere. */
     public record RolePort(String host, int port) { }
 
@@ -120,10 +137,13 @@ public record RegentSettings(String group, String serverId, int index, String ur
     static RegentSettings from(Config config, long maxHeap) {
         Reader r = new Reader(config);
         String id = r.text(SERVER_ID, null);
-        int index = (int) r.number(SERVER_INDEX, null, 1, 1_000_000);
         Map<String, Integer> members = parseMembers(r.text(MEMBERS, null));
+        IndexBasis basis = indexBasis(r);
+        int index = basis == null ? (int) r.number(SERVER_INDEX, null, 1, Index.MAX_SLOT)
+                : members.getOrDefault(id, 0);
         if (!Integer.valueOf(index).equals(members.get(id))) {
-            throw new BadSettingException(MEMBERS, "must list " + id + ":" + index + " (this server's id and index)");
+            throw new BadSettingException(MEMBERS, "must list " + id + (basis == null ? ":" + index : ":<number>")
+                    + " (this server's id and " + (basis == null ? "index)" : "member number)"));
         }
         String url = r.text(SERVER_URL, "http://localhost:9080");
         if (!url.matches("https?://[^/@\\s]+(/\\S*)?")) {
@@ -134,10 +154,38 @@ public record RegentSettings(String group, String serverId, int index, String ur
         Limits limits = limits(r);
         ReplicationConfig replication = replication(r, id, members.size(), limits);
         checkHeap(limits, replication, maxHeap);
-        return new RegentSettings(r.text(GROUP, "regent"), id, index, url, protocol,
+        return new RegentSettings(r.text(GROUP, "regent"), id, index, basis, url, protocol,
                 r.text(CONTROL_TOPIC, "regent.control"), r.text(REQUESTS_TOPIC, "regent.requests"),
                 pairKeys, replication, limits, storage(r), fabric(r),
-                new RolePort(r.text(HTTP_HOST, "127.0.0.1"), (int) r.number(ROLE_PORT, 0L, 0, 65_535)));
+                new RolePort(r.text(HTTP_HOST, "127.0.0.1"), (int) r.number(ROLE_PORT, 0L, 0, 65_535)), readiness(r));
+    }
+
+    /** The same settings with the index measured from {@code figure} (see {@link IndexBasis}). */
+    public RegentSettings measured(long figure) {
+        return new RegentSettings(group, serverId, index, indexBasis, url, protocol.measured(figure), controlTopic,
+                requestsTopic, pairKeys, replication, limits, storage, fabric, rolePort, readiness);
+    }
+
+    private static Readiness readiness(Reader r) {
+        return switch (r.text(HEALTH_READINESS, "master").toLowerCase(Locale.ROOT)) {
+            case "master" -> Readiness.MASTER;
+            case "member" -> Readiness.MEMBER;
+            default -> throw new BadSettingException(HEALTH_READINESS, "must be master or member, got '"
+                    + r.text(HEALTH_READINESS, "") + "'");
+        };
+    }
+
+    /** null: the index is the number configured; otherwise what the measured index follows. */
+    private static IndexBasis indexBasis(Reader r) {
+        if (!r.text(SERVER_INDEX, null).equalsIgnoreCase("auto")) {
+            return null;
+        }
+        return switch (r.text(INDEX_BASIS, "cpu").toLowerCase(Locale.ROOT)) {
+            case "cpu" -> IndexBasis.CPU;
+            case "bandwidth" -> IndexBasis.BANDWIDTH;
+            default -> throw new BadSettingException(INDEX_BASIS, "must be cpu or bandwidth, got '"
+                    + r.text(INDEX_BASIS, "") + "'");
+        };
     }
 
     /**
@@ -293,7 +341,7 @@ public record RegentSettings(String group, String serverId, int index, String ur
         }
     }
 
-    /** {@code s1:1,s2:2,s3:3}: every member's id and index. */
+    /** {@code s1:1,s2:2,s3:3}: every member's id and member number (its index, unless measured). */
     static Map<String, Integer> parseMembers(String text) {
         Map<String, Integer> members = new LinkedHashMap<>();
         for (String entry : text.split(",")) {

@@ -6,39 +6,76 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The configured members, when each was last heard of, and the role each last announced. */
+/**
+ * The configured members, the index each is ranked by (see {@link Index}), when each was last
+ * heard of, and the role and capacity each last announced.
+ */
 public final class Membership {
 
-    private final Map<String, Integer> indexById;
-    private final Map<Integer, String> idByIndex = new HashMap<>();
-    /** Ids sorted by index, best first: asked for on every input, so sorted once. */
-    private final List<String> ids;
+    private final Map<String, Integer> slotById;
+    private final Map<Integer, String> idBySlot = new HashMap<>();
+    private final Map<String, Integer> indexById = new HashMap<>();
+    /** Ids sorted by index, best first: asked for on every input, so sorted when an index changes. */
+    private List<String> ids;
     private final Map<String, Long> lastHeard = new HashMap<>();
     private final Map<String, Role> announced = new HashMap<>();
     private final Map<String, String> addresses = new HashMap<>();
+    private final Map<String, Long> capacities = new HashMap<>();
 
-    Membership(Map<String, Integer> members) {
-        this.indexById = new HashMap<>(members);
-        members.forEach((id, index) -> idByIndex.put(index, id));
-        List<String> sorted = new ArrayList<>(members.keySet());
-        sorted.sort(Comparator.comparingInt(members::get));
-        this.ids = List.copyOf(sorted);
+    /**
+     * @param members   every member's id and member number
+     * @param selfIndex this server's index: when it is measured, so are its peers', which rank last
+     *                  until they announce theirs
+     */
+    Membership(Map<String, Integer> members, String self, int selfIndex) {
+        this.slotById = Map.copyOf(members);
+        members.forEach((id, slot) -> {
+            idBySlot.put(slot, id);
+            indexById.put(id, id.equals(self) ? selfIndex : Index.isMeasured(selfIndex) ? Index.unheard(slot) : slot);
+        });
+        sort();
+    }
+
+    private void sort() {
+        List<String> sorted = new ArrayList<>(indexById.keySet());
+        sorted.sort(Comparator.comparingInt(indexById::get));
+        ids = List.copyOf(sorted);
     }
 
     public boolean knows(String id) {
-        return id != null && indexById.containsKey(id);
+        return id != null && slotById.containsKey(id);
     }
 
-    public boolean hasIndex(int index) {
-        return idByIndex.containsKey(index);
+    /** Whether a member has this member number. */
+    public boolean hasSlot(int slot) {
+        return idBySlot.containsKey(slot);
     }
 
+    public int slotOf(String id) {
+        return slotById.get(id);
+    }
+
+    /** The index {@code id} is ranked by now. */
     public int indexOf(String id) {
         return indexById.get(id);
     }
 
-    public String idOf(int index) {
-        return idByIndex.get(index);
+    /** The server an epoch names: the only one that may declare it. */
+    public String ownerOf(Epoch epoch) {
+        return idBySlot.get(Index.slot(epoch.index()));
+    }
+
+    /** The capacity figure {@code id} announced, or 0 (configured index, or not heard). */
+    public long capacity(String id) {
+        return capacities.getOrDefault(id, 0L);
+    }
+
+    /** {@code id} announced the index it is ranked by and the figure it measured. */
+    void ranked(String id, int index, long capacity) {
+        capacities.put(id, capacity);
+        if (indexById.put(id, index) != index) {
+            sort();
+        }
     }
 
     void heard(String id, long now) {

@@ -28,13 +28,22 @@ public sealed interface Message {
     record ProbeEcho(String from, Epoch epoch, long sentAt) implements Message { }
 
     /**
-     * Membership announcement: the sender's role, the address clients reach it at, and its
-     * measured one-way delays to its peers (its row of the delay matrix). With {@code solicit} every receiver announces back, which
-     * is how a starting server learns the group in one round trip.
+     * Membership announcement: the sender's role, the address clients reach it at, its measured
+     * one-way delays to its peers (its row of the delay matrix), and the index it is ranked by
+     * with the capacity figure it measured (claims 20-21; index 0: not stated). With
+     * {@code solicit} every receiver announces back, which is how a starting server learns the
+     * group in one round trip.
      */
     record Announcement(String from, Epoch epoch, Role role, String address, Map<String, Long> delays,
-            boolean solicit)
-            implements Message { }
+            boolean solicit, int index, long capacity)
+            implements Message {
+
+        /** An announcement that leaves the sender's index as the receiver knows it. */
+        public Announcement(String from, Epoch epoch, Role role, String address, Map<String, Long> delays,
+                boolean solicit) {
+            this(from, epoch, role, address, delays, solicit, 0, 0);
+        }
+    }
 
     /**
      * Before it declares, a server whose election timer ran out asks whether the others, too,

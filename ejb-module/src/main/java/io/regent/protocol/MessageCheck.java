@@ -77,16 +77,23 @@ final class MessageCheck {
         if (e.term() == 0) {
             return e.index() == 0 ? null : "epoch 0 names a master";
         }
-        return members.hasIndex(e.index()) ? null : "epoch names unknown index " + e.index();
+        return Index.valid(e.index()) && members.hasSlot(Index.slot(e.index())) ? null
+                : "epoch names unknown index " + e.index();
     }
 
     private static String ownedBySender(Message m, Membership members) {
-        return m.epoch().index() == members.indexOf(m.from()) ? null : "declares an epoch that is not its own";
+        return Index.slot(m.epoch().index()) == members.slotOf(m.from()) ? null : "declares an epoch that is not its own";
     }
 
     private static String announcementProblem(Message.Announcement a, Membership members) {
         if (a.role() == null || a.delays() == null) {
             return "announcement without role or delays";
+        }
+        if (a.index() != 0 && !(Index.valid(a.index()) && Index.slot(a.index()) == members.slotOf(a.from()))) {
+            return "announces an index that is not its own";
+        }
+        if (a.capacity() < 0) {
+            return "announces a negative capacity";
         }
         String addressProblem = addressProblem(a.address());
         if (addressProblem != null) {

@@ -58,12 +58,12 @@ public final class Node {
     public Node(ProtocolConfig config, Epoch restored) {
         this.config = config;
         this.self = config.self();
-        this.members = new Membership(config.members());
+        this.members = new Membership(config.members(), self, config.index());
         this.delays = new DelayMatrix(self, config.minHop(), config.replyTimeout(), config.delayHistory());
         this.epoch = restored;
         // the owner of the newest epoch known is the master to look for (unless it was this server:
         // that mastership ended with the restart)
-        String owner = restored.term() == 0 ? null : members.idOf(restored.index());
+        String owner = restored.term() == 0 ? null : members.ownerOf(restored);
         this.master = self.equals(owner) ? null : owner;
     }
 
@@ -381,6 +381,9 @@ public final class Node {
             notice(new Event.RoundTrip(now, e.from(), true, now - e.sentAt()));
         } else if (m instanceof Message.Announcement a) {
             members.announced(a.from(), a.role(), a.address());
+            if (a.index() != 0) {
+                members.ranked(a.from(), a.index(), a.capacity());
+            }
             delays.acceptRow(a.from(), a.delays());
         }
     }
@@ -401,7 +404,7 @@ public final class Node {
         setEpoch(newer);
         quorumLost = false;
         timers.cancel(TimerKind.QUORUM);
-        String owner = members.idOf(newer.index());
+        String owner = members.ownerOf(newer);
         if (owner.equals(self)) {
             // our own epoch from before a restart: the master it names is gone, so elect
             master = null;
@@ -564,7 +567,7 @@ public final class Node {
 
     private void declare(long now, String cause) {
         supporters = null;
-        setEpoch(epoch.next(config.selfIndex()));
+        setEpoch(epoch.next(config.index()));
         master = self;
         stopDetection();
         timers.cancel(TimerKind.ELECTION);
@@ -632,7 +635,8 @@ public final class Node {
     }
 
     private Message.Announcement announcement(boolean solicit) {
-        return new Message.Announcement(self, epoch, role, config.address(), delays.ownRow(), solicit);
+        return new Message.Announcement(self, epoch, role, config.address(), delays.ownRow(), solicit, config.index(),
+                config.capacity());
     }
 
     private void send(String to, Message m) {

@@ -11,7 +11,8 @@ import java.util.Set;
  *
  * @param self                 this server's id
  * @param address              where clients reach this server (opaque to the protocol)
- * @param members              every member's id and index (1 = most preferred), self included
+ * @param members              every member's id and member number (1 = most preferred when indexes
+ *                             are configured), self included; see {@link Index}
  * @param detectionInterval    period of INQUIRY ticks
  * @param replyTimeout         how long an INQUIRY may go unanswered
  * @param misses               consecutive unanswered inquiries before the master is suspected
@@ -24,10 +25,15 @@ import java.util.Set;
  * @param delayHistory         samples kept per peer for its delay estimate
  * @param quorumWindow         a server that has not heard a majority of the group (itself included)
  *                             within this window neither stays master nor declares (check-quorum)
+ * @param index                this server's index: its member number when configured, or
+ *                             {@link Index#measured} from its capacity figure
+ * @param capacity             the figure the index was measured from (0 when configured), which
+ *                             this server announces for operators to see
  */
 public record ProtocolConfig(String self, String address, Map<String, Integer> members, long detectionInterval,
         long replyTimeout, int misses, long electionBase, long minHop, long probeInterval,
-        long discoveryWindow, boolean preempt, long preemptDelay, int delayHistory, long quorumWindow) {
+        long discoveryWindow, boolean preempt, long preemptDelay, int delayHistory, long quorumWindow, int index,
+        long capacity) {
 
     public ProtocolConfig {
         require(self != null && !self.isBlank(), "self", "must be set");
@@ -35,9 +41,15 @@ public record ProtocolConfig(String self, String address, Map<String, Integer> m
         require(members != null && members.containsKey(self), "members", "must include self (" + self + ")");
         Set<Integer> indexes = new HashSet<>();
         for (Map.Entry<String, Integer> m : members.entrySet()) {
-            require(m.getValue() != null && m.getValue() >= 1, "members", "index of " + m.getKey() + " must be >= 1");
-            require(indexes.add(m.getValue()), "members", "index " + m.getValue() + " is used twice");
+            require(m.getValue() != null && m.getValue() >= 1 && m.getValue() <= Index.MAX_SLOT, "members",
+                    "number of " + m.getKey() + " must be within 1.." + Index.MAX_SLOT);
+            require(indexes.add(m.getValue()), "members", "number " + m.getValue() + " is used twice");
         }
+        index = index == 0 ? members.get(self) : index;
+        require(Index.valid(index) && Index.slot(index) == members.get(self), "index",
+                "must be this server's member number or measured from it");
+        require(capacity >= 0 && (capacity == 0 || Index.isMeasured(index)), "capacity",
+                "must be >= 0, and 0 unless the index is measured");
         require(detectionInterval >= 1, "detectionInterval", "must be >= 1 ms");
         require(replyTimeout >= 1, "replyTimeout", "must be >= 1 ms");
         require(misses >= 1, "misses", "must be >= 1");
@@ -60,8 +72,19 @@ public record ProtocolConfig(String self, String address, Map<String, Integer> m
         }
     }
 
-    public int selfIndex() {
-        return members.get(self);
+    /** A configuration with configured indexes: this server's is its member number. */
+    public ProtocolConfig(String self, String address, Map<String, Integer> members, long detectionInterval,
+            long replyTimeout, int misses, long electionBase, long minHop, long probeInterval, long discoveryWindow,
+            boolean preempt, long preemptDelay, int delayHistory, long quorumWindow) {
+        this(self, address, members, detectionInterval, replyTimeout, misses, electionBase, minHop, probeInterval,
+                discoveryWindow, preempt, preemptDelay, delayHistory, quorumWindow, 0, 0);
+    }
+
+    /** The same configuration, with the index this server measured from {@code figure}. */
+    public ProtocolConfig measured(long figure) {
+        return new ProtocolConfig(self, address, members, detectionInterval, replyTimeout, misses, electionBase, minHop,
+                probeInterval, discoveryWindow, preempt, preemptDelay, delayHistory, quorumWindow,
+                Index.measured(figure, members.get(self)), Math.max(1, figure));
     }
 
     /** A peer heard of within this window counts as live when election delays are computed. */

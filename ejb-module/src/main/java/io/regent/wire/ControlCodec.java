@@ -32,6 +32,7 @@ public final class ControlCodec {
         } else if (m instanceof Message.Announcement a) {
             w.u8(7).epoch(a.epoch()).u8(a.role().ordinal()).shortText(a.address()).bool(a.solicit()).i32(a.delays().size());
             a.delays().forEach((peer, ms) -> w.shortText(peer).i64(ms));
+            w.i32(a.index()).i64(a.capacity());
         } else if (m instanceof Message.Handover h) {
             w.u8(8).epoch(h.epoch()).shortText(h.target());
         } else if (m instanceof Message.Candidacy c) {
@@ -77,6 +78,7 @@ public final class ControlCodec {
         for (int i = 0; i < n; i++) {
             delays.put(r.shortText("peer"), r.i64("delay"));
         }
-        return new Message.Announcement(from, epoch, ROLES[role], address, delays, solicit);
+        return new Message.Announcement(from, epoch, ROLES[role], address, delays, solicit, r.i32("index"),
+                r.i64("capacity"));
     }
 }

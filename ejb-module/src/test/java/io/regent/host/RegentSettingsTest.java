@@ -45,6 +45,7 @@ class RegentSettingsTest {
         assertEquals(64 * 1024, s.limits().maxValueBytes());
         assertEquals(800, s.protocol().quorumWindow());
         assertTrue(s.storage().fsync(), "durable by default");
+        assertEquals(RegentSettings.Readiness.MASTER, s.readiness(), "load balancers route by readiness by default");
     }
 
     @Test
@@ -77,6 +78,25 @@ class RegentSettingsTest {
         assertEquals(null, RegentSettings.from(config(valid())).fabric().tls(), "plaintext only when asked");
     }
 
+    @Test
+    void anIndexOfAutoIsMeasuredOnTheBasisChosen() {
+        Map<String, String> m = valid();
+        m.put("regent.server.index", "auto");
+        RegentSettings s = RegentSettings.from(config(m));
+        assertEquals(RegentSettings.IndexBasis.CPU, s.indexBasis(), "computing power unless told otherwise");
+        assertEquals(2, s.index(), "its member number, from regent.members");
+        RegentSettings measured = s.measured(5_000);
+        assertEquals(io.regent.protocol.Index.measured(5_000, 2), measured.protocol().index());
+        assertEquals(5_000, measured.protocol().capacity());
+        m.put("regent.index.basis", "bandwidth");
+        assertEquals(RegentSettings.IndexBasis.BANDWIDTH, RegentSettings.from(config(m)).indexBasis());
+        m.put("regent.index.basis", "disk");
+        assertMessage(m, "regent.index.basis: must be cpu or bandwidth, got 'disk'");
+        m.put("regent.index.basis", "cpu");
+        m.put("regent.members", "s1:1,s3:3");
+        assertMessage(m, "regent.members: must list s2:<number>");
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
         "regent.signing.key        |           | regent.signing.keys: is required",
@@ -87,7 +107,10 @@ class RegentSettingsTest {
         "regent.detection.interval | 0         | regent.detection.interval: must be between 5 and 60000, got 0",
         "regent.preempt            | perhaps   | regent.preempt: must be true or false",
         "regent.members            | s1:1,s2:3 | regent.members: must list s2:2",
-        "regent.members            | 's1:1,s2:2,s3:2' | regent.members: index 2 is used twice",
+        "regent.members            | 's1:1,s2:2,s3:2' | regent.members: number 2 is used twice",
+        "regent.server.index       | 1000      | regent.server.index: must be between 1 and 999",
+        "regent.health.readiness   | sometimes | regent.health.readiness: must be master or member, got 'sometimes'",
+        "regent.server.index       | best      | regent.server.index: must be a whole number",
         "regent.members            | 's1,s2'   | regent.members: expected id:index",
         "regent.signing.key        | short     | regent.signing.key: must be at least 16 characters",
         "regent.replication.ack    | some      | regent.replication.ack: must be majority or all-live",

@@ -53,7 +53,7 @@ final class SimServer {
     }
 
     int index() {
-        return config.selfIndex();
+        return config.index();
     }
 
     Node node() {

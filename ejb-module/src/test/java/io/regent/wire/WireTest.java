@@ -40,6 +40,7 @@ class WireTest {
                 new Message.Declaration("s2", E), new Message.Revocation("s2", E, "s3"),
                 new Message.Probe("s2", E, 123_456_789L), new Message.ProbeEcho("s2", E, 5),
                 new Message.Announcement("s2", E, Role.BACKUP, "https://h:9443", Map.of("s1", 4L, "s3", 19L), true),
+                new Message.Announcement("s2", E, Role.MASTER, "https://h:9443", Map.of(), false, 201_002, 6_250_000L),
                 new Message.Handover("s2", E, "s3"), new Message.Candidacy("s2", E), new Message.Support("s2", E, "s3"));
         for (Message m : all) {
             assertEquals(m, control.decode("s2", control.encode(m)), m.getClass().getSimpleName());

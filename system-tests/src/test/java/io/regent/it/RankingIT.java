@@ -1,0 +1,113 @@
+package io.regent.it;
+
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.regent.it.LocalGroup.SIZE;
+import static io.regent.it.LocalGroup.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Claim 20 on real servers (DESIGN.md §2.2, measured index): every server runs with
+ * {@code regent.server.index=auto}, and s1 is confined to one CPU (taskset), the others have
+ * two. Every server must rank s1 last, from the figures each announced; and when the master is
+ * killed, mastership must go to the strongest live backup, not to s1.
+ */
+@ExtendWith(GroupExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RankingIT {
+
+    private static final Duration SETTLE = Duration.ofSeconds(120);
+    private static final int CONFINED = 1;
+    private static LocalGroup group;
+
+    @BeforeAll
+    static void measuredGroup(LocalGroup main) {
+        main.down(); // the machine's two cores are for this group now
+        Path dir = Path.of(System.getProperty("regent.it.dir", "target/it-group")).resolveSibling("ranking-group");
+        group = new LocalGroup(dir, 9480, 62016, Map.of("REGENT_SERVER_INDEX", "auto",
+                "REGENT_SERVER_CPUS_" + CONFINED, "0"));
+        group.up();
+        assertTrue(await(SETTLE, group::allCaughtUp), "the group is up");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (group != null) {
+            group.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyServerRanksTheServerWithOneCpuLast() {
+        List<String> expected = null;
+        for (int i = 1; i <= SIZE; i++) {
+            int server = i;
+            assertTrue(await(Duration.ofSeconds(10), () -> ranking(server).size() == SIZE), "s" + i + " heard everyone");
+            List<String> ranking = ranking(i);
+            assertEquals("s" + CONFINED, ranking.get(SIZE - 1), "s" + i + " ranks " + ranking);
+            for (var m : group.status(i).getJsonArray("members").getValuesAs(JsonObject.class)) {
+                assertNotNull(m.get("capacity"), "s" + i + " shows the figure of " + m.getString("id"));
+                assertTrue(m.getInt("index") > 999, "a measured index: " + m);
+            }
+            if (expected != null) {
+                assertEquals(expected, ranking, "s" + i + " derives the same ranking");
+            }
+            expected = ranking;
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aKilledMasterHandsMastershipToTheStrongestLiveBackup() {
+        for (int kill = 0; kill < 2; kill++) {
+            int master = soleMaster(0);
+            List<String> ranking = ranking(master);
+            String strongest = null;
+            for (String id : ranking) {
+                if (!id.equals("s" + master)) {
+                    strongest = id;
+                    break;
+                }
+            }
+            group.killNow(master);
+            int next = soleMaster(master);
+            assertEquals(strongest, "s" + next, "after the kill of s" + master + " (ranking " + ranking + ")");
+            assertNotEquals(CONFINED, next, "the server with one CPU does not win while a stronger one lives");
+            group.start(master);
+            assertTrue(await(SETTLE, group::allCaughtUp), "s" + master + " is back");
+        }
+    }
+
+    /** Member ids in the order server i ranks them, best first, once it has heard them all. */
+    private static List<String> ranking(int i) {
+        JsonObject s = group.status(i);
+        List<JsonObject> members = new ArrayList<>(s == null ? List.of()
+                : s.getJsonArray("members").getValuesAs(JsonObject.class));
+        members.removeIf(m -> m.get("capacity") == null || m.isNull("capacity"));
+        members.sort(java.util.Comparator.comparingInt(m -> m.getInt("index")));
+        return members.stream().map(m -> m.getString("id")).toList();
+    }
+
+    private static int soleMaster(int skip) {
+        int[] found = new int[1];
+        assertTrue(await(SETTLE, () -> (found[0] = group.soleReady(skip)) > 0), "one ready master");
+        return found[0];
+    }
+}
