@@ -304,8 +304,7 @@ public final class GroupService {
 
     /** A member that serves reads: joined, and its copy caught up (or the open master's). */
     public boolean caughtUp() {
-        MemberHost.Snapshot s = host.snapshot();
-        return s.open() || (s.role() == Role.BACKUP && s.current());
+        return health().caughtUp();
     }
 
     /** Just what a health check needs, cheaply: load balancers ask many times a second. */
@@ -313,8 +312,10 @@ public final class GroupService {
         MemberHost.Snapshot s = host.snapshot();
         boolean brokerUp = broker.reachable(System.currentTimeMillis());
         String why = !s.open() ? s.whyNotOpen().text() : !brokerUp ? "this server cannot reach the broker" : null;
+        boolean caughtUp = s.open() || (s.role() == Role.BACKUP && s.current());
         return new HealthView(settings.serverId(), s.role().name(), s.epoch().toString(), s.master(), s.running(),
-                s.running() && s.role() != Role.JOINING, why == null, brokerUp, why);
+                s.running() && s.role() != Role.JOINING, why == null, caughtUp, brokerUp, why,
+                settings.readiness() == RegentSettings.Readiness.MEMBER);
     }
 
     /** The master this server follows and the epoch, cheaply, for response headers. */

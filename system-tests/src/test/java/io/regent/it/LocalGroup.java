@@ -329,6 +329,14 @@ public final class LocalGroup implements AutoCloseable {
         return r == null || r.statusCode() != 200 ? null : json(r.body());
     }
 
+    /** Server i's role endpoint, {@code GET /role/<role>} (master or member): 200 or not. */
+    public boolean role(int i, String role) {
+        String host = hosts.isEmpty() ? "127.0.0.1" : hosts.get(i - 1);
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + (httpBase + 2000 + i)
+                + "/role/" + role)).GET());
+        return r != null && r.statusCode() == 200;
+    }
+
     public boolean ready(int i) {
         HttpResponse<String> r = get(url(i) + "/health/ready");
         return r != null && r.statusCode() == 200;

@@ -29,6 +29,8 @@ abstract class GroupCheck implements HealthCheck {
                 .withData("epoch", s.epoch())
                 .withData("master", String.valueOf(s.master()))
                 .withData("brokerReachable", s.brokerReachable())
+                .withData("openForWrites", s.ready())
+                .withData("caughtUp", s.caughtUp())
                 .build();
     }
 }
