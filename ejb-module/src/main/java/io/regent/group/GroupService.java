@@ -325,6 +325,11 @@ public final class GroupService {
                 s.masterAddress());
     }
 
+    /** Completes once this server has applied {@code seq}: a read that must see a write it was told of. */
+    public java.util.concurrent.CompletableFuture<Long> appliedAtLeast(long seq) {
+        return host.appliedAtLeast(seq);
+    }
+
     public Epoch epoch() {
         return host.snapshot().epoch();
     }

@@ -75,6 +75,8 @@ public final class MemberHost {
     private final Observer observer;
     private final GroupCommit groupCommit;
     private final Map<Long, Waiting> waiting = new HashMap<>();
+    /** Reads waiting for a position: as many as a server's request threads could ever hold, and then some. */
+    private final AppliedWaiters appliedWaiters = new AppliedWaiters(10_000);
     private final LatencyStats commitLatency = new LatencyStats(4_096);
     private volatile Snapshot snapshot = Snapshot.NOT_RUNNING;
     private Position unsyncedDurable;
@@ -174,6 +176,14 @@ public final class MemberHost {
         return client;
     }
 
+    /**
+     * Completes once this server has applied {@code seq} (read-your-writes); a caller that stops
+     * waiting cancels or times out the future, and it is forgotten.
+     */
+    public CompletableFuture<Long> appliedAtLeast(long seq) {
+        return call(now -> appliedWaiters.await(seq, member.replica().applied().seq()));
+    }
+
     /** A consistent look at the member under the lock, for the group API and the status page. */
     public <T> T inspect(Function<Member, T> look) {
         lock.lock();
@@ -221,6 +231,7 @@ public final class MemberHost {
             snapshot = new Snapshot(member.node().running(), member.node().role(), member.node().epoch(),
                     member.node().master(), member.node().masterAddress(), member.open(),
                     member.open() ? null : notOpenReason(), member.replica().applied(), member.replica().current());
+            answers.addAll(appliedWaiters.reached(member.replica().applied().seq()));
         } finally {
             lock.unlock();
         }

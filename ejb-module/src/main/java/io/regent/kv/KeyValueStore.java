@@ -66,6 +66,9 @@ public final class KeyValueStore implements StateMachine {
         } catch (IllegalArgumentException e) {
             return new KvResult(KvResult.Outcome.INVALID, null, 0).encode();
         }
+        if (c.op() == KvCommand.Op.BARRIER) {
+            return new KvResult(KvResult.Outcome.PASSED, null, 0).encode();
+        }
         byte[] key = key(c.key());
         byte[] current = state.get(key);
         long version = current == null ? 0 : version(current);

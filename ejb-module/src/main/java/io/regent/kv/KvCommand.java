@@ -2,15 +2,18 @@ package io.regent.kv;
 
 /**
  * A write to the key-value store as it travels in the request stream, in a compact text form
- * that every server decodes the same way: {@code put <key> <ifVersion|-> <value>} or
- * {@code del <key> <ifVersion|->}. Keys hold no spaces ({@link KeyRules}); the value is the rest
+ * that every server decodes the same way: {@code put <key> <ifVersion|-> <value>},
+ * {@code del <key> <ifVersion|->}, or {@code nop}: a barrier that changes nothing and only marks
+ * a point in the stream (a linearizable read waits for one to commit). Keys hold no spaces ({@link KeyRules}); the value is the rest
  * of the line, whatever it holds.
  *
  * @param ifVersion null: unconditional; 0: the key must be absent; n: the key must be at version n
  */
 public record KvCommand(Op op, String key, String value, Long ifVersion) {
 
-    public enum Op { PUT, DELETE }
+    public enum Op { PUT, DELETE, BARRIER }
+
+    private static final String BARRIER = "nop";
 
     public static KvCommand put(String key, String value, Long ifVersion) {
         return new KvCommand(Op.PUT, key, value, ifVersion);
@@ -20,16 +23,26 @@ public record KvCommand(Op op, String key, String value, Long ifVersion) {
         return new KvCommand(Op.DELETE, key, null, ifVersion);
     }
 
+    public static KvCommand barrier() {
+        return new KvCommand(Op.BARRIER, null, null, null);
+    }
+
     public String encode() {
+        if (op == Op.BARRIER) {
+            return BARRIER;
+        }
         String condition = ifVersion == null ? "-" : ifVersion.toString();
         return op == Op.PUT ? "put " + key + " " + condition + " " + value : "del " + key + " " + condition;
     }
 
     /** @throws IllegalArgumentException naming what is wrong */
     public static KvCommand decode(String text) {
+        if (text.equals(BARRIER)) {
+            return barrier();
+        }
         boolean put = text.startsWith("put ");
         if (!put && !text.startsWith("del ")) {
-            throw new IllegalArgumentException("op must be put or del");
+            throw new IllegalArgumentException("op must be put, del or nop");
         }
         int keyEnd = text.indexOf(' ', 4);
         int conditionEnd = keyEnd < 0 ? -1 : text.indexOf(' ', keyEnd + 1);

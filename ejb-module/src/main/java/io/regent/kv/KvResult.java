@@ -18,7 +18,9 @@ public record KvResult(Outcome outcome, String key, long version) {
         /** Delete of a key that does not exist; nothing changed. */
         ABSENT,
         /** A command no server can apply; nothing changed. */
-        INVALID
+        INVALID,
+        /** A barrier passed; nothing changed. */
+        PASSED
     }
 
     public String encode() {

@@ -51,6 +51,16 @@ class KeyValueStoreTest {
     }
 
     @Test
+    void aBarrierPassesAndChangesNothing() {
+        apply(KvCommand.put("a", "x", null));
+        String before = storage.digest();
+        assertEquals("nop", KvCommand.barrier().encode());
+        assertEquals(KvCommand.barrier(), KvCommand.decode("nop"));
+        assertEquals(KvResult.Outcome.PASSED, apply(KvCommand.barrier()).outcome());
+        assertEquals(before, storage.digest());
+    }
+
+    @Test
     void commandsKeepAnyValueWhole() {
         for (String value : List.of("", " spaces  inside ", "line\nbreak", "ünïcödé ✓", "put x - y")) {
             KvCommand c = KvCommand.put("k", value, 7L);

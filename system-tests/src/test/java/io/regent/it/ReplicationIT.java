@@ -91,6 +91,34 @@ class ReplicationIT {
     }
 
     @Test
+    @Order(2)
+    void readsAreAsCurrentAsAsked() {
+        int m = master();
+        int b = m % SIZE + 1;
+        HttpResponse<String> written = put(m, "ryw", "{\"value\":\"mine\"}", Map.of());
+        long seq = Long.parseLong(written.headers().firstValue("Regent-Seq").orElseThrow());
+        HttpResponse<String> mine = get(b, "/api/kv/ryw?min-seq=" + seq);
+        assertEquals(200, mine.statusCode(), "read-your-writes on a backup: " + mine.body());
+        assertEquals("mine", json(mine.body()).getString("value"));
+        assertTrue(Long.parseLong(mine.headers().firstValue("Regent-Applied").orElseThrow().split("@")[0]) >= seq);
+        assertProblem(get(b, "/api/kv/ryw?min-seq=" + (seq + 1_000_000)), 503, "has not applied position");
+
+        HttpResponse<String> redirected = get(b, "/api/kv/ryw?consistency=linearizable");
+        assertEquals(307, redirected.statusCode(), "a backup cannot vouch for being current");
+        assertEquals(group.url(m) + "/api/kv/ryw?consistency=linearizable",
+                redirected.headers().firstValue("Location").orElse(""));
+        HttpResponse<String> linear = get(m, "/api/kv/ryw?consistency=linearizable");
+        assertEquals(200, linear.statusCode(), linear.body());
+        assertEquals("mine", json(linear.body()).getString("value"));
+        assertTrue(Long.parseLong(linear.headers().firstValue("Regent-Seq").orElseThrow()) > seq,
+                "answered after a barrier sequenced after the write");
+        assertEquals(200, get(m, "/api/kv?prefix=ry&consistency=linearizable").statusCode());
+
+        assertProblem(get(m, "/api/kv/ryw?consistency=strong"), 400, "consistency");
+        assertProblem(get(m, "/api/kv/ryw?min-seq=soon"), 400, "min-seq");
+    }
+
+    @Test
     @Order(3)
     void everyAcknowledgedWriteSurvivesTenKillsOfTheMaster() {
         try (Writer writer = new Writer(group.balancerUrl(), "kill", 4, 64, Long.MAX_VALUE).start()) {
@@ -232,6 +260,10 @@ class ReplicationIT {
                 .PUT(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(b::header);
         return send(b);
+    }
+
+    private static HttpResponse<String> get(int i, String pathAndQuery) {
+        return send(HttpRequest.newBuilder(URI.create(group.url(i) + pathAndQuery)).GET());
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {

@@ -5,7 +5,6 @@ import io.regent.kv.KeyValueStore;
 import io.regent.kv.KvCommand;
 import io.regent.kv.KvResult;
 import jakarta.inject.Inject;
-import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -51,12 +50,20 @@ public class KeyValueResource {
     @Inject
     private ReplicatedWrites writes;
 
+    @Inject
+    private ReadConsistency consistency;
+
     @Context
     private UriInfo uri;
 
     @GET
-    public Response list(@QueryParam("prefix") @DefaultValue("") String prefix, @QueryParam("after") String after,
-            @QueryParam("limit") @DefaultValue("100") String limitText) {
+    public void list(@QueryParam("prefix") @DefaultValue("") String prefix, @QueryParam("after") String after,
+            @QueryParam("limit") @DefaultValue("100") String limitText, @QueryParam("consistency") String level,
+            @QueryParam("min-seq") String minSeq, @Suspended AsyncResponse response) {
+        consistency.answer(level, minSeq, uri.getRequestUri(), () -> list(prefix, after, limitText), response);
+    }
+
+    private Response list(String prefix, String after, String limitText) {
         int limit;
         try {
             limit = Integer.parseInt(limitText);
@@ -77,7 +84,12 @@ public class KeyValueResource {
 
     @GET
     @Path("{key: .+}")
-    public Response get(@PathParam("key") String key) {
+    public void get(@PathParam("key") String key, @QueryParam("consistency") String level,
+            @QueryParam("min-seq") String minSeq, @Suspended AsyncResponse response) {
+        consistency.answer(level, minSeq, uri.getRequestUri(), () -> get(key), response);
+    }
+
+    private Response get(String key) {
         Response bad = badKey(key);
         if (bad != null) {
             return bad;
@@ -154,8 +166,8 @@ public class KeyValueResource {
                     Map.of("key", r.key(), "currentVersion", r.version())));
             case ABSENT -> Response.fromResponse(Problem.of(Response.Status.NOT_FOUND, "no such key",
                     Map.of("key", r.key())));
-            case INVALID -> Response.fromResponse(Problem.of(Response.Status.BAD_REQUEST, "the write is not valid",
-                    Map.of()));
+            case INVALID, PASSED -> Response.fromResponse(Problem.of(Response.Status.BAD_REQUEST,
+                    "the write is not valid", Map.of()));
         };
     }
 

@@ -1,0 +1,56 @@
+package io.regent.host;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Reads that wait for this server's copy to reach a position (read-your-writes, {@code min-seq}):
+ * each is completed, off the lock, by the input that applies it. Bounded: past the limit a read
+ * is refused rather than queued. Not thread-safe: the member's lock guards it.
+ */
+final class AppliedWaiters {
+
+    /** Thrown into a waiter refused because too many wait. */
+    static final class TooMany extends IllegalStateException {
+        TooMany(int limit) {
+            super(limit + " reads already wait for this server to catch up");
+        }
+    }
+
+    private record Waiter(long seq, CompletableFuture<Long> reached) { }
+
+    private final int limit;
+    private final PriorityQueue<Waiter> waiting = new PriorityQueue<>((a, b) -> Long.compare(a.seq, b.seq));
+
+    AppliedWaiters(int limit) {
+        this.limit = limit;
+    }
+
+    /** Completes with the applied seq once it is {@code seq} or more. */
+    CompletableFuture<Long> await(long seq, long applied) {
+        CompletableFuture<Long> reached = new CompletableFuture<>();
+        if (applied >= seq) {
+            reached.complete(applied);
+            return reached;
+        }
+        waiting.removeIf(w -> w.reached.isDone()); // timed out meanwhile
+        if (waiting.size() >= limit) {
+            reached.completeExceptionally(new TooMany(limit));
+            return reached;
+        }
+        waiting.add(new Waiter(seq, reached));
+        return reached;
+    }
+
+    /** The waiters {@code applied} satisfies, to complete once the lock is released. */
+    List<Runnable> reached(long applied) {
+        List<Runnable> due = new ArrayList<>();
+        while (!waiting.isEmpty() && waiting.peek().seq <= applied) {
+            CompletableFuture<Long> f = waiting.poll().reached;
+            due.add(() -> f.complete(applied));
+        }
+        return due;
+    }
+}
