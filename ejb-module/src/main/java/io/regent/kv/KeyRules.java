@@ -11,11 +11,21 @@ public record KeyRules(int maxValueBytes) {
 
     public static final int MAX_KEY_LENGTH = 256;
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:~-]{1," + MAX_KEY_LENGTH + "}");
+    public static final int MAX_TOKEN_LENGTH = 64;
+    private static final Pattern ONCE = Pattern.compile("[A-Za-z0-9._:~-]{1," + MAX_TOKEN_LENGTH + "}");
 
     /** @return the problem with {@code key}, or null if it is fine */
     public String keyProblem(String key) {
         if (key == null || !KEY.matcher(key).matches()) {
             return "key must be 1-" + MAX_KEY_LENGTH + " characters of A-Z a-z 0-9 . _ - : ~";
+        }
+        return null;
+    }
+
+    /** @return the problem with an idempotency key, or null if it is fine (or absent) */
+    public String idempotencyKeyProblem(String token) {
+        if (token != null && !ONCE.matcher(token).matches()) {
+            return "Idempotency-Key must be 1-" + MAX_TOKEN_LENGTH + " characters of A-Z a-z 0-9 . _ - : ~";
         }
         return null;
     }

@@ -16,22 +16,42 @@ import java.util.Optional;
  * its UTF-8 bytes, a value as its version (8 bytes) then its UTF-8 text; keys come back sorted,
  * so lists page by key. The store has a quota in bytes and in keys: a write that would pass it
  * is refused before it is sequenced (507), and nothing changes.
+ *
+ * <p>A write sent with an idempotency key applies at most once: its result is kept in the state,
+ * under a reserved prefix no client key can use, for the last {@value #ONCE_WINDOW} such writes
+ * (oldest forgotten first, by sequence, so every server forgets the same ones); a retry of it,
+ * on this master or the next, gets the first answer again and changes nothing.
  */
 public final class KeyValueStore implements StateMachine {
 
     /** A value and its version (1 when created, +1 per write). */
     public record Item(String key, String value, long version) { }
 
+    /** Idempotency keys remembered. */
+    public static final int ONCE_WINDOW = 100_000;
+    /** Sorts after every character a client key may hold, so lists end before it. */
+    private static final String RESERVED = "\u007f";
+    private static final String ONCE_RESULT = RESERVED + "once/";
+    private static final String ONCE_ORDER = RESERVED + "order/";
+    private static final byte[] ONCE_RANGE = utf8(RESERVED + "range");
+
     private final long maxBytes;
     private final long maxKeys;
+    private final int onceWindow;
 
     /**
      * @param maxBytes most bytes of keys and values the store holds (each value counts 8 bytes more)
      * @param maxKeys  most keys it holds
      */
     public KeyValueStore(long maxBytes, long maxKeys) {
+        this(maxBytes, maxKeys, ONCE_WINDOW);
+    }
+
+    /** @param onceWindow idempotency keys remembered */
+    KeyValueStore(long maxBytes, long maxKeys, int onceWindow) {
         this.maxBytes = maxBytes;
         this.maxKeys = maxKeys;
+        this.onceWindow = onceWindow;
     }
 
     @Override
@@ -42,8 +62,8 @@ public final class KeyValueStore implements StateMachine {
         } catch (IllegalArgumentException e) {
             return null; // applies as INVALID and changes nothing
         }
-        if (c.op() != KvCommand.Op.PUT) {
-            return null;
+        if (c.op() != KvCommand.Op.PUT || (c.once() != null && state.get(utf8(ONCE_RESULT + c.once())) != null)) {
+            return null; // a retry of a write already applied is answered, never refused
         }
         byte[] key = key(c.key());
         byte[] old = state.get(key);
@@ -52,8 +72,9 @@ public final class KeyValueStore implements StateMachine {
             return "the store holds " + state.bytes() + " bytes; this write would pass its quota of " + maxBytes
                     + " bytes (regent.kv.max-bytes)";
         }
-        if (old == null && state.count() + 1 > maxKeys) {
-            return "the store holds " + state.count() + " keys, its quota (regent.kv.max-keys)";
+        long keys = state.count() - onceEntries(state);
+        if (old == null && keys + 1 > maxKeys) {
+            return "the store holds " + keys + " keys, its quota (regent.kv.max-keys)";
         }
         return null;
     }
@@ -66,6 +87,19 @@ public final class KeyValueStore implements StateMachine {
         } catch (IllegalArgumentException e) {
             return new KvResult(KvResult.Outcome.INVALID, null, 0).encode();
         }
+        if (c.once() == null) {
+            return applyOnce(c, state);
+        }
+        byte[] recorded = state.get(utf8(ONCE_RESULT + c.once()));
+        if (recorded != null) {
+            return new String(recorded, StandardCharsets.UTF_8);
+        }
+        String result = applyOnce(c, state);
+        remember(c.once(), result, state);
+        return result;
+    }
+
+    private String applyOnce(KvCommand c, StateSpace state) {
         if (c.op() == KvCommand.Op.BARRIER) {
             return new KvResult(KvResult.Outcome.PASSED, null, 0).encode();
         }
@@ -86,6 +120,36 @@ public final class KeyValueStore implements StateMachine {
         return new KvResult(KvResult.Outcome.WRITTEN, c.key(), version + 1).encode();
     }
 
+    /** Keeps {@code result} for {@code token}, and forgets the oldest token past the window. */
+    private void remember(String token, String result, StateSpace state) {
+        byte[] range = state.get(ONCE_RANGE);
+        ByteBuffer r = range == null ? ByteBuffer.allocate(16) : ByteBuffer.wrap(range);
+        long first = r.getLong(0);
+        long next = r.getLong(8);
+        state.put(utf8(ONCE_RESULT + token), utf8(result));
+        state.put(orderKey(next), utf8(token));
+        next++;
+        while (next - first > onceWindow) {
+            byte[] oldest = state.get(orderKey(first));
+            if (oldest != null) {
+                state.delete(utf8(ONCE_RESULT + new String(oldest, StandardCharsets.UTF_8)));
+                state.delete(orderKey(first));
+            }
+            first++;
+        }
+        state.put(ONCE_RANGE, ByteBuffer.allocate(16).putLong(first).putLong(next).array());
+    }
+
+    /** The state's entries that remember idempotency keys: they do not count as the client's keys. */
+    private static long onceEntries(StateSpace state) {
+        byte[] range = state.get(ONCE_RANGE);
+        return range == null ? 0 : 2 * (ByteBuffer.wrap(range).getLong(8) - ByteBuffer.wrap(range).getLong(0)) + 1;
+    }
+
+    private static byte[] orderKey(long n) {
+        return utf8(ONCE_ORDER + String.format("%019d", n));
+    }
+
     // ---- reads --------------------------------------------------------------------------
 
     public static Optional<Item> get(StateSpace state, String key) {
@@ -104,7 +168,7 @@ public final class KeyValueStore implements StateMachine {
             if (skipAfter && k.equals(after)) {
                 continue;
             }
-            if (!k.startsWith(prefix) || page.size() == limit) {
+            if (!k.startsWith(prefix) || k.startsWith(RESERVED) || page.size() == limit) {
                 break;
             }
             page.add(item(k, p.value()));

@@ -4,39 +4,55 @@ package io.regent.kv;
  * A write to the key-value store as it travels in the request stream, in a compact text form
  * that every server decodes the same way: {@code put <key> <ifVersion|-> <value>},
  * {@code del <key> <ifVersion|->}, or {@code nop}: a barrier that changes nothing and only marks
- * a point in the stream (a linearizable read waits for one to commit). Keys hold no spaces ({@link KeyRules}); the value is the rest
- * of the line, whatever it holds.
+ * a point in the stream (a linearizable read waits for one to commit). A write a client may
+ * retry carries its idempotency key first: {@code once <token> put ...}. Keys and tokens hold
+ * no spaces ({@link KeyRules}); the value is the rest of the line, whatever it holds.
  *
  * @param ifVersion null: unconditional; 0: the key must be absent; n: the key must be at version n
+ * @param once      the client's idempotency key: the write applies at most once, or null
  */
-public record KvCommand(Op op, String key, String value, Long ifVersion) {
+public record KvCommand(Op op, String key, String value, Long ifVersion, String once) {
 
     public enum Op { PUT, DELETE, BARRIER }
 
     private static final String BARRIER = "nop";
+    private static final String ONCE = "once ";
 
     public static KvCommand put(String key, String value, Long ifVersion) {
-        return new KvCommand(Op.PUT, key, value, ifVersion);
+        return new KvCommand(Op.PUT, key, value, ifVersion, null);
     }
 
     public static KvCommand delete(String key, Long ifVersion) {
-        return new KvCommand(Op.DELETE, key, null, ifVersion);
+        return new KvCommand(Op.DELETE, key, null, ifVersion, null);
     }
 
     public static KvCommand barrier() {
-        return new KvCommand(Op.BARRIER, null, null, null);
+        return new KvCommand(Op.BARRIER, null, null, null, null);
+    }
+
+    /** The same write, applied at most once for {@code token} (null: as often as it is sent). */
+    public KvCommand once(String token) {
+        return new KvCommand(op, key, value, ifVersion, token);
     }
 
     public String encode() {
+        String prefix = once == null ? "" : ONCE + once + " ";
         if (op == Op.BARRIER) {
-            return BARRIER;
+            return prefix + BARRIER;
         }
         String condition = ifVersion == null ? "-" : ifVersion.toString();
-        return op == Op.PUT ? "put " + key + " " + condition + " " + value : "del " + key + " " + condition;
+        return prefix + (op == Op.PUT ? "put " + key + " " + condition + " " + value : "del " + key + " " + condition);
     }
 
     /** @throws IllegalArgumentException naming what is wrong */
     public static KvCommand decode(String text) {
+        if (text.startsWith(ONCE)) {
+            int end = text.indexOf(' ', ONCE.length());
+            if (end <= ONCE.length()) {
+                throw new IllegalArgumentException("an idempotency key must be followed by the write");
+            }
+            return decode(text.substring(end + 1)).once(text.substring(ONCE.length(), end));
+        }
         if (text.equals(BARRIER)) {
             return barrier();
         }
@@ -66,6 +82,7 @@ public record KvCommand(Op op, String key, String value, Long ifVersion) {
                 throw new IllegalArgumentException("ifVersion must be a whole number >= 0 or -");
             }
         }
-        return new KvCommand(put ? Op.PUT : Op.DELETE, key, put ? text.substring(conditionEnd + 1) : null, ifVersion);
+        return new KvCommand(put ? Op.PUT : Op.DELETE, key, put ? text.substring(conditionEnd + 1) : null, ifVersion,
+                null);
     }
 }

@@ -28,6 +28,10 @@ class KeyValueStoreTest {
         return KvResult.decode(storage.apply(new Entry(++seq, new Epoch(1, 1), command), store));
     }
 
+    private KvResult apply(KvCommand c, KeyValueStore machine) {
+        return KvResult.decode(storage.apply(new Entry(++seq, new Epoch(1, 1), c.encode()), machine));
+    }
+
     @Test
     void versionsCountWritesAndCompareAndSetChecksThem() {
         assertEquals(new KvResult(KvResult.Outcome.WRITTEN, "a", 1), apply(KvCommand.put("a", "x", 0L)));
@@ -48,6 +52,24 @@ class KeyValueStoreTest {
         assertEquals(KvResult.Outcome.INVALID, apply("put a").outcome());
         assertEquals(KvResult.Outcome.INVALID, apply("del a 3 extra").outcome());
         assertEquals(before, storage.digest());
+    }
+
+    @Test
+    void aWriteWithAnIdempotencyKeyAppliesOnceAndItsRetryGetsTheFirstAnswer() {
+        KeyValueStore once = new KeyValueStore(1 << 20, 3, 2);
+        KvCommand write = KvCommand.put("a", "x", null).once("t1");
+        assertEquals(write, KvCommand.decode(write.encode()));
+        assertEquals(new KvResult(KvResult.Outcome.WRITTEN, "a", 1), apply(write, once));
+        assertEquals(new KvResult(KvResult.Outcome.WRITTEN, "a", 1), apply(write, once), "the first answer, again");
+        assertEquals(1, KeyValueStore.get(storage.space(), "a").orElseThrow().version(), "applied once");
+        assertEquals(List.of("a"), KeyValueStore.list(storage.space(), "", null, 10).stream()
+                .map(KeyValueStore.Item::key).toList(), "what it remembers is not a client's key");
+        assertNull(once.refusal(KvCommand.put("b", "y", null).once("t2").encode(), storage.space()),
+                "remembered keys do not count against regent.kv.max-keys");
+        apply(KvCommand.put("b", "y", null).once("t2"), once);
+        apply(KvCommand.put("c", "z", null).once("t3"), once);
+        assertEquals(new KvResult(KvResult.Outcome.WRITTEN, "a", 2), apply(write, once),
+                "past the window of 2 the oldest key is forgotten, and the write applies again");
     }
 
     @Test

@@ -137,6 +137,28 @@ class GroupIT {
         assertTrue(await(SETTLE, () -> "BACKUP".equals(role(2))));
     }
 
+    /** The OpenAPI document (MicroProfile OpenAPI) describes every endpoint with its error bodies. */
+    @Test
+    @Order(8)
+    void theOpenApiDocumentDescribesEveryEndpointAndItsErrors() {
+        HttpResponse<String> r = get(url(1) + "/openapi?format=json");
+        assertEquals(200, r.statusCode(), r.body());
+        JsonObject doc = json(r.body());
+        JsonObject paths = doc.getJsonObject("paths");
+        for (String path : List.of("/api/kv", "/api/kv/{key}", "/api/group", "/api/group/master",
+                "/api/group/handover", "/api/replication")) {
+            assertTrue(paths.containsKey(path), "the document has " + path + ": " + paths.keySet());
+        }
+        JsonObject put = paths.getJsonObject("/api/kv/{key}").getJsonObject("put");
+        for (String status : List.of("201", "307", "400", "412", "413", "503", "507")) {
+            assertTrue(put.getJsonObject("responses").containsKey(status), "PUT documents " + status);
+        }
+        assertTrue(put.getJsonObject("responses").getJsonObject("412").toString().contains("Problem"),
+                "an error answer's body is the Problem schema");
+        assertTrue(doc.getJsonObject("components").getJsonObject("schemas").containsKey("Problem"));
+        assertEquals(200, get(url(1) + "/openapi/ui/").statusCode(), "the UI is served");
+    }
+
     // ---- helpers ------------------------------------------------------------------------
 
     /** A request through HAProxy (example config, routing by /health/ready) reaches server i. */

@@ -148,6 +148,19 @@ public final class LocalGroup implements AutoCloseable {
         return port - brokerPort + 1;
     }
 
+    /**
+     * Starts any server an earlier test class left stopped; true once every server is caught up
+     * and one master is open, within {@code timeout}.
+     */
+    public boolean everyServerUp(Duration timeout) {
+        for (int i = 1; i <= size; i++) {
+            if (status(i) == null) {
+                start(i);
+            }
+        }
+        return await(timeout, this::allCaughtUp);
+    }
+
     public void stop(int i) {
         run("stop", String.valueOf(i));
     }
@@ -262,6 +275,11 @@ public final class LocalGroup implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A file bin/group wrote for this group (e.g. prometheus.yml). */
+    public Path file(String name) {
+        return dir.resolve(name).toAbsolutePath();
     }
 
     /** The group CA's certificate (PEM): every server's, broker's and HAProxy's key chains to it. */

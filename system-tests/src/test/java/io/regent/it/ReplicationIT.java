@@ -1,5 +1,6 @@
 package io.regent.it;
 
+import io.regent.load.ClientWorkload;
 import io.regent.load.StoreReader;
 import io.regent.load.Writer;
 import jakarta.json.JsonObject;
@@ -49,12 +50,7 @@ class ReplicationIT {
     @BeforeAll
     static void group(LocalGroup theGroup) {
         group = theGroup;
-        for (int i = 1; i <= SIZE; i++) {
-            if (group.status(i) == null) {
-                group.start(i); // an earlier class may have left a server stopped
-            }
-        }
-        awaitAllCaughtUp();
+        assertTrue(group.everyServerUp(Duration.ofSeconds(120)), "every server caught up, one master open");
     }
 
     @Test
@@ -118,10 +114,20 @@ class ReplicationIT {
         assertProblem(get(m, "/api/kv/ryw?min-seq=soon"), 400, "min-seq");
     }
 
+    /**
+     * Beside clients writing through HAProxy, clients of the Java client library write to the
+     * servers themselves: across the kills each of their writes is applied exactly once (every
+     * key, written once by the application, is answered and found at version 1).
+     */
     @Test
     @Order(3)
     void everyAcknowledgedWriteSurvivesTenKillsOfTheMaster() {
-        try (Writer writer = new Writer(group.balancerUrl(), "kill", 4, 64, Long.MAX_VALUE).start()) {
+        List<String> servers = new ArrayList<>();
+        for (int i = 1; i <= SIZE; i++) {
+            servers.add(group.url(i));
+        }
+        try (Writer writer = new Writer(group.balancerUrl(), "kill", 4, 64, Long.MAX_VALUE).start();
+                ClientWorkload library = new ClientWorkload(servers, "once", 2, writer::paused).start()) {
             for (int cycle = 1; cycle <= 10; cycle++) {
                 int old = master();
                 awaitWritesFlowing(writer);
@@ -137,10 +143,34 @@ class ReplicationIT {
             }
             awaitWritesFlowing(writer);
             writer.stop();
+            library.stop();
             assertTrue(writer.rejected().isEmpty(), "no write was refused as bad: " + writer.rejected());
             assertAllPresentOnTheMaster(writer, "kill-");
+            assertAppliedExactlyOnce(library);
         }
         awaitConverged();
+    }
+
+    private static void assertAppliedExactlyOnce(ClientWorkload library) {
+        assertTrue(library.failures().isEmpty(), "the library gave up on: " + library.failures());
+        assertTrue(library.answered().size() > 100, "the library's clients wrote: " + library.answered().size());
+        int m = master();
+        Map<String, Long> stored = new java.util.HashMap<>();
+        String after = null;
+        do {
+            String query = "/api/kv?prefix=once-&limit=1000" + (after == null ? "" : "&after=" + after);
+            JsonObject page = json(get(m, query).body());
+            for (JsonObject item : page.getJsonArray("items").getValuesAs(JsonObject.class)) {
+                stored.put(item.getString("key"), item.getJsonNumber("version").longValue());
+            }
+            after = page.isNull("next") ? null : page.getString("next");
+        } while (after != null);
+        library.answered().forEach((key, version) -> {
+            assertEquals(1L, version, key + " was answered at version " + version);
+            assertEquals(1L, stored.get(key), key + " is at version " + stored.get(key) + " on the master");
+        });
+        System.out.printf("ReplicationIT: the client library wrote %d keys across the kills, each applied once%n",
+                library.answered().size());
     }
 
     @Test

@@ -26,6 +26,11 @@ public final class Users {
                 .getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The test password of {@code user}. */
+    public static String password(String user) {
+        return PASSWORDS.get(user);
+    }
+
     /** The variables that make bin/group create these users with these passwords. */
     static Map<String, String> groupEnvironment() {
         return Map.of("REGENT_READER_PASSWORD", PASSWORDS.get(READER), "REGENT_WRITER_PASSWORD", PASSWORDS.get(WRITER),

@@ -153,6 +153,10 @@ public final class Writer implements AutoCloseable {
         paused = true;
     }
 
+    public boolean paused() {
+        return paused;
+    }
+
     public void resume() {
         synchronized (gate) {
             paused = false;

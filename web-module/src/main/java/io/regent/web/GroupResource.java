@@ -13,6 +13,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.util.Map;
 
@@ -29,6 +33,8 @@ public class GroupResource {
     private ThisServer engine;
 
     @GET
+    @Operation(summary = "How this server sees the group", description = "Role, epoch, master, members with their "
+            + "index and capacity, the delay matrix, the broker, round trips, recent events, counters.")
     public GroupStatus status() {
         return engine.get().status();
     }
@@ -36,6 +42,9 @@ public class GroupResource {
     /** Just the name-server answer: master id, URL and epoch. */
     @GET
     @Path("/master")
+    @Operation(summary = "The name server (claim 27): who is master, at which URL, in which epoch")
+    @APIResponse(responseCode = "200", description = "{id,index,url,epoch}")
+    @APIResponse(responseCode = "503", description = "No master is known yet", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
     public Response master() {
         GroupStatus s = engine.get().status();
         if (s.master().id() == null) {
@@ -54,6 +63,12 @@ public class GroupResource {
     @POST
     @Path("/handover")
     @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Planned handover: the master hands mastership to ?to= or to the best-ranked live backup")
+    @APIResponse(responseCode = "202", description = "{handedOverTo,fromEpoch}")
+    @APIResponse(responseCode = "400", description = "An unknown server in to", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    @APIResponse(responseCode = "409", description = "This server is not the master (the body names it), or no live "
+            + "backup can take over", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    @APIResponse(responseCode = "415", description = "Not Content-Type: application/json", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
     public Response handOver(@QueryParam("to") String to, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
         if (!isJson(contentType)) {
             return Problem.of(Response.Status.UNSUPPORTED_MEDIA_TYPE,

@@ -24,6 +24,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
@@ -42,6 +48,13 @@ import java.util.Map;
 public class KeyValueResource {
 
     public static final String APPLIED = "Regent-Applied";
+    /** A client's key for one logical write: with it, retries apply at most once. */
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    private static final String IDEMPOTENCY_DOC = "1-64 characters; the write applies at most once for it, and a "
+            + "retry gets the first answer";
+    private static final String CONSISTENCY_DOC = "any (default: this server's copy) or linearizable (the master, "
+            + "after a majority confirmed it)";
+    private static final String MIN_SEQ_DOC = "answer once this server has applied this position (a write's Regent-Seq)";
     private static final int MAX_PAGE = 1_000;
 
     @Inject
@@ -57,9 +70,19 @@ public class KeyValueResource {
     private UriInfo uri;
 
     @GET
-    public void list(@QueryParam("prefix") @DefaultValue("") String prefix, @QueryParam("after") String after,
-            @QueryParam("limit") @DefaultValue("100") String limitText, @QueryParam("consistency") String level,
-            @QueryParam("min-seq") String minSeq, @Suspended AsyncResponse response) {
+    @Operation(summary = "Page through the keys that start with a prefix, in key order",
+            description = "{\"items\":[{key,value,version}...],\"next\"}: pass next as after for the next page.")
+    @APIResponse(responseCode = "200", description = "A page, with Regent-Applied")
+    @APIResponse(responseCode = "307", description = "consistency=linearizable asked of a backup: ask the master")
+    @APIResponse(responseCode = "400", description = "A bad limit, consistency or min-seq", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    @APIResponse(responseCode = "503", description = "min-seq not reached in time, or no master for a linearizable read",
+            content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    public void list(@QueryParam("prefix") @DefaultValue("") String prefix,
+            @Parameter(description = "the last key of the previous page") @QueryParam("after") String after,
+            @Parameter(description = "1-1000") @QueryParam("limit") @DefaultValue("100") String limitText,
+            @Parameter(description = CONSISTENCY_DOC) @QueryParam("consistency") String level,
+            @Parameter(description = MIN_SEQ_DOC) @QueryParam("min-seq") String minSeq,
+            @Suspended AsyncResponse response) {
         consistency.answer(level, minSeq, uri.getRequestUri(), () -> list(prefix, after, limitText), response);
     }
 
@@ -84,8 +107,19 @@ public class KeyValueResource {
 
     @GET
     @Path("{key: .+}")
-    public void get(@PathParam("key") String key, @QueryParam("consistency") String level,
-            @QueryParam("min-seq") String minSeq, @Suspended AsyncResponse response) {
+    @Operation(summary = "Read a key", description = "From this server's copy, as current as asked; Regent-Applied "
+            + "says which position it reflects.")
+    @APIResponse(responseCode = "200", description = "{key,value,version} with ETag",
+            content = @Content(schema = @Schema(implementation = KeyValueStore.Item.class)))
+    @APIResponse(responseCode = "307", description = "consistency=linearizable asked of a backup: ask the master")
+    @APIResponse(responseCode = "400", description = "A bad key, consistency or min-seq", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    @APIResponse(responseCode = "404", description = "No such key", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    @APIResponse(responseCode = "503", description = "min-seq not reached in time, or no master for a linearizable read",
+            content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    public void get(@PathParam("key") String key,
+            @Parameter(description = CONSISTENCY_DOC) @QueryParam("consistency") String level,
+            @Parameter(description = MIN_SEQ_DOC) @QueryParam("min-seq") String minSeq,
+            @Suspended AsyncResponse response) {
         consistency.answer(level, minSeq, uri.getRequestUri(), () -> get(key), response);
     }
 
@@ -110,10 +144,22 @@ public class KeyValueResource {
     @PUT
     @Path("{key: .+}")
     @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Write a key", description = "Body {\"value\":\"...\"}. On the master, answered once "
+            + "durable on a majority, with ETag and Regent-Seq (the write's position).")
+    @APIResponse(responseCode = "200", description = "Replaced: {key,version,epoch}")
+    @APIResponse(responseCode = "201", description = "Created: {key,version,epoch}")
+    @APIResponse(responseCode = "307", description = "This server is a backup: the Location is the master's")
+    @APIResponse(responseCode = "400", description = "A bad key, body, If-Match or Idempotency-Key", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    @APIResponse(responseCode = "412", description = "If-Match or If-None-Match failed; nothing was written", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    @APIResponse(responseCode = "413", description = "The value is over regent.kv.max-value-bytes", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    @APIResponse(responseCode = "503", description = "No master open, too many writes waiting, or not confirmed "
+            + "(inDoubt: true, it may have been applied: retry with the same Idempotency-Key)", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    @APIResponse(responseCode = "507", description = "The store's quota would be passed", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
     public void put(@PathParam("key") String key, @HeaderParam("If-Match") String ifMatch,
-            @HeaderParam("If-None-Match") String ifNoneMatch, InputStream body, @Suspended AsyncResponse response)
-            throws IOException {
-        Response bad = badKey(key);
+            @HeaderParam("If-None-Match") String ifNoneMatch,
+            @Parameter(description = IDEMPOTENCY_DOC) @HeaderParam(IDEMPOTENCY_KEY) String once,
+            InputStream body, @Suspended AsyncResponse response) throws IOException {
+        Response bad = badKey(key, once);
         if (bad != null) {
             response.resume(bad);
             return;
@@ -127,7 +173,7 @@ public class KeyValueResource {
                 response.resume(Problem.of(Response.Status.REQUEST_ENTITY_TOO_LARGE, problem, Map.of("key", key)));
                 return;
             }
-            command = KvCommand.put(key, value, KvRequest.requiredVersion(ifMatch, ifNoneMatch));
+            command = KvCommand.put(key, value, KvRequest.requiredVersion(ifMatch, ifNoneMatch)).once(once);
         } catch (KvRequest.Invalid e) {
             response.resume(invalid(key, e));
             return;
@@ -137,16 +183,24 @@ public class KeyValueResource {
 
     @DELETE
     @Path("{key: .+}")
+    @Operation(summary = "Delete a key", description = "As a write: on the master, once durable on a majority.")
+    @APIResponse(responseCode = "200", description = "Deleted: {key,version,epoch}")
+    @APIResponse(responseCode = "307", description = "This server is a backup: the Location is the master's")
+    @APIResponse(responseCode = "400", description = "A bad key, If-Match or Idempotency-Key", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    @APIResponse(responseCode = "404", description = "No such key", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    @APIResponse(responseCode = "412", description = "If-Match failed; nothing was deleted", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    @APIResponse(responseCode = "503", description = "No master open, or not confirmed (inDoubt)", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
     public void delete(@PathParam("key") String key, @HeaderParam("If-Match") String ifMatch,
+            @Parameter(description = IDEMPOTENCY_DOC) @HeaderParam(IDEMPOTENCY_KEY) String once,
             @Suspended AsyncResponse response) {
-        Response bad = badKey(key);
+        Response bad = badKey(key, once);
         if (bad != null) {
             response.resume(bad);
             return;
         }
         try {
-            writes.submit(KvCommand.delete(key, KvRequest.requiredVersion(ifMatch, null)), uri.getRequestUri(), this::answer)
-                    .thenAccept(response::resume);
+            writes.submit(KvCommand.delete(key, KvRequest.requiredVersion(ifMatch, null)).once(once), uri.getRequestUri(),
+                    this::answer).thenAccept(response::resume);
         } catch (KvRequest.Invalid e) {
             response.resume(invalid(key, e));
         }
@@ -178,6 +232,14 @@ public class KeyValueResource {
     private Response badKey(String key) {
         String problem = rules().keyProblem(key);
         return problem == null ? null : Problem.of(Response.Status.BAD_REQUEST, problem, Map.of("field", "key"));
+    }
+
+    /** A bad key, or a bad idempotency key: what the write cannot go on with, or null. */
+    private Response badKey(String key, String once) {
+        Response bad = badKey(key);
+        String problem = bad != null ? null : rules().idempotencyKeyProblem(once);
+        return bad != null || problem == null ? bad
+                : Problem.of(Response.Status.BAD_REQUEST, problem, Map.of("field", IDEMPOTENCY_KEY));
     }
 
     private KeyRules rules() {

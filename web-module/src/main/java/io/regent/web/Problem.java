@@ -2,6 +2,7 @@ package io.regent.web;
 
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,6 +15,12 @@ final class Problem {
 
     private Problem() {
     }
+
+    /** The body's shape, for the OpenAPI document: details vary with the error (field, key, master, ...). */
+    @Schema(name = "Problem", description = "An error: the HTTP status, what went wrong, and details naming the "
+            + "field, key or limit concerned (field, key, master, masterUrl, inDoubt, seq, min-seq, appliedSeq, ...)")
+    public record Body(@Schema(example = "409") int status,
+            @Schema(example = "this server is not the master; ask the master") String error) { }
 
     static Response of(Response.Status status, String error, Map<String, ?> details) {
         return of(status.getStatusCode(), error, details);

@@ -1,0 +1,248 @@
+package io.regent.client;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+
+import javax.net.ssl.SSLContext;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A Java client for Regent's key-value API. It finds the master itself (it follows 307s and
+ * {@code Regent-Master-Url}), retries with back-off across a failover until its deadline, and sends
+ * every write with an idempotency key that stays the same across the write's retries, so that a
+ * write is applied at most once even when an attempt's answer was lost (a 503 "inDoubt", a master
+ * killed mid-write): a retry gets the first attempt's answer.
+ *
+ * <pre>{@code
+ * RegentClient regent = RegentClient.builder(URI.create("https://s1:9443"), URI.create("https://s2:9443"))
+ *         .credentials("regent-writer", password).build();
+ * Item written = regent.put("greeting", "hello");
+ * Optional<Item> read = regent.get("greeting", Consistency.LINEARIZABLE);
+ * }</pre>
+ *
+ * Thread-safe; one instance per application.
+ */
+public final class RegentClient {
+
+    private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    private static final String MASTER_URL = "Regent-Master-Url";
+
+    private final HttpClient http;
+    private final Route route;
+    private final String authorization;
+    private final Duration deadline;
+    private final Duration attemptTimeout;
+
+    private RegentClient(Builder b) {
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(b.attemptTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (b.sslContext != null) {
+            http.sslContext(b.sslContext);
+        }
+        this.http = http.build();
+        this.route = new Route(b.servers);
+        this.authorization = b.user == null ? null : "Basic " + Base64.getEncoder()
+                .encodeToString((b.user + ":" + b.password).getBytes(StandardCharsets.UTF_8));
+        this.deadline = b.deadline;
+        this.attemptTimeout = b.attemptTimeout;
+    }
+
+    /** @param servers the group's servers (or a load balancer in front of them), any order */
+    public static Builder builder(URI... servers) {
+        return new Builder(List.of(servers));
+    }
+
+    // ---- the API --------------------------------------------------------------------------
+
+    /** Writes {@code value}: applied once, whatever the retries; the item as written. */
+    public Item put(String key, String value) {
+        return write("PUT", key, HttpRequest.BodyPublishers.ofString(
+                Json.createObjectBuilder().add("value", value).build().toString()));
+    }
+
+    /** Deletes {@code key}; false if it did not exist. */
+    public boolean delete(String key) {
+        try {
+            write("DELETE", key, HttpRequest.BodyPublishers.noBody());
+            return true;
+        } catch (RegentException e) {
+            if (e.status() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    public Optional<Item> get(String key) {
+        return get(key, Consistency.ANY);
+    }
+
+    public Optional<Item> get(String key, Consistency consistency) {
+        String query = consistency == Consistency.LINEARIZABLE ? "?consistency=linearizable" : "";
+        HttpResponse<String> r = send("GET", path(key) + query, HttpRequest.BodyPublishers.noBody(), null);
+        if (r.statusCode() == 404) {
+            return Optional.empty();
+        }
+        return Optional.of(item(key, json(r.body())));
+    }
+
+    // ---- requests -------------------------------------------------------------------------
+
+    private Item write(String method, String key, HttpRequest.BodyPublisher body) {
+        String once = UUID.randomUUID().toString();
+        HttpResponse<String> r = send(method, path(key), body, once);
+        JsonObject answer = json(r.body());
+        return item(key, answer);
+    }
+
+    /**
+     * Sends until a server gives a final answer (2xx, or a 4xx about the request itself) or the
+     * deadline passes: a 307 or a named master moves the route, a 503 or no answer backs off and
+     * tries again, the next server if the master is gone.
+     */
+    private HttpResponse<String> send(String method, String pathAndQuery, HttpRequest.BodyPublisher body, String once) {
+        long end = System.nanoTime() + deadline.toNanos();
+        Backoff backoff = new Backoff();
+        String lastProblem = "no server answered";
+        while (System.nanoTime() < end) {
+            URI target = route.target();
+            HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve(pathAndQuery)).timeout(attemptTimeout)
+                    .method(method, body).header("Content-Type", "application/json");
+            if (authorization != null) {
+                request.header("Authorization", authorization);
+            }
+            if (once != null) {
+                request.header(IDEMPOTENCY_KEY, once);
+            }
+            HttpResponse<String> r;
+            try {
+                r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                lastProblem = target + ": " + e;
+                route.failed(target);
+                backoff.pause();
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RegentException(0, "interrupted");
+            }
+            int status = r.statusCode();
+            if (status == 307) {
+                r.headers().firstValue("Location").map(l -> root(URI.create(l))).ifPresent(route::masterIs);
+                continue;
+            }
+            if (status == 503 || status == 502 || status == 504) {
+                lastProblem = target + " answered " + status + ": " + error(r.body());
+                r.headers().firstValue(MASTER_URL).filter(u -> !u.isEmpty()).map(u -> root(URI.create(u)))
+                        .filter(u -> !u.equals(root(target))).ifPresentOrElse(route::masterIs, () -> route.failed(target));
+                backoff.pause();
+                continue;
+            }
+            if (status >= 200 && status < 300 || (status == 404 && method.equals("GET"))) {
+                return r;
+            }
+            throw new RegentException(status, error(r.body()));
+        }
+        throw new RegentException(0, "no answer within " + deadline.toMillis() + " ms; last: " + lastProblem);
+    }
+
+    private static String path(String key) {
+        return "/api/kv/" + URLEncoder.encode(key, StandardCharsets.UTF_8);
+    }
+
+    private static URI root(URI url) {
+        return URI.create(url.getScheme() + "://" + url.getRawAuthority() + "/");
+    }
+
+    private static Item item(String key, JsonObject o) {
+        return new Item(o.getString("key", key), o.containsKey("value") ? o.getString("value") : null,
+                o.getJsonNumber("version").longValue());
+    }
+
+    private static JsonObject json(String body) {
+        try (JsonReader r = Json.createReader(new StringReader(body))) {
+            return r.readObject();
+        }
+    }
+
+    private static String error(String body) {
+        try {
+            return json(body).getString("error", body);
+        } catch (RuntimeException e) {
+            return body;
+        }
+    }
+
+    /** Doubling pauses between attempts, 50 ms to 1 s. */
+    private static final class Backoff {
+        private long millis = 50;
+
+        void pause() {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RegentException(0, "interrupted");
+            }
+            millis = Math.min(1_000, millis * 2);
+        }
+    }
+
+    /** How to reach the group. */
+    public static final class Builder {
+        private final List<URI> servers;
+        private String user;
+        private String password;
+        private SSLContext sslContext;
+        private Duration deadline = Duration.ofSeconds(30);
+        private Duration attemptTimeout = Duration.ofSeconds(5);
+
+        private Builder(List<URI> servers) {
+            this.servers = new ArrayList<>();
+            servers.forEach(s -> this.servers.add(root(s)));
+        }
+
+        /** HTTP Basic credentials: a regent-writer for writes, a regent-reader for reads. */
+        public Builder credentials(String user, String password) {
+            this.user = user;
+            this.password = password;
+            return this;
+        }
+
+        /** The TLS context that trusts the group's CA (default: the JVM's trust store). */
+        public Builder sslContext(SSLContext context) {
+            this.sslContext = context;
+            return this;
+        }
+
+        /** How long one call may keep retrying (default 30 s). */
+        public Builder deadline(Duration deadline) {
+            this.deadline = deadline;
+            return this;
+        }
+
+        /** How long one attempt may take (default 5 s). */
+        public Builder attemptTimeout(Duration timeout) {
+            this.attemptTimeout = timeout;
+            return this;
+        }
+
+        public RegentClient build() {
+            return new RegentClient(this);
+        }
+    }
+}

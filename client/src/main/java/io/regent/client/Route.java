@@ -1,0 +1,39 @@
+package io.regent.client;
+
+import java.net.URI;
+import java.util.List;
+
+/**
+ * Which server to send the next request to: the master once one named itself (in
+ * {@code Regent-Master-Url} or a 307), otherwise the configured servers in turn. Thread-safe.
+ */
+final class Route {
+
+    private final List<URI> servers;
+    private URI master;
+    private int next;
+
+    Route(List<URI> servers) {
+        if (servers.isEmpty()) {
+            throw new IllegalArgumentException("at least one server URL is needed");
+        }
+        this.servers = List.copyOf(servers);
+    }
+
+    synchronized URI target() {
+        return master != null ? master : servers.get(next);
+    }
+
+    /** A server named the master: send there from now on. */
+    synchronized void masterIs(URI url) {
+        master = url;
+    }
+
+    /** The target failed: forget the master it was, and try the next server. */
+    synchronized void failed(URI target) {
+        if (target.equals(master)) {
+            master = null;
+        }
+        next = (next + 1) % servers.size();
+    }
+}

@@ -1,0 +1,115 @@
+package io.regent.client;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The client's routing and retries against two local HTTP endpoints that answer as Regent's
+ * servers do (a backup's 307, a master's in-doubt 503); the real group is exercised by the
+ * system tests (ReplicationIT).
+ */
+class RegentClientTest {
+
+    private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stop() {
+        servers.forEach(s -> s.stop(0));
+    }
+
+    @Test
+    void followsTheMasterAndRetriesAnInDoubtWriteWithTheSameIdempotencyKey() {
+        List<String> keysSeen = new CopyOnWriteArrayList<>();
+        AtomicInteger attempts = new AtomicInteger();
+        URI master = serve(x -> {
+            keysSeen.add(x.getRequestHeaders().getFirst("Idempotency-Key"));
+            if (attempts.incrementAndGet() == 1) {
+                answer(x, 503, "{\"status\":503,\"error\":\"write not confirmed\",\"inDoubt\":true}");
+            } else {
+                answer(x, 201, "{\"key\":\"k\",\"version\":1,\"epoch\":\"2.1\"}");
+            }
+        });
+        URI backup = serve(x -> {
+            x.getResponseHeaders().add("Location", master + "api/kv/k");
+            answer(x, 307, "");
+        });
+        RegentClient client = RegentClient.builder(backup).credentials("w", "p").build();
+        Item written = client.put("k", "v");
+        assertEquals(1, written.version());
+        assertEquals(2, keysSeen.size(), "the in-doubt write was retried");
+        assertEquals(keysSeen.get(0), keysSeen.get(1), "with the key of its first attempt");
+        assertTrue(keysSeen.get(0).length() >= 16);
+    }
+
+    @Test
+    void aRefusalIsNotRetriedAndAMissingKeyIsEmpty() {
+        AtomicInteger attempts = new AtomicInteger();
+        URI server = serve(x -> {
+            attempts.incrementAndGet();
+            if (x.getRequestMethod().equals("GET")) {
+                answer(x, 404, "{\"status\":404,\"error\":\"no such key\"}");
+            } else {
+                answer(x, 412, "{\"status\":412,\"error\":\"the key is at another version\"}");
+            }
+        });
+        RegentClient client = RegentClient.builder(server).build();
+        assertEquals(Optional.empty(), client.get("k"));
+        RegentException e = assertThrows(RegentException.class, () -> client.put("k", "v"));
+        assertEquals(412, e.status());
+        assertEquals("the key is at another version", e.getMessage());
+        assertEquals(2, attempts.get());
+    }
+
+    @Test
+    void noAnswerBeforeTheDeadlineSaysSo() {
+        RegentClient client = RegentClient.builder(URI.create("http://127.0.0.1:1")).deadline(Duration.ofMillis(300))
+                .build();
+        RegentException e = assertThrows(RegentException.class, () -> client.put("k", "v"));
+        assertEquals(0, e.status());
+        assertTrue(e.getMessage().startsWith("no answer within 300 ms"), e.getMessage());
+    }
+
+    private interface Handler {
+        void handle(HttpExchange x) throws IOException;
+    }
+
+    private URI serve(Handler handler) {
+        try {
+            HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            s.createContext("/", x -> {
+                try (x) {
+                    handler.handle(x);
+                }
+            });
+            s.start();
+            servers.add(s);
+            return URI.create("http://127.0.0.1:" + s.getAddress().getPort() + "/");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void answer(HttpExchange x, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        x.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            x.getResponseBody().write(bytes);
+        }
+    }
+}
