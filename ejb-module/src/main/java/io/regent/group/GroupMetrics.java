@@ -2,13 +2,15 @@ package io.regent.group;
 
 import io.regent.host.MemberHost;
 import io.regent.protocol.Event;
+import io.regent.protocol.Role;
 import org.eclipse.microprofile.metrics.Counter;
-import org.eclipse.microprofile.metrics.Histogram;
+import org.eclipse.microprofile.metrics.Timer;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.Tag;
 
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -29,9 +31,10 @@ final class GroupMetrics {
     private final Counter dropped;
     private final Counter committed;
     private final Counter inDoubt;
-    private final Histogram electionMillis;
-    private final Histogram inquiryRoundTrip;
-    private final Histogram probeRoundTrip;
+    private final Timer electionDuration;
+    private final Timer inquiryRoundTrip;
+    private final Timer probeRoundTrip;
+    private final Timer commitLatency;
 
     GroupMetrics(MetricRegistry registry, Supplier<MemberHost.Snapshot> member, BooleanSupplier ready) {
         this.registry = registry;
@@ -45,12 +48,17 @@ final class GroupMetrics {
                 "frames refused: forged, replayed, malformed, oversized or not a member's", MetricUnits.NONE));
         committed = registry.counter(meta("regent.writes.committed", "writes answered 2xx (on the master)", MetricUnits.NONE));
         inDoubt = registry.counter(meta("regent.writes.failed", "sequenced writes that were not confirmed", MetricUnits.NONE));
-        electionMillis = registry.histogram(meta("regent.election.duration",
-                "from suspecting the master to declaring", MetricUnits.MILLISECONDS));
-        inquiryRoundTrip = registry.histogram(meta("regent.inquiry.round.trip",
-                "inquiry to reply through the broker", MetricUnits.MILLISECONDS));
-        probeRoundTrip = registry.histogram(meta("regent.probe.round.trip",
-                "probe to echo through the broker", MetricUnits.MILLISECONDS));
+        // timers: Prometheus sees them in seconds, its base unit (regent_election_duration_seconds)
+        electionDuration = registry.timer(meta("regent.election.duration",
+                "from suspecting the master to declaring", MetricUnits.NANOSECONDS));
+        inquiryRoundTrip = registry.timer(meta("regent.inquiry.round.trip",
+                "inquiry to reply through the broker", MetricUnits.NANOSECONDS));
+        probeRoundTrip = registry.timer(meta("regent.probe.round.trip",
+                "probe to echo through the broker", MetricUnits.NANOSECONDS));
+        commitLatency = registry.timer(meta("regent.commit.latency",
+                "from a client's write reaching the master to its answer (durable on a majority)", MetricUnits.NANOSECONDS));
+        registry.gauge(meta("regent.master", "1 on the server that is master (open for writes or taking over)",
+                MetricUnits.NONE), member, m -> m.get().role() == Role.MASTER ? 1 : 0);
         registry.gauge(meta("regent.epoch.term", "term of the newest epoch this server knows", MetricUnits.NONE),
                 member, m -> m.get().epoch().term());
         registry.gauge(meta("regent.ready", "1 on the master open for writes", MetricUnits.NONE),
@@ -61,11 +69,11 @@ final class GroupMetrics {
 
     void record(Event e) {
         if (e instanceof Event.RoundTrip r) {
-            (r.probe() ? probeRoundTrip : inquiryRoundTrip).update(r.millis());
+            (r.probe() ? probeRoundTrip : inquiryRoundTrip).update(Duration.ofMillis(r.millis()));
         } else if (e instanceof Event.Declared d) {
             registry.counter("regent.declarations", new Tag("cause", d.cause())).inc();
             if (d.electionMillis() > 0) {
-                electionMillis.update(d.electionMillis());
+                electionDuration.update(Duration.ofMillis(d.electionMillis()));
             }
         } else if (e instanceof Event.MasterSuspected) {
             suspicions.inc();
@@ -87,8 +95,12 @@ final class GroupMetrics {
         dropped.inc();
     }
 
-    void written(boolean ok) {
+    /** A write answered: committed (with how long it took) or not. */
+    void written(boolean ok, long nanos) {
         (ok ? committed : inDoubt).inc();
+        if (ok) {
+            commitLatency.update(Duration.ofNanos(nanos));
+        }
     }
 
     private static Metadata meta(String name, String description, String unit) {

@@ -265,8 +265,9 @@ public final class GroupService {
 
     /** A client's write: answered when committed, or at once when this server takes no writes. */
     public CompletionStage<WriteOutcome> propose(String command) {
-        return host.propose(command).whenComplete((outcome, failure) ->
-                metrics.written(outcome instanceof WriteOutcome.Committed));
+        long start = System.nanoTime();
+        return host.propose(command).whenComplete((outcome, failure) -> metrics.written(
+                outcome instanceof WriteOutcome.Committed, System.nanoTime() - start));
     }
 
     /**

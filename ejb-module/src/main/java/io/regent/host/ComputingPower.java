@@ -6,7 +6,7 @@ import java.lang.management.ThreadMXBean;
 /**
  * Claim 20's figure: the computing power available to this server's JVM, measured once at start.
  * It is the processors the JVM may use (its CPU affinity and cgroup quota included, as the JVM
- * counts them) times a single-thread score: units of a fixed integer workload per millisecond
+ * counts them) times a single-thread score: units of a fixed integer workload per second
  * of this thread's own CPU time. CPU time rather than wall time, so that servers starting
  * together on one machine, competing for its cores, still measure their cores and not the crowd.
  */
@@ -26,7 +26,7 @@ public final class ComputingPower {
         return (long) Runtime.getRuntime().availableProcessors() * singleThreadScore();
     }
 
-    /** Workload units per millisecond of CPU time, on this thread. */
+    /** Workload units per second of CPU time, on this thread. */
     static long singleThreadScore() {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         if (!threads.isCurrentThreadCpuTimeSupported()) {
@@ -34,7 +34,7 @@ public final class ComputingPower {
         }
         run(threads, WARM_UP_NANOS); // let the JIT compile the workload first
         long[] measured = run(threads, MEASURE_NANOS);
-        return Math.max(1, measured[0] * 1_000_000L / Math.max(1, measured[1]));
+        return Math.max(1, measured[0] * 1_000_000_000L / Math.max(1, measured[1]));
     }
 
     /** Units done and the CPU nanoseconds spent. */

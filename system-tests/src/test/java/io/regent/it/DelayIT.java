@@ -25,11 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Claims 10-13 on real servers (DESIGN.md §2.2): links with different delays. Server K reaches
- * the broker through a proxy that adds {@code ACCESS[K]} ms each way, so a message from K to J
- * takes ACCESS[K] + ACCESS[J] more. The delay matrix the servers measure must match the injected
- * delays, and on each kill of the master the best-ranked live backup must win, without a
- * revocation. ({@code -Dregent.delay.kills=20} for the longer run the README reports.)
+ * Claims 10-13 and 21 on real servers (DESIGN.md §2.2): links with different delays. Server K
+ * reaches the broker through a proxy that adds {@code ACCESS[K]} ms each way, so a message from K
+ * to J takes ACCESS[K] + ACCESS[J] more. The servers rank themselves by the bandwidth each
+ * measures to the fabric ({@code regent.index.basis=bandwidth}), so the slower a server's link,
+ * the worse its index. The delay matrix the servers measure must match the injected delays, the
+ * ranking must follow the links, and on each kill of the master the best-ranked live backup must
+ * win, without a revocation. ({@code -Dregent.delay.kills=20} for the longer run the README reports.)
  */
 @ExtendWith(GroupExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -50,7 +52,7 @@ class DelayIT {
         int brokerPort = 61916;
         // the reply time-out is raised above the slowest inquiry's round trip: 2 x (60 + 15) ms
         Map<String, String> env = new HashMap<>(Map.of("REGENT_BROKERS", "1", "REGENT_HOP_MIN", "1",
-                "REGENT_REPLY_TIMEOUT", "400"));
+                "REGENT_REPLY_TIMEOUT", "400", "REGENT_SERVER_INDEX", "auto", "REGENT_INDEX_BASIS", "bandwidth"));
         for (int k = 1; k <= SIZE; k++) {
             DelayProxy p = new DelayProxy(new InetSocketAddress("127.0.0.1", 0),
                     new InetSocketAddress("127.0.0.1", brokerPort), ACCESS[k]);
@@ -93,6 +95,19 @@ class DelayIT {
             return off.isEmpty();
         }), "each one-way delay within 20 % of the injected one: " + off);
         System.out.println("measured delay matrix: " + group.status(1).getJsonObject("delays"));
+    }
+
+    @Test
+    @Order(1)
+    void theServersRankThemselvesByTheBandwidthOfTheirLinks() {
+        for (int i = 1; i <= SIZE; i++) {
+            List<JsonObject> members = new ArrayList<>(group.status(i).getJsonArray("members")
+                    .getValuesAs(JsonObject.class));
+            members.sort(java.util.Comparator.comparingInt(m -> m.getInt("index")));
+            List<String> ranking = members.stream().map(m -> m.getString("id")).toList();
+            assertEquals(List.of("s1", "s2", "s3"), ranking, "s" + i + " ranks by the links' bandwidth: " + members);
+        }
+        System.out.println("bandwidth to the fabric (bytes/s) and index: " + group.status(1).getJsonArray("members"));
     }
 
     @Test
