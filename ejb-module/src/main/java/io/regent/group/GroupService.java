@@ -322,8 +322,8 @@ public final class GroupService {
     /** The master this server follows and the epoch, cheaply, for response headers. */
     public GroupStatus.Master masterView() {
         MemberHost.Snapshot s = host.snapshot();
-        return new GroupStatus.Master(s.master(), s.master() == null ? null : settings.protocol().members().get(s.master()),
-                s.masterAddress());
+        // the master owns the epoch it follows, which carries its index (measured or configured)
+        return new GroupStatus.Master(s.master(), s.master() == null ? null : s.epoch().index(), s.masterAddress());
     }
 
     /** Completes once this server has applied {@code seq}: a read that must see a write it was told of. */

@@ -22,7 +22,7 @@ import java.util.Optional;
  * start. A bad or missing value fails start-up with a {@link BadSettingException} naming its key,
  * and so do limits that together could not fit the heap.
  */
-public record RegentSettings(String group, String serverId, int index, IndexBasis indexBasis, String url,
+public record RegentSettings(String group, String serverId, IndexBasis indexBasis, String url,
         ProtocolConfig protocol, String controlTopic, String requestsTopic, Map<String, byte[]> pairKeys,
         ReplicationConfig replication, Limits limits, Storage storage, Fabric fabric, RolePort rolePort,
         Readiness readiness) {
@@ -154,7 +154,7 @@ public record RegentSettings(String group, String serverId, int index, IndexBasi
         Limits limits = limits(r);
         ReplicationConfig replication = replication(r, id, members.size(), limits);
         checkHeap(limits, replication, maxHeap);
-        return new RegentSettings(r.text(GROUP, "regent"), id, index, basis, url, protocol,
+        return new RegentSettings(r.text(GROUP, "regent"), id, basis, url, protocol,
                 r.text(CONTROL_TOPIC, "regent.control"), r.text(REQUESTS_TOPIC, "regent.requests"),
                 pairKeys, replication, limits, storage(r), fabric(r),
                 new RolePort(r.text(HTTP_HOST, "127.0.0.1"), (int) r.number(ROLE_PORT, 0L, 0, 65_535)), readiness(r));
@@ -162,7 +162,7 @@ public record RegentSettings(String group, String serverId, int index, IndexBasi
 
     /** The same settings with the index measured from {@code figure} (see {@link IndexBasis}). */
     public RegentSettings measured(long figure) {
-        return new RegentSettings(group, serverId, index, indexBasis, url, protocol.measured(figure), controlTopic,
+        return new RegentSettings(group, serverId, indexBasis, url, protocol.measured(figure), controlTopic,
                 requestsTopic, pairKeys, replication, limits, storage, fabric, rolePort, readiness);
     }
 

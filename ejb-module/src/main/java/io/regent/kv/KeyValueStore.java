@@ -143,7 +143,11 @@ public final class KeyValueStore implements StateMachine {
     /** The state's entries that remember idempotency keys: they do not count as the client's keys. */
     private static long onceEntries(StateSpace state) {
         byte[] range = state.get(ONCE_RANGE);
-        return range == null ? 0 : 2 * (ByteBuffer.wrap(range).getLong(8) - ByteBuffer.wrap(range).getLong(0)) + 1;
+        if (range == null) {
+            return 0;
+        }
+        ByteBuffer r = ByteBuffer.wrap(range);
+        return 2 * (r.getLong(8) - r.getLong(0)) + 1; // a result and an ordinal per key, and the range
     }
 
     private static byte[] orderKey(long n) {

@@ -84,7 +84,7 @@ class RegentSettingsTest {
         m.put("regent.server.index", "auto");
         RegentSettings s = RegentSettings.from(config(m));
         assertEquals(RegentSettings.IndexBasis.CPU, s.indexBasis(), "computing power unless told otherwise");
-        assertEquals(2, s.index(), "its member number, from regent.members");
+        assertEquals(2, s.protocol().index(), "its member number, from regent.members, until measured");
         RegentSettings measured = s.measured(5_000);
         assertEquals(io.regent.protocol.Index.measured(5_000, 2), measured.protocol().index());
         assertEquals(5_000, measured.protocol().capacity());
