@@ -32,6 +32,7 @@ import java.util.UUID;
  *         .credentials("regent-writer", password).build();
  * Item written = regent.put("greeting", "hello");
  * Optional<Item> read = regent.get("greeting", Consistency.LINEARIZABLE);
+ * try (Watch w = regent.watch("greet", -1, change -> System.out.println(change))) { ... }
  * }</pre>
  *
  * Thread-safe; one instance per application.
@@ -100,6 +101,18 @@ public final class RegentClient {
         return Optional.of(item(key, json(r.body())));
     }
 
+    /**
+     * Watches the keys under {@code prefix}: {@code listener} gets every committed change after
+     * position {@code after} (a read's {@code Regent-Applied}, a write's {@code Regent-Seq}; -1:
+     * from now), once and in order, on the watch's own thread, across failovers. Close the watch
+     * to stop it.
+     */
+    public Watch watch(String prefix, long after, java.util.function.Consumer<Change> listener) {
+        String query = "/api/kv?watch&prefix=" + URLEncoder.encode(prefix, StandardCharsets.UTF_8)
+                + (after < 0 ? "" : "&after-seq=" + after);
+        return new Watch(http, route, authorization, query, after, listener);
+    }
+
     // ---- requests -------------------------------------------------------------------------
 
     private Item write(String method, String key, HttpRequest.BodyPublisher body) {
@@ -164,7 +177,7 @@ public final class RegentClient {
         return "/api/kv/" + URLEncoder.encode(key, StandardCharsets.UTF_8);
     }
 
-    private static URI root(URI url) {
+    static URI root(URI url) {
         return URI.create(url.getScheme() + "://" + url.getRawAuthority() + "/");
     }
 
@@ -179,7 +192,7 @@ public final class RegentClient {
         }
     }
 
-    private static String error(String body) {
+    static String error(String body) {
         try {
             return json(body).getString("error", body);
         } catch (RuntimeException e) {

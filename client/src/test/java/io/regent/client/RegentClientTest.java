@@ -77,6 +77,45 @@ class RegentClientTest {
     }
 
     @Test
+    void aWatchResumesOnTheNextMasterAfterTheLastIdItReceived() throws Exception {
+        List<String> resumedAfter = new CopyOnWriteArrayList<>();
+        URI next = serve(x -> {
+            resumedAfter.add(x.getRequestHeaders().getFirst("Last-Event-ID"));
+            stream(x, "event: put\nid: 7\ndata: {\"seq\":7,\"type\":\"put\",\"key\":\"a/2\",\"value\":\"y\",\"version\":1}\n\n");
+        });
+        AtomicInteger calls = new AtomicInteger();
+        URI first = serve(x -> {
+            if (calls.incrementAndGet() == 1) {
+                stream(x, "event: progress\nid: 5\ndata: {\"seq\":5}\n\n"
+                        + "event: put\nid: 6\ndata: {\"seq\":6,\"type\":\"put\",\"key\":\"a/1\",\"value\":\"x\",\"version\":3}\n\n"
+                        + "event: end\ndata: {\"reason\":\"no longer the master\",\"compacted\":false}\n\n");
+            } else {
+                x.getResponseHeaders().add("Location", next + "api/kv?watch&prefix=a/");
+                answer(x, 307, ""); // it stepped down: the next master
+            }
+        });
+        List<Change> seen = new CopyOnWriteArrayList<>();
+        try (Watch w = RegentClient.builder(first).build().watch("a/", 5, seen::add)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (seen.size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(List.of(new Change(6, Change.Type.PUT, "a/1", "x", 3), new Change(7, Change.Type.PUT, "a/2", "y", 1)),
+                    seen);
+            assertEquals("6", resumedAfter.get(0), "resumed after the last id, on the master the 307 named");
+            assertEquals(7, w.position());
+            assertEquals(null, w.failure());
+        }
+    }
+
+    private static void stream(HttpExchange x, String events) throws IOException {
+        x.getResponseHeaders().add("Content-Type", "text/event-stream");
+        x.sendResponseHeaders(200, 0);
+        x.getResponseBody().write(events.getBytes(StandardCharsets.UTF_8));
+        x.getResponseBody().flush();
+    }
+
+    @Test
     void noAnswerBeforeTheDeadlineSaysSo() {
         RegentClient client = RegentClient.builder(URI.create("http://127.0.0.1:1")).deadline(Duration.ofMillis(300))
                 .build();

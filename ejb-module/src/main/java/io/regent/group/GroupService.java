@@ -9,6 +9,7 @@ import io.regent.host.RegentSettings;
 import io.regent.host.ReplicationStatus;
 import io.regent.host.WriteOutcome;
 import io.regent.kv.KeyValueStore;
+import io.regent.kv.KvCommand;
 import io.regent.member.Member;
 import io.regent.protocol.DelayMatrix;
 import io.regent.protocol.Effect;
@@ -33,6 +34,7 @@ import io.regent.wire.Malformed;
 import io.regent.wire.ReplayGuard;
 import io.regent.wire.StreamCodec;
 import io.regent.wire.Topic;
+import io.regent.watch.Watches;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 
 import java.util.ArrayList;
@@ -56,6 +58,8 @@ import java.util.logging.Logger;
 public final class GroupService {
 
     private static final Logger LOG = Logger.getLogger(GroupService.class.getName());
+    /** Watches and event streams open at once on one server. */
+    private static final int MAX_STREAMS = 1_000;
 
     /** What only the container can do: timers, and starting the replica's tick. */
     interface Container extends MemberHost.Timers {
@@ -84,6 +88,7 @@ public final class GroupService {
             Topic.STREAM, new LatencyStats(1_024)));
     private final AtomicLong dropped = new AtomicLong();
     private final GroupMetrics metrics;
+    private final Watches watches;
     private volatile boolean started;
     private volatile boolean left;
 
@@ -116,6 +121,8 @@ public final class GroupService {
         host = new MemberHost(member, System::currentTimeMillis, container, new Publishers(), new Disk(),
                 new Observer(), settings.storage().fsync(), threads);
         metrics = new GroupMetrics(registry, host::snapshot, this::isReady);
+        watches = new Watches(settings.serverId(), storage, host.snapshot(),
+                () -> host.propose(KvCommand.barrier().encode()), System::currentTimeMillis, MAX_STREAMS, threads);
         roleEndpoint = roleEndpoint(settings.rolePort());
         LOG.info(() -> "Regent server " + settings.serverId() + " (index " + settings.protocol().index() + ") joining group "
                 + settings.group() + ": state " + storage.applied() + " and epoch " + restored + " recovered from "
@@ -143,6 +150,7 @@ public final class GroupService {
     }
 
     void stop() {
+        watches.close();
         if (roleEndpoint != null) {
             roleEndpoint.close();
         }
@@ -285,6 +293,16 @@ public final class GroupService {
 
     public List<KeyValueStore.Item> list(String prefix, String after, int limit) {
         return KeyValueStore.list(storage.space(), prefix, after, limit);
+    }
+
+    /** Streams of changes and of role changes (see {@link Watches}). */
+    public Watches watches() {
+        return watches;
+    }
+
+    /** Why this server does not take writes now (null when it does). */
+    public io.regent.host.NotOpenReason whyNotOpen() {
+        return host.snapshot().whyNotOpen();
     }
 
     /** Where this server's copy stands, for the {@code Regent-Applied} header. */
@@ -432,6 +450,11 @@ public final class GroupService {
         public void notice(String what) {
             events.record(System.currentTimeMillis(), "Replication", what);
             LOG.info(() -> "Regent " + settings.serverId() + ": " + what);
+        }
+
+        @Override
+        public void changed(MemberHost.Snapshot snapshot) {
+            watches.changed(snapshot);
         }
     }
 

@@ -62,6 +62,10 @@ public final class MemberHost {
         void event(Event event);
 
         void notice(String what);
+
+        /** The member's snapshot after an input that changed it; called off the lock, in input order or later. */
+        default void changed(Snapshot snapshot) {
+        }
     }
 
     private record Waiting(CompletableFuture<WriteOutcome> client, Proposal.Accepted accepted, long since) { }
@@ -203,12 +207,16 @@ public final class MemberHost {
         return commitLatency.summary();
     }
 
-    /** The member's role, epoch, master and openness after its last input, read without the lock. */
+    /**
+     * The member's role, epoch, master and openness after its last input, read without the lock.
+     *
+     * @param committed on the open master, the newest write committed in its mastership, else -1
+     */
     public record Snapshot(boolean running, Role role, Epoch epoch, String master, String masterAddress,
-            boolean open, NotOpenReason whyNotOpen, Position applied, boolean current) {
+            boolean open, NotOpenReason whyNotOpen, Position applied, boolean current, long committed) {
 
         static final Snapshot NOT_RUNNING = new Snapshot(false, Role.JOINING, Epoch.NONE, null, null, false,
-                NotOpenReason.NOT_RUNNING, Position.NONE, false);
+                NotOpenReason.NOT_RUNNING, Position.NONE, false, -1);
     }
 
     // ---- effects ------------------------------------------------------------------------
@@ -223,6 +231,7 @@ public final class MemberHost {
     private <T> T call(Function<Long, T> step) {
         List<Runnable> answers = new ArrayList<>();
         T result;
+        Snapshot before = snapshot;
         lock.lock();
         try {
             long now = clock.getAsLong();
@@ -230,12 +239,17 @@ public final class MemberHost {
             carryOut(now, answers);
             snapshot = new Snapshot(member.node().running(), member.node().role(), member.node().epoch(),
                     member.node().master(), member.node().masterAddress(), member.open(),
-                    member.open() ? null : notOpenReason(), member.replica().applied(), member.replica().current());
+                    member.open() ? null : notOpenReason(), member.replica().applied(), member.replica().current(),
+                    member.replica().committed());
             answers.addAll(appliedWaiters.reached(member.replica().applied().seq()));
         } finally {
             lock.unlock();
         }
         answers.forEach(Runnable::run);
+        Snapshot after = snapshot;
+        if (after != before) {
+            observer.changed(after);
+        }
         return result;
     }
 

@@ -92,7 +92,8 @@ public final class KeyValueStore implements StateMachine {
         }
         byte[] recorded = state.get(utf8(ONCE_RESULT + c.once()));
         if (recorded != null) {
-            return new String(recorded, StandardCharsets.UTF_8);
+            KvResult first = KvResult.decode(new String(recorded, StandardCharsets.UTF_8));
+            return new KvResult(first.outcome(), first.key(), first.version(), true).encode();
         }
         String result = applyOnce(c, state);
         remember(c.once(), result, state);

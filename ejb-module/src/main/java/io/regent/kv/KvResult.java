@@ -2,11 +2,24 @@ package io.regent.kv;
 
 /**
  * What a write did, as every server computes it: the client is told the master's. Encoded as
- * {@code OUTCOME version key} (the key last: it may hold spaces only if a future rule allows).
+ * {@code OUTCOME version key} (the key last: it may hold spaces only if a future rule allows),
+ * after {@code AGAIN } for a retry answered with its first result.
  *
- * @param version the key's version after the write (written), before it (deleted, conflict), or 0
+ * @param version  the key's version after the write (written), before it (deleted, conflict), or 0
+ * @param repeated a retry of a write already applied (same idempotency key): this time nothing changed
  */
-public record KvResult(Outcome outcome, String key, long version) {
+public record KvResult(Outcome outcome, String key, long version, boolean repeated) {
+
+    private static final String AGAIN = "AGAIN ";
+
+    public KvResult(Outcome outcome, String key, long version) {
+        this(outcome, key, version, false);
+    }
+
+    /** Whether the write changed the store: a watch reports it. */
+    public boolean changed() {
+        return !repeated && (outcome == Outcome.WRITTEN || outcome == Outcome.DELETED);
+    }
 
     public enum Outcome {
         /** Created (version 1) or replaced the value. */
@@ -24,10 +37,14 @@ public record KvResult(Outcome outcome, String key, long version) {
     }
 
     public String encode() {
-        return outcome.name() + " " + version + " " + (key == null ? "" : key);
+        return (repeated ? AGAIN : "") + outcome.name() + " " + version + " " + (key == null ? "" : key);
     }
 
     public static KvResult decode(String text) {
+        if (text.startsWith(AGAIN)) {
+            KvResult first = decode(text.substring(AGAIN.length()));
+            return new KvResult(first.outcome, first.key, first.version, true);
+        }
         int a = text.indexOf(' ');
         int b = text.indexOf(' ', a + 1);
         return new KvResult(Outcome.valueOf(text.substring(0, a)), text.substring(b + 1),

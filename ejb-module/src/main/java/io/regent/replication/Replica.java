@@ -61,6 +61,8 @@ public final class Replica {
     private Position durable;
     private Position persistAsked;
     private Position ackSent;
+    /** The newest write committed in this mastership, or -1: everything before it is committed too. */
+    private long committed = -1;
     private String ackSentTo;
     private TakeoverSync sync;
     private long lastSyncQuery;
@@ -267,6 +269,15 @@ public final class Replica {
         return mode == Mode.OPEN;
     }
 
+    /**
+     * On the open master, the newest write it committed in its mastership, or -1 before its first:
+     * that write and every one before it are durable on enough servers that every later master
+     * holds them. Followers do not know it (-1).
+     */
+    public long committed() {
+        return committed;
+    }
+
     public String mode() {
         return mode.name();
     }
@@ -320,6 +331,7 @@ public final class Replica {
         }
         abandonFetch();
         mastership = view.epoch();
+        committed = -1;
         mode = Mode.SYNCING;
         boolean majority = config.ackMode() == AckMode.MAJORITY;
         sync = new TakeoverSync(majority ? config.quorum() : 1, majority ? List.of() : view.livePeers());
@@ -359,6 +371,7 @@ public final class Replica {
             out.add(new ReplicaEffect.Failed(seq, reason));
         }
         mastership = null;
+        committed = -1;
         mode = Mode.FOLLOWING;
         sync = null;
         abandonFetch();
@@ -389,6 +402,7 @@ public final class Replica {
 
     private void commit() {
         for (long seq : commitments.committable(durable.seq(), view.liveFollowers())) {
+            committed = Math.max(committed, seq);
             out.add(new ReplicaEffect.Committed(seq));
         }
     }

@@ -37,6 +37,14 @@ public interface ReplicaStorage {
     /** Retained writes after {@code p} ({@link #holds} must be true), at least one if any, up to {@code maxBytes}. */
     List<Entry> entriesAfter(Position p, long maxBytes);
 
+    /**
+     * Retained writes after {@code seq} with their results, in order, up to {@code maxBytes} (at
+     * least one if any). The first is not {@code seq + 1} when the log no longer holds it (it was
+     * trimmed, or replaced by a snapshot): the caller checks. Safe to call from another thread
+     * than the replica's.
+     */
+    List<Applied> appliedAfter(long seq, long maxBytes);
+
     /** A consistent view of the whole state at {@link #applied}, served in chunks. */
     SnapshotView openSnapshot();
 

@@ -1,6 +1,7 @@
 package io.regent.storage;
 
 import io.regent.protocol.Epoch;
+import io.regent.replication.Applied;
 import io.regent.replication.Chunk;
 import io.regent.replication.Entry;
 import io.regent.replication.Pair;
@@ -63,6 +64,9 @@ public final class DiskStorage implements ReplicaStorage, AutoCloseable {
     private static final byte[] LOG_BASE = bytes("log-base");
     private static final byte[] EPOCH = bytes("epoch");
     private static final byte[] INCARNATION = bytes("incarnation");
+    private static final byte[] FORMAT = bytes("format");
+    /** 2: each retained write keeps its result beside its command (for watches). */
+    private static final int CURRENT_FORMAT = 2;
     private static final String STATE_PREFIX = "state-";
 
     /** Retention of the log: writes kept, in number and in bytes; past either, the oldest go. */
@@ -148,6 +152,7 @@ public final class DiskStorage implements ReplicaStorage, AutoCloseable {
             state = db.createColumnFamily(new ColumnFamilyDescriptor(bytes(activeName), cfOptions));
         }
         this.applied = position(db.get(meta, APPLIED));
+        checkFormat(dir);
         this.logBase = position(db.get(meta, LOG_BASE));
         byte[] d = db.get(meta, DIGEST);
         if (d != null) {
@@ -230,7 +235,7 @@ public final class DiskStorage implements ReplicaStorage, AutoCloseable {
         try (WriteBatch batch = new WriteBatch()) {
             Changes changes = new Changes(batch);
             String result = machine.apply(entry.command(), changes);
-            byte[] encoded = encode(entry);
+            byte[] encoded = encode(entry, result);
             batch.put(log, seqKey(entry.seq()), encoded);
             Position before = logBase;
             long entries = logEntries + 1;
@@ -283,6 +288,24 @@ public final class DiskStorage implements ReplicaStorage, AutoCloseable {
                     break;
                 }
                 run.add(decodeEntry(ByteBuffer.wrap(it.key()).getLong(), value));
+                bytes += value.length;
+            }
+        }
+        return run;
+    }
+
+    @Override
+    public List<Applied> appliedAfter(long seq, long maxBytes) {
+        List<Applied> run = new ArrayList<>();
+        long bytes = 0;
+        try (RocksIterator it = db.newIterator(log)) {
+            for (it.seek(seqKey(seq + 1)); it.isValid(); it.next()) {
+                byte[] value = it.value();
+                if (!run.isEmpty() && bytes + value.length > maxBytes) {
+                    break;
+                }
+                Entry entry = decodeEntry(ByteBuffer.wrap(it.key()).getLong(), value);
+                run.add(new Applied(entry, resultOf(value)));
                 bytes += value.length;
             }
         }
@@ -657,10 +680,12 @@ public final class DiskStorage implements ReplicaStorage, AutoCloseable {
         return new Position(buf.getLong(), new Epoch(buf.getLong(), buf.getInt()));
     }
 
-    private static byte[] encode(Entry e) {
+    /** term, index, the command's length, the command, the result (UTF-8). */
+    private static byte[] encode(Entry e, String result) {
         byte[] command = e.command().getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(12 + command.length).putLong(e.epoch().term()).putInt(e.epoch().index())
-                .put(command).array();
+        byte[] outcome = result.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(16 + command.length + outcome.length).putLong(e.epoch().term())
+                .putInt(e.epoch().index()).putInt(command.length).put(command).put(outcome).array();
     }
 
     private static Epoch epochOf(byte[] encoded) {
@@ -669,6 +694,34 @@ public final class DiskStorage implements ReplicaStorage, AutoCloseable {
     }
 
     private static Entry decodeEntry(long seq, byte[] encoded) {
-        return new Entry(seq, epochOf(encoded), new String(encoded, 12, encoded.length - 12, StandardCharsets.UTF_8));
+        int length = ByteBuffer.wrap(encoded, 12, 4).getInt();
+        return new Entry(seq, epochOf(encoded), new String(encoded, 16, length, StandardCharsets.UTF_8));
+    }
+
+    private static String resultOf(byte[] encoded) {
+        int start = 16 + ByteBuffer.wrap(encoded, 12, 4).getInt();
+        return new String(encoded, start, encoded.length - start, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Upgrades a directory an earlier Regent wrote, whose retained log has no results: the log is
+     * dropped, the state and its position kept (the log only serves catch-up and watches; a
+     * server behind this one's log gets a snapshot instead).
+     */
+    private void checkFormat(Path dir) throws RocksDBException {
+        byte[] f = db.get(meta, FORMAT);
+        if (f != null && ByteBuffer.wrap(f).getInt() == CURRENT_FORMAT) {
+            return;
+        }
+        if (f != null) {
+            throw new StorageException("the storage in " + dir + " has format " + ByteBuffer.wrap(f).getInt()
+                    + ", newer than this Regent's " + CURRENT_FORMAT + "; run the newer version", null);
+        }
+        try (WriteBatch batch = new WriteBatch()) {
+            batch.deleteRange(log, seqKey(0), seqKey(Long.MAX_VALUE));
+            batch.put(meta, LOG_BASE, encode(applied));
+            batch.put(meta, FORMAT, ByteBuffer.allocate(4).putInt(CURRENT_FORMAT).array());
+            db.write(synced, batch);
+        }
     }
 }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -59,8 +60,12 @@ class KeyValueStoreTest {
         KeyValueStore once = new KeyValueStore(1 << 20, 3, 2);
         KvCommand write = KvCommand.put("a", "x", null).once("t1");
         assertEquals(write, KvCommand.decode(write.encode()));
-        assertEquals(new KvResult(KvResult.Outcome.WRITTEN, "a", 1), apply(write, once));
-        assertEquals(new KvResult(KvResult.Outcome.WRITTEN, "a", 1), apply(write, once), "the first answer, again");
+        KvResult first = apply(write, once);
+        assertEquals(new KvResult(KvResult.Outcome.WRITTEN, "a", 1), first);
+        assertTrue(first.changed());
+        KvResult retry = apply(write, once);
+        assertEquals(new KvResult(KvResult.Outcome.WRITTEN, "a", 1, true), retry, "the first answer, again");
+        assertFalse(retry.changed(), "a watch does not report the retry");
         assertEquals(1, KeyValueStore.get(storage.space(), "a").orElseThrow().version(), "applied once");
         assertEquals(List.of("a"), KeyValueStore.list(storage.space(), "", null, 10).stream()
                 .map(KeyValueStore.Item::key).toList(), "what it remembers is not a client's key");

@@ -108,6 +108,20 @@ public final class MemoryStorage implements ReplicaStorage {
     }
 
     @Override
+    public List<Applied> appliedAfter(long seq, long maxBytes) {
+        List<Applied> run = new ArrayList<>();
+        long bytes = 0;
+        for (Entry e : live.log.tailMap(seq, false).values()) {
+            if (!run.isEmpty() && bytes + size(e) > maxBytes) {
+                break;
+            }
+            run.add(new Applied(e, live.results.get(e.seq())));
+            bytes += size(e);
+        }
+        return run;
+    }
+
+    @Override
     public SnapshotView openSnapshot() {
         TreeMap<byte[], byte[]> frozen = new TreeMap<>(Arrays::compareUnsigned);
         frozen.putAll(live.pairs);
@@ -179,6 +193,7 @@ public final class MemoryStorage implements ReplicaStorage {
         long digest;
         Position applied = Position.NONE;
         TreeMap<Long, Entry> log = new TreeMap<>();
+        TreeMap<Long, String> results = new TreeMap<>();
         Position base = Position.NONE;
         long logBytes;
 
@@ -189,6 +204,7 @@ public final class MemoryStorage implements ReplicaStorage {
             c.digest = digest;
             c.applied = applied;
             c.log.putAll(log);
+            c.results.putAll(results);
             c.base = base;
             c.logBytes = logBytes;
             return c;
@@ -235,9 +251,11 @@ public final class MemoryStorage implements ReplicaStorage {
             });
             applied = entry.position();
             log.put(entry.seq(), entry);
+            results.put(entry.seq(), result);
             logBytes += size(entry);
             while (log.size() > retainEntries || (logBytes > retainBytes && log.size() > 1)) {
                 Entry oldest = log.pollFirstEntry().getValue();
+                results.remove(oldest.seq());
                 logBytes -= size(oldest);
                 base = oldest.position();
             }
@@ -254,6 +272,7 @@ public final class MemoryStorage implements ReplicaStorage {
             }
             applied = at;
             log.clear();
+            results.clear();
             logBytes = 0;
             base = at;
         }

@@ -50,6 +50,25 @@ class ReplicaTest {
     }
 
     @Test
+    void theMasterKnowsItsCommitPointOnlyWithinItsOwnMastership() {
+        ReplicaCluster c = openGroup(new ReplicaCluster("s1", "s2", "s3"));
+        assertEquals(-1, c.get("s1").committed(), "nothing committed in epoch 1 yet");
+        long first = seq(c.put("s1", "a", "1"));
+        long second = seq(c.put("s1", "b", "1"));
+        c.deliverAll();
+        assertEquals(second, c.get("s1").committed(), "the newest committed write; " + first + " before it too");
+        assertEquals(-1, c.get("s2").committed(), "a follower does not know it");
+        c.elect("s2", E2, List.of("s1", "s3"));
+        assertEquals(-1, c.get("s1").committed(), "stepped down");
+        c.deliverAll();
+        assertTrue(c.get("s2").open());
+        assertEquals(-1, c.get("s2").committed(), "what it took over is not known committed until its own write commits");
+        long own = seq(c.put("s2", "c", "1"));
+        c.deliverAll();
+        assertEquals(own, c.get("s2").committed());
+    }
+
+    @Test
     void theMasterCountsItsOwnCopyOnlyOnceItIsDurable() {
         ReplicaCluster c = openGroup(new ReplicaCluster("s1", "s2", "s3"));
         c.holdSyncs.add("s1");

@@ -41,6 +41,23 @@ class DiskStorageTest {
     }
 
     @Test
+    void theLogKeepsEachWritesResultAcrossARestartForWatches() {
+        try (DiskStorage s = DiskStorage.open(dir, ROOMY)) {
+            write(s, 1, 3);
+            s.apply(new Entry(4, E1, KvCommand.put("k1", "again", 9L).encode()), kv);
+            s.sync();
+        }
+        try (DiskStorage s = DiskStorage.open(dir, ROOMY)) {
+            List<io.regent.replication.Applied> after = s.appliedAfter(1, 1 << 20);
+            assertEquals(List.of(2L, 3L, 4L), after.stream().map(a -> a.entry().seq()).toList());
+            assertEquals(KvCommand.put("k2", "value-2", null).encode(), after.get(0).entry().command());
+            assertEquals("WRITTEN 1 k2", after.get(0).result());
+            assertEquals("CONFLICT 1 k1", after.get(2).result(), "the failed compare-and-set is recorded as such");
+            assertEquals(after.get(0).entry(), s.entriesAfter(new Position(1, E1), 1 << 20).get(0));
+        }
+    }
+
+    @Test
     void aRestartFindsWhatWasWrittenWithItsPositionDigestAndEpoch() {
         String digest;
         long run;

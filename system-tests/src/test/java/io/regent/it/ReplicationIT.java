@@ -1,5 +1,8 @@
 package io.regent.it;
 
+import io.regent.client.Change;
+import io.regent.client.RegentClient;
+import io.regent.client.Watch;
 import io.regent.load.ClientWorkload;
 import io.regent.load.StoreReader;
 import io.regent.load.Writer;
@@ -86,6 +89,65 @@ class ReplicationIT {
         assertEquals(group.url(m) + "/api/kv/redirected", r.headers().firstValue("Location").orElse(""));
     }
 
+    /**
+     * Watches and group events as a client sees them: a backup redirects a watch to the master,
+     * the list without {@code watch} stays JSON, a stream reports each committed change under its
+     * prefix once, and the group's events start with who is master.
+     */
+    @Test
+    @Order(2)
+    void watchesAndGroupEventsAreServerSentEvents() throws Exception {
+        int m = master();
+        int b = m % SIZE + 1;
+        HttpResponse<String> redirected = get(b, "/api/kv?watch&prefix=w-");
+        assertEquals(307, redirected.statusCode(), "a watch is served by the master");
+        assertEquals(group.url(m) + "/api/kv?watch&prefix=w-", redirected.headers().firstValue("Location").orElse(""));
+        assertProblem(get(m, "/api/kv?watch&after-seq=soon"), 400, "after-seq");
+        HttpResponse<String> list = get(m, "/api/kv?prefix=w-");
+        assertEquals(200, list.statusCode());
+        assertTrue(list.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), "no watch: JSON");
+
+        long start = group.replication(m).getJsonNumber("appliedSeq").longValue();
+        List<Change> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Watch watcher = reader(List.of(group.url(m))).watch("w-", start, seen::add)) {
+            assertEquals(201, put(m, "w-1", "{\"value\":\"one\"}", Map.of()).statusCode());
+            assertEquals(201, put(m, "x-1", "{\"value\":\"elsewhere\"}", Map.of()).statusCode());
+            assertEquals(412, put(m, "w-1", "{\"value\":\"two\"}", Map.of("If-Match", "\"9\"")).statusCode());
+            assertEquals(200, send(HttpRequest.newBuilder(URI.create(group.url(m) + "/api/kv/w-1"))
+                    .header("Authorization", Users.basic(Users.WRITER)).DELETE()).statusCode());
+            assertTrue(await(Duration.ofSeconds(10), () -> seen.size() >= 2), "events: " + seen);
+            List<Change> events = List.copyOf(seen);
+            assertEquals(List.of("PUT w-1 1", "DELETE w-1 1"), events.stream()
+                    .map(e -> e.type() + " " + e.key() + " " + e.version()).toList(), "only what changed under w-");
+            assertTrue(events.get(0).seq() > start && events.get(1).seq() > events.get(0).seq());
+        }
+
+        HttpRequest events = HttpRequest.newBuilder(URI.create(group.url(b) + "/api/group/events"))
+                .header("Authorization", Users.basic(Users.READER)).GET().build();
+        HttpResponse<java.io.InputStream> stream = HTTP.send(events, HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, stream.statusCode());
+        assertTrue(stream.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+        try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(stream.body(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            String data = CompletableFuture.supplyAsync(() -> {
+                try {
+                    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                        if (line.startsWith("data:")) {
+                            return line.substring(5).trim();
+                        }
+                    }
+                } catch (IOException e) {
+                    return null;
+                }
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+            JsonObject role = json(data);
+            assertEquals("s" + b, role.getString("server"));
+            assertEquals("BACKUP", role.getString("role"));
+            assertEquals("s" + m, role.getString("master"), "a backup's stream names the master at once");
+        }
+    }
+
     @Test
     @Order(2)
     void readsAreAsCurrentAsAsked() {
@@ -126,8 +188,11 @@ class ReplicationIT {
         for (int i = 1; i <= SIZE; i++) {
             servers.add(group.url(i));
         }
+        long start = group.replication(master()).getJsonNumber("appliedSeq").longValue();
+        List<Change> watched = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (Writer writer = new Writer(group.balancerUrl(), "kill", 4, 64, Long.MAX_VALUE).start();
-                ClientWorkload library = new ClientWorkload(servers, "once", 2, writer::paused).start()) {
+                ClientWorkload library = new ClientWorkload(servers, "once", 2, writer::paused).start();
+                Watch watcher = reader(servers).watch("kill-", start, watched::add)) {
             for (int cycle = 1; cycle <= 10; cycle++) {
                 int old = master();
                 awaitWritesFlowing(writer);
@@ -147,24 +212,62 @@ class ReplicationIT {
             assertTrue(writer.rejected().isEmpty(), "no write was refused as bad: " + writer.rejected());
             assertAllPresentOnTheMaster(writer, "kill-");
             assertAppliedExactlyOnce(library);
+            assertWatchedEveryChangeOnce(watcher, watched, "kill-");
         }
         awaitConverged();
     }
 
-    private static void assertAppliedExactlyOnce(ClientWorkload library) {
-        assertTrue(library.failures().isEmpty(), "the library gave up on: " + library.failures());
-        assertTrue(library.answered().size() > 100, "the library's clients wrote: " + library.answered().size());
+    /**
+     * The watch resumed on each new master after the last id it had: it saw, in order and once,
+     * every version of every key the store holds under the prefix, and nothing else.
+     */
+    private static void assertWatchedEveryChangeOnce(Watch watcher, List<Change> watched, String prefix) {
         int m = master();
+        long applied = group.replication(m).getJsonNumber("appliedSeq").longValue();
+        assertTrue(await(Duration.ofSeconds(60), () -> watcher.position() >= applied),
+                "the watch reached the master's position " + applied + ": it is at " + watcher.position());
+        assertEquals(null, watcher.failure(), "the watch could not go on");
+        List<Change> events = List.copyOf(watched);
+        for (int i = 1; i < events.size(); i++) {
+            assertTrue(events.get(i).seq() > events.get(i - 1).seq(), "in order, no repeat: " + events.get(i - 1)
+                    + " then " + events.get(i));
+        }
+        Map<String, List<Long>> versions = new java.util.TreeMap<>();
+        events.forEach(e -> versions.computeIfAbsent(e.key(), k -> new ArrayList<>()).add(e.version()));
+        Map<String, List<Long>> expected = new java.util.TreeMap<>();
+        storedVersions(m, prefix).forEach((key, version) -> expected.put(key,
+                java.util.stream.LongStream.rangeClosed(1, version).boxed().toList()));
+        assertEquals(expected.keySet(), versions.keySet(), "the watch saw exactly the keys the store holds");
+        assertEquals(expected, versions, "each version of each key once");
+        System.out.printf("ReplicationIT: a watch of %s saw %d changes in %d streams across the kills, none missed or "
+                + "repeated%n", prefix, events.size(), watcher.streams());
+    }
+
+    /** A client of the library, as regent-reader. */
+    private static RegentClient reader(List<String> servers) {
+        return RegentClient.builder(servers.stream().map(URI::create).toArray(URI[]::new))
+                .credentials(Users.READER, Users.password(Users.READER)).sslContext(LocalGroup.trustingSelfSigned()).build();
+    }
+
+    /** Every key under {@code prefix} on server {@code m}, with its version. */
+    private static Map<String, Long> storedVersions(int m, String prefix) {
         Map<String, Long> stored = new java.util.HashMap<>();
         String after = null;
         do {
-            String query = "/api/kv?prefix=once-&limit=1000" + (after == null ? "" : "&after=" + after);
+            String query = "/api/kv?prefix=" + prefix + "&limit=1000" + (after == null ? "" : "&after=" + after);
             JsonObject page = json(get(m, query).body());
             for (JsonObject item : page.getJsonArray("items").getValuesAs(JsonObject.class)) {
                 stored.put(item.getString("key"), item.getJsonNumber("version").longValue());
             }
             after = page.isNull("next") ? null : page.getString("next");
         } while (after != null);
+        return stored;
+    }
+
+    private static void assertAppliedExactlyOnce(ClientWorkload library) {
+        assertTrue(library.failures().isEmpty(), "the library gave up on: " + library.failures());
+        assertTrue(library.answered().size() > 100, "the library's clients wrote: " + library.answered().size());
+        Map<String, Long> stored = storedVersions(master(), "once-");
         library.answered().forEach((key, version) -> {
             assertEquals(1L, version, key + " was answered at version " + version);
             assertEquals(1L, stored.get(key), key + " is at version " + stored.get(key) + " on the master");

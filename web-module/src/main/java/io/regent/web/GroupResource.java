@@ -12,6 +12,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -52,6 +56,26 @@ public class GroupResource {
         }
         return Response.ok(Map.of("id", s.master().id(), "index", s.master().index(),
                 "url", s.master().url() == null ? "" : s.master().url(), "epoch", s.epoch())).build();
+    }
+
+    /**
+     * This server's view of the master as Server-Sent Events: an event {@code role} at once and at
+     * every change of role, master, epoch or openness. Any server serves it; a load balancer or
+     * client learns of a failover as soon as this server does, without polling.
+     */
+    @GET
+    @Path("/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(summary = "Role changes as Server-Sent Events", description = "role {server,role,master,masterUrl,epoch,open}"
+            + " at once and on every change this server sees.")
+    @APIResponse(responseCode = "200", description = "The stream of events")
+    @APIResponse(responseCode = "503", description = "Too many streams are open on this server",
+            content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    public void events(@Context SseEventSink sink, @Context Sse sse) {
+        if (!engine.get().watches().watchRoles(EventStreams.roles(sink, sse))) {
+            throw new WebApplicationException(Response.fromResponse(Problem.of(Response.Status.SERVICE_UNAVAILABLE,
+                    "too many streams are open on this server", Map.of())).header("Retry-After", 1).build());
+        }
     }
 
     /**

@@ -23,6 +23,11 @@ import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import io.regent.host.NotOpenReason;
+import io.regent.watch.Watches;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -84,6 +89,59 @@ public class KeyValueResource {
             @Parameter(description = MIN_SEQ_DOC) @QueryParam("min-seq") String minSeq,
             @Suspended AsyncResponse response) {
         consistency.answer(level, minSeq, uri.getRequestUri(), () -> list(prefix, after, limitText), response);
+    }
+
+    /**
+     * A watch: the committed changes under a prefix as Server-Sent Events, from the master. It
+     * starts after {@code after-seq} (or {@code Last-Event-ID}, which an EventSource sends when it
+     * reconnects), or after what the master has applied now; a client that resumes on the next
+     * master after a failover gets every change once, in order.
+     */
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(summary = "Watch the keys under a prefix (with ?watch)", description = "Server-Sent Events: put and "
+            + "delete {seq,type,key,value,version} with id = seq; progress {seq} moves the id on; end {reason,compacted} "
+            + "closes the stream. Resumes after Last-Event-ID or after-seq, with no gap and no repeat, on any master.")
+    @APIResponse(responseCode = "200", description = "The stream of events")
+    @APIResponse(responseCode = "307", description = "This server is a backup: the Location is the master's")
+    @APIResponse(responseCode = "400", description = "A bad after-seq or Last-Event-ID", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    @APIResponse(responseCode = "410", description = "The log no longer holds the writes after that position: read the keys again",
+            content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    @APIResponse(responseCode = "503", description = "No master open, or too many streams", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    public void watch(@QueryParam("prefix") @DefaultValue("") String prefix,
+            @Parameter(description = "start after this position (a write's Regent-Seq, a read's Regent-Applied)")
+            @QueryParam("after-seq") String afterSeq,
+            @Parameter(description = "the id of the last event received: resume after it") @HeaderParam("Last-Event-ID") String lastEventId,
+            @Context SseEventSink sink, @Context Sse sse) {
+        String field = lastEventId != null ? "Last-Event-ID" : "after-seq";
+        String text = lastEventId != null ? lastEventId : afterSeq;
+        long after = -1;
+        if (text != null) {
+            try {
+                after = Long.parseLong(text.trim());
+            } catch (NumberFormatException e) {
+                after = -1;
+            }
+            if (after < 0) {
+                throw new WebApplicationException(Problem.of(Response.Status.BAD_REQUEST,
+                        field + " must be a whole number >= 0", Map.of("field", field)));
+            }
+        }
+        Watches.Start start = group.get().watches().watch(prefix, after, EventStreams.changes(sink, sse));
+        switch (start) {
+            case STARTED -> { }
+            case NOT_MASTER -> {
+                NotOpenReason why = group.get().whyNotOpen();
+                throw new WebApplicationException(writes.elsewhere(why == null ? NotOpenReason.TAKING_OVER : why,
+                        uri.getRequestUri()));
+            }
+            case COMPACTED -> throw new WebApplicationException(Problem.of(Response.Status.GONE,
+                    "the log no longer holds the writes after position " + after + "; read the keys again and watch "
+                            + "after the Regent-Applied of that read", Map.of(field, after)));
+            case TOO_MANY -> throw new WebApplicationException(Response.fromResponse(Problem.of(
+                    Response.Status.SERVICE_UNAVAILABLE, "too many streams are open on this server", Map.of()))
+                    .header("Retry-After", 1).build());
+        }
     }
 
     private Response list(String prefix, String after, String limitText) {

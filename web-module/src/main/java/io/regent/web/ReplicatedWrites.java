@@ -49,7 +49,8 @@ public class ReplicatedWrites {
         });
     }
 
-    private Response elsewhere(NotOpenReason why, URI request) {
+    /** Where a request only the open master serves must go instead: 307 to the master, or 503 saying why. */
+    Response elsewhere(NotOpenReason why, URI request) {
         GroupStatus.Master master = group.get().masterView();
         if (why == NotOpenReason.NOT_MASTER && master.url() != null && !master.url().isEmpty()) {
             URI target = URI.create(master.url() + request.getRawPath()

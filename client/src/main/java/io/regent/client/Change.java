@@ -1,0 +1,13 @@
+package io.regent.client;
+
+/**
+ * A committed change a watch reports.
+ *
+ * @param seq     the write's position: a watch resumes after it
+ * @param value   the new value; null for a delete
+ * @param version the key's version after a put, the version it had before a delete
+ */
+public record Change(long seq, Type type, String key, String value, long version) {
+
+    public enum Type { PUT, DELETE }
+}

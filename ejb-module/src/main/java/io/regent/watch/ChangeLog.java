@@ -1,0 +1,76 @@
+package io.regent.watch;
+
+import io.regent.kv.KvCommand;
+import io.regent.kv.KvResult;
+import io.regent.replication.Applied;
+import io.regent.replication.ReplicaStorage;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The changes a watch reports, read from the retained log of writes and their results: only
+ * writes that changed the store (not a failed compare-and-set, a barrier or the retry of a write
+ * already applied), only under the watched prefix, and only up to what the caller knows to be
+ * committed.
+ */
+final class ChangeLog {
+
+    /**
+     * A run of the log read for one watch.
+     *
+     * @param through   the last position read: the next read starts after it
+     * @param compacted the log no longer holds the write after the position asked for
+     */
+    record Page(List<Change> changes, long through, boolean compacted) { }
+
+    private final ReplicaStorage storage;
+
+    ChangeLog(ReplicaStorage storage) {
+        this.storage = storage;
+    }
+
+    /** The changes under {@code prefix} after {@code after} and up to {@code upTo}, about {@code maxBytes} of log. */
+    Page read(long after, long upTo, String prefix, long maxBytes) {
+        List<Change> changes = new ArrayList<>();
+        long through = after;
+        if (upTo <= after) {
+            return new Page(changes, through, false);
+        }
+        List<Applied> run = storage.appliedAfter(after, maxBytes);
+        if (run.isEmpty() || run.get(0).entry().seq() != after + 1) {
+            return new Page(changes, through, true);
+        }
+        for (Applied a : run) {
+            if (a.entry().seq() > upTo) {
+                break;
+            }
+            through = a.entry().seq();
+            Change c = change(a);
+            if (c != null && c.key().startsWith(prefix)) {
+                changes.add(c);
+            }
+        }
+        return new Page(changes, through, false);
+    }
+
+    /** Whether the log still holds every write after {@code after} (so a watch can start there). */
+    boolean holdsAfter(long after, long applied) {
+        if (after >= applied) {
+            return true;
+        }
+        List<Applied> first = storage.appliedAfter(after, 1);
+        return !first.isEmpty() && first.get(0).entry().seq() == after + 1;
+    }
+
+    private static Change change(Applied a) {
+        KvResult result = KvResult.decode(a.result());
+        if (!result.changed()) {
+            return null;
+        }
+        KvCommand command = KvCommand.decode(a.entry().command());
+        return result.outcome() == KvResult.Outcome.WRITTEN
+                ? new Change(a.entry().seq(), Change.Type.PUT, command.key(), command.value(), result.version())
+                : new Change(a.entry().seq(), Change.Type.DELETE, command.key(), null, result.version());
+    }
+}

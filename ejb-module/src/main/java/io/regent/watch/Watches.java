@@ -1,0 +1,294 @@
+package io.regent.watch;
+
+import io.regent.host.MemberHost;
+import io.regent.replication.ReplicaStorage;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Streams of changes and of role changes to clients (DESIGN.md §3.5). A watch is served by the
+ * open master only, and only with committed writes, read back from the retained log: every later
+ * master holds them at the same positions, so a client that reconnects to the next master after
+ * the last position it received gets the rest, with no gap and no repeat. Nothing is queued per
+ * client: each watch keeps a position in the log and at most one batch in flight, so a slow
+ * client costs a thread and a page, not memory, and one that falls behind what the log keeps is
+ * told it was compacted.
+ *
+ * <p>One pump thread reads the log for every watch when the commit point moves, a send completes,
+ * or a heartbeat is due; the sends themselves run on a pool, so a client that does not read
+ * blocks only its own stream.
+ */
+public final class Watches implements AutoCloseable {
+
+    /** A client's stream of changes (Server-Sent Events in the web layer). */
+    public interface ChangeStream {
+        /** Sends the changes in order; completes once they are written. */
+        CompletionStage<?> send(List<Change> changes);
+
+        /** Tells the client it has every change up to {@code seq}: a point to resume after. */
+        CompletionStage<?> progress(long seq);
+
+        /** Ends the stream saying why; the client reconnects (to the master) with its last id. */
+        void end(String reason, boolean compacted);
+
+        boolean isClosed();
+    }
+
+    /** A client's stream of this server's view of the master. */
+    public interface RoleStream {
+        CompletionStage<?> send(RoleChange change);
+
+        void end(String reason);
+
+        boolean isClosed();
+    }
+
+    /** Whether a watch could start. */
+    public enum Start { STARTED, NOT_MASTER, TOO_MANY, COMPACTED }
+
+    static final long PAGE_BYTES = 64 * 1024;
+    static final long HEARTBEAT_MILLIS = 10_000;
+
+    private static final class KvWatch {
+        final String prefix;
+        final ChangeStream out;
+        long position;
+        long lastSent;
+        CompletableFuture<?> inFlight = CompletableFuture.completedFuture(null);
+
+        KvWatch(String prefix, ChangeStream out, long position, long now) {
+            this.prefix = prefix;
+            this.out = out;
+            this.position = position;
+            this.lastSent = now;
+        }
+    }
+
+    private static final class RoleWatch {
+        final RoleStream out;
+        RoleChange sent;
+        CompletableFuture<?> inFlight = CompletableFuture.completedFuture(null);
+
+        RoleWatch(RoleStream out) {
+            this.out = out;
+        }
+    }
+
+    private final String self;
+    private final ChangeLog log;
+    private final Runnable barrier;
+    private final LongSupplier clock;
+    private final int limit;
+    private final ConcurrentLinkedQueue<KvWatch> changeWatches = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<RoleWatch> roleWatches = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger count = new AtomicInteger();
+    private final ExecutorService senders;
+    private final Thread pump;
+    private final Object signal = new Object();
+    private final AtomicBoolean barrierAsked = new AtomicBoolean();
+    private volatile MemberHost.Snapshot latest;
+    private boolean wake;
+    private volatile boolean closed;
+
+    /**
+     * @param barrier proposes a write that changes nothing: a new master commits its first one
+     *                with it, so a watch that resumes there need not wait for a client's write
+     * @param limit   most streams of both kinds at once
+     */
+    public Watches(String self, ReplicaStorage storage, MemberHost.Snapshot initial, Runnable barrier,
+            LongSupplier clock, int limit, ThreadFactory threads) {
+        this.self = self;
+        this.log = new ChangeLog(storage);
+        this.latest = initial;
+        this.barrier = barrier;
+        this.clock = clock;
+        this.limit = limit;
+        this.senders = Executors.newCachedThreadPool(threads);
+        this.pump = threads.newThread(this::run);
+        pump.setName("regent-watches");
+        pump.setDaemon(true);
+        pump.start();
+    }
+
+    /** The member changed: the commit point may have moved, or the role. */
+    public void changed(MemberHost.Snapshot s) {
+        MemberHost.Snapshot before = latest;
+        latest = s;
+        if (s.committed() >= s.applied().seq() || !s.open()) {
+            barrierAsked.set(false); // the last one asked committed, or went with the mastership
+        }
+        if (count.get() == 0) {
+            return; // no stream to serve: the write path pays nothing for watches
+        }
+        if (s.committed() != before.committed() || s.open() != before.open() || s.role() != before.role()
+                || !java.util.Objects.equals(s.master(), before.master()) || !s.epoch().equals(before.epoch())) {
+            wakeUp();
+        }
+    }
+
+    /**
+     * Starts a watch of the keys under {@code prefix} after position {@code after} (negative:
+     * after what this server has applied now).
+     */
+    public Start watch(String prefix, long after, ChangeStream out) {
+        MemberHost.Snapshot s = latest;
+        if (!s.open()) {
+            return Start.NOT_MASTER;
+        }
+        long applied = s.applied().seq();
+        long from = after < 0 ? applied : after;
+        if (!log.holdsAfter(from, applied)) {
+            return Start.COMPACTED;
+        }
+        if (!reserve()) {
+            return Start.TOO_MANY;
+        }
+        KvWatch w = new KvWatch(prefix, out, from, clock.getAsLong());
+        // the starting point first: a client that reconnects before any change resumes there
+        w.inFlight = send(() -> out.progress(from));
+        changeWatches.add(w);
+        if (s.committed() < applied && barrierAsked.compareAndSet(false, true)) {
+            barrier.run(); // a new master's writes so far are not known committed until one of its own is
+        }
+        wakeUp();
+        return Start.STARTED;
+    }
+
+    /** Starts a stream of role changes; false when too many streams are open. */
+    public boolean watchRoles(RoleStream out) {
+        if (!reserve()) {
+            return false;
+        }
+        roleWatches.add(new RoleWatch(out));
+        wakeUp();
+        return true;
+    }
+
+    /** Streams open now. */
+    public int open() {
+        return count.get();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        wakeUp();
+        changeWatches.forEach(w -> w.out.end("this server is stopping", false));
+        roleWatches.forEach(w -> w.out.end("this server is stopping"));
+        changeWatches.clear();
+        roleWatches.clear();
+        senders.shutdownNow();
+    }
+
+    // ---- the pump -------------------------------------------------------------------------
+
+    private void run() {
+        while (!closed) {
+            synchronized (signal) {
+                if (!wake) {
+                    try {
+                        signal.wait(HEARTBEAT_MILLIS);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                wake = false;
+            }
+            try {
+                pumpChanges(latest, clock.getAsLong());
+                pumpRoles(latest);
+            } catch (RuntimeException e) {
+                java.util.logging.Logger.getLogger(Watches.class.getName()).warning("watches: " + e);
+            }
+        }
+    }
+
+    private void pumpChanges(MemberHost.Snapshot s, long now) {
+        boolean more = false;
+        for (KvWatch w : changeWatches) {
+            if (w.out.isClosed() || w.inFlight.isCompletedExceptionally()) {
+                drop(changeWatches, w);
+                continue;
+            }
+            if (!w.inFlight.isDone()) {
+                continue;
+            }
+            if (!s.open()) {
+                w.out.end("this server is no longer the master; reconnect with Last-Event-ID", false);
+                drop(changeWatches, w);
+                continue;
+            }
+            if (w.position < s.committed()) {
+                ChangeLog.Page page = log.read(w.position, s.committed(), w.prefix, PAGE_BYTES);
+                if (page.compacted()) {
+                    w.out.end("the log no longer holds the writes after " + w.position, true);
+                    drop(changeWatches, w);
+                    continue;
+                }
+                w.position = page.through();
+                if (!page.changes().isEmpty()) {
+                    w.inFlight = send(() -> w.out.send(page.changes()));
+                    w.lastSent = now;
+                }
+                more |= w.position < s.committed();
+            } else if (now - w.lastSent >= HEARTBEAT_MILLIS) {
+                long at = w.position;
+                w.inFlight = send(() -> w.out.progress(at));
+                w.lastSent = now;
+            }
+        }
+        if (more) {
+            wakeUp();
+        }
+    }
+
+    private void pumpRoles(MemberHost.Snapshot s) {
+        RoleChange now = RoleChange.of(self, s);
+        for (RoleWatch w : roleWatches) {
+            if (w.out.isClosed() || w.inFlight.isCompletedExceptionally()) {
+                drop(roleWatches, w);
+            } else if (w.inFlight.isDone() && !now.equals(w.sent)) {
+                w.sent = now;
+                w.inFlight = send(() -> w.out.send(now));
+            }
+        }
+    }
+
+    /** Runs a send on the pool; its completion wakes the pump for the stream's next batch. */
+    private CompletableFuture<?> send(Supplier<CompletionStage<?>> what) {
+        CompletableFuture<?> sent = CompletableFuture.supplyAsync(what, senders).thenCompose(stage -> stage);
+        sent.whenComplete((ok, failed) -> wakeUp());
+        return sent;
+    }
+
+    private boolean reserve() {
+        if (count.incrementAndGet() > limit) {
+            count.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    private <W> void drop(ConcurrentLinkedQueue<W> from, W w) {
+        if (from.remove(w)) {
+            count.decrementAndGet();
+        }
+    }
+
+    private void wakeUp() {
+        synchronized (signal) {
+            wake = true;
+            signal.notifyAll();
+        }
+    }
+}
