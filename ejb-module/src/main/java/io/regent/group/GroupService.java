@@ -5,6 +5,7 @@ import io.regent.host.GroupStatus;
 import io.regent.host.HealthView;
 import io.regent.host.LatencyStats;
 import io.regent.host.MemberHost;
+import io.regent.host.NotOpenReason;
 import io.regent.host.RegentSettings;
 import io.regent.host.ReplicationStatus;
 import io.regent.host.WriteOutcome;
@@ -301,7 +302,7 @@ public final class GroupService {
     }
 
     /** Why this server does not take writes now (null when it does). */
-    public io.regent.host.NotOpenReason whyNotOpen() {
+    public NotOpenReason whyNotOpen() {
         return host.snapshot().whyNotOpen();
     }
 

@@ -189,23 +189,39 @@ public final class FailoverBenchmark {
 
     // ---- resources ----------------------------------------------------------------------
 
+    /**
+     * Idle cost per process, once the group has been idle for a while (servers restarted by the
+     * trials are still compiling their code): total CPU, and the part spent by the JIT compiler
+     * threads, which falls to nothing once a server is warm, apart from the rest.
+     */
     private void resources() throws Exception {
+        long settle = Long.getLong("regent.bench.idle.settle", 120);
+        long seconds = Long.getLong("regent.bench.idle.seconds", 30);
+        Thread.sleep(settle * 1_000);
         Map<String, long[]> before = new LinkedHashMap<>();
+        List<String> names = new java.util.ArrayList<>();
         for (int i = 1; i <= SIZE; i++) {
-            before.put("s" + i, cpuTicks(group.pid("s" + i)));
+            names.add("s" + i);
         }
         for (int b = 1; b <= SIZE; b++) {
-            before.put("broker" + b, cpuTicks(group.pid("broker" + b)));
+            names.add("broker" + b);
+        }
+        names.add("lb");
+        for (String name : names) {
+            before.put(name, cpuTicks(group.pid(name)));
         }
         long t0 = System.nanoTime();
-        Thread.sleep(10_000);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        System.out.println("idle resources over 10 s (RSS, CPU % of one core):");
-        for (Map.Entry<String, long[]> e : before.entrySet()) {
-            long pid = group.pid(e.getKey());
+        Thread.sleep(seconds * 1_000);
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("idle resources over %d s after %d s idle (RSS; CPU %% of one core: total, JIT compiler "
+                + "threads, the rest); HAProxy polls each role port every 50 ms:%n", seconds, settle);
+        for (String name : names) {
+            long pid = group.pid(name);
             long[] after = cpuTicks(pid);
-            double cpu = 100.0 * (after[0] - e.getValue()[0]) / 100.0 / seconds;
-            System.out.printf("  %-7s RSS %4d MB  CPU %5.1f %%%n", e.getKey(), rssKb(pid) / 1024, cpu);
+            double total = 100.0 * (after[0] - before.get(name)[0]) / 100.0 / elapsed;
+            double jit = 100.0 * (after[1] - before.get(name)[1]) / 100.0 / elapsed;
+            System.out.printf("  %-7s RSS %4d MB  CPU %5.1f %%  JIT %5.1f %%  rest %5.1f %%%n", name, rssKb(pid) / 1024,
+                    total, jit, total - jit);
         }
     }
 
@@ -221,10 +237,29 @@ public final class FailoverBenchmark {
         }
     }
 
+    /** Clock ticks the process used, and those of its JIT compiler threads, from /proc. */
     private static long[] cpuTicks(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12])};
+        long total = ticks(Path.of("/proc/" + pid + "/stat"));
+        long jit = 0;
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    if (stat.contains("(C1 CompilerThre") || stat.contains("(C2 CompilerThre")) {
+                        jit += ticks(task.resolve("stat"));
+                    }
+                } catch (IOException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return new long[] {total, jit};
+    }
+
+    private static long ticks(Path stat) throws IOException {
+        String text = Files.readString(stat);
+        String[] f = text.substring(text.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
     private static long rssKb(long pid) throws IOException {
