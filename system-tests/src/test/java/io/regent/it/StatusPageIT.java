@@ -57,8 +57,44 @@ class StatusPageIT {
         }
     }
 
+    /**
+     * A handover, some writes, then the new master's page rendered in Chromium. Starting a browser
+     * on two cores beside three servers and three brokers can starve the master past the
+     * backups' inquiry time-out, and they elect another (the product doing its job): the page
+     * then belongs to a backup, without a lag column. That is told apart and tried again, at
+     * most three times.
+     */
     @Test
     void theRenderedPageShowsTheTimelineTheHandoverTheLatencyAndTheLag() throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            Rendered r = handOverAndRender();
+            if (r.masterAfter() != r.master() && attempt < 3) {
+                System.out.printf("StatusPageIT: s%d lost mastership to s%d while the browser started; again%n",
+                        r.master(), r.masterAfter());
+                continue;
+            }
+            String dom = r.dom();
+            assertFalse(dom.contains("cannot reach this server"), "the page's script reached the server");
+            assertTrue(dom.contains("class=\"span MASTER\""), "the timeline shows this server as master");
+            assertTrue(dom.contains("class=\"mark Declared\""), "and marks its declaration");
+            Matcher failover = Pattern.compile("<td>handover</td><td>(\\d+) ms").matcher(dom);
+            assertTrue(failover.find(), "the handover is in the failover table with its outage");
+            assertTrue(dom.contains("class=\"latency p99\""), "the commit latency chart is drawn");
+            for (int i = 1; i <= SIZE; i++) {
+                assertTrue(dom.contains("<td>s" + i + "</td>"), "member s" + i + " is listed");
+            }
+            Matcher lag = Pattern.compile("<td>\\d+ ms ago</td><td>(\\d+)</td>").matcher(dom);
+            assertTrue(lag.find(), "the lag column is filled");
+            assertTrue(Files.size(r.screenshot()) > 10_000, "a screenshot was taken");
+            System.out.printf("StatusPageIT: handover outage %s ms; screenshot %s (attempt %d)%n", failover.group(1),
+                    r.screenshot(), attempt);
+            return;
+        }
+    }
+
+    private record Rendered(int master, int masterAfter, String dom, Path screenshot) { }
+
+    private static Rendered handOverAndRender() throws Exception {
         int old = group.soleReady(0);
         assertEquals(202, LocalGroup.post(group.url(old) + "/api/group/handover").statusCode());
         int[] master = new int[1];
@@ -73,20 +109,9 @@ class StatusPageIT {
         Path screenshot = Path.of("target", "status-page.png").toAbsolutePath();
         String dom = chromium(List.of("--dump-dom", page));
         chromium(List.of("--screenshot=" + screenshot, "--window-size=1000,1500", page));
-
-        assertFalse(dom.contains("cannot reach this server"), "the page's script reached the server");
-        assertTrue(dom.contains("class=\"span MASTER\""), "the timeline shows this server as master");
-        assertTrue(dom.contains("class=\"mark Declared\""), "and marks its declaration");
-        Matcher failover = Pattern.compile("<td>handover</td><td>(\\d+) ms").matcher(dom);
-        assertTrue(failover.find(), "the handover is in the failover table with its outage");
-        assertTrue(dom.contains("class=\"latency p99\""), "the commit latency chart is drawn");
-        for (int i = 1; i <= SIZE; i++) {
-            assertTrue(dom.contains("<td>s" + i + "</td>"), "member s" + i + " is listed");
-        }
-        Matcher lag = Pattern.compile("<td>\\d+ ms ago</td><td>(\\d+)</td>").matcher(dom);
-        assertTrue(lag.find(), "the lag column is filled");
-        assertTrue(Files.size(screenshot) > 10_000, "a screenshot was taken");
-        System.out.printf("StatusPageIT: handover outage %s ms; screenshot %s%n", failover.group(1), screenshot);
+        int[] after = new int[1];
+        assertTrue(await(Duration.ofSeconds(20), () -> (after[0] = group.soleReady(0)) > 0), "a master");
+        return new Rendered(master[0], after[0], dom, screenshot);
     }
 
     /** Runs headless Chromium with {@code args}; its standard output. */
@@ -107,6 +132,9 @@ class StatusPageIT {
 
     /** A local HTTP proxy to {@code target} that adds the reader's credentials; its port. */
     private static int proxyTo(String target) throws IOException {
+        if (proxy != null) {
+            proxy.stop(0); // the previous attempt's
+        }
         proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         proxy.createContext("/", exchange -> {
             try (exchange) {
