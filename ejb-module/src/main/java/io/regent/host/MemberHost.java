@@ -247,7 +247,7 @@ public final class MemberHost {
         }
         answers.forEach(Runnable::run);
         Snapshot after = snapshot;
-        if (after != before) {
+        if (!after.equals(before)) {
             observer.changed(after);
         }
         return result;

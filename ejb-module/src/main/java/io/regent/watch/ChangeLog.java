@@ -56,11 +56,7 @@ final class ChangeLog {
 
     /** Whether the log still holds every write after {@code after} (so a watch can start there). */
     boolean holdsAfter(long after, long applied) {
-        if (after >= applied) {
-            return true;
-        }
-        List<Applied> first = storage.appliedAfter(after, 1);
-        return !first.isEmpty() && first.get(0).entry().seq() == after + 1;
+        return !read(after, applied, "", 1).compacted();
     }
 
     private static Change change(Applied a) {

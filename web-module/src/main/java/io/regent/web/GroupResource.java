@@ -73,8 +73,7 @@ public class GroupResource {
             content = @Content(schema = @Schema(implementation = Problem.Body.class)))
     public void events(@Context SseEventSink sink, @Context Sse sse) {
         if (!engine.get().watches().watchRoles(EventStreams.roles(sink, sse))) {
-            throw new WebApplicationException(Response.fromResponse(Problem.of(Response.Status.SERVICE_UNAVAILABLE,
-                    "too many streams are open on this server", Map.of())).header("Retry-After", 1).build());
+            throw new WebApplicationException(Problem.tooManyStreams());
         }
     }
 

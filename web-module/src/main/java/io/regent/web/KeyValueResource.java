@@ -138,9 +138,7 @@ public class KeyValueResource {
             case COMPACTED -> throw new WebApplicationException(Problem.of(Response.Status.GONE,
                     "the log no longer holds the writes after position " + after + "; read the keys again and watch "
                             + "after the Regent-Applied of that read", Map.of(field, after)));
-            case TOO_MANY -> throw new WebApplicationException(Response.fromResponse(Problem.of(
-                    Response.Status.SERVICE_UNAVAILABLE, "too many streams are open on this server", Map.of()))
-                    .header("Retry-After", 1).build());
+            case TOO_MANY -> throw new WebApplicationException(Problem.tooManyStreams());
         }
     }
 

@@ -26,6 +26,16 @@ final class Problem {
         return of(status.getStatusCode(), error, details);
     }
 
+    /** 503 with {@code Retry-After: 1}: the condition is passing (no master yet, a full queue, too many streams). */
+    static Response retryShortly(String error, Map<String, ?> details) {
+        return Response.fromResponse(of(Response.Status.SERVICE_UNAVAILABLE, error, details)).header("Retry-After", 1).build();
+    }
+
+    /** 503: too many streams are open on this server. */
+    static Response tooManyStreams() {
+        return retryShortly("too many streams are open on this server", Map.of());
+    }
+
     static Response of(int status, String error, Map<String, ?> details) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status);

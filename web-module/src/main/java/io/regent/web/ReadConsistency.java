@@ -66,8 +66,7 @@ public class ReadConsistency {
         String why = cause instanceof TimeoutException
                 ? "this server has not applied position " + minSeq + " within " + waited + " ms; retry, or read from the master"
                 : cause.getMessage();
-        return Response.fromResponse(Problem.of(Response.Status.SERVICE_UNAVAILABLE, why, Map.of(MIN_SEQ, minSeq,
-                "appliedSeq", group.get().applied().seq()))).header("Retry-After", 1).build();
+        return Problem.retryShortly(why, Map.of(MIN_SEQ, minSeq, "appliedSeq", group.get().applied().seq()));
     }
 
     private static Long minSeq(String text) {

@@ -42,8 +42,7 @@ public class ReplicatedWrites {
                 return Problem.of(Problem.INSUFFICIENT_STORAGE, r.reason(), Map.of("key", command.key()));
             }
             if (outcome instanceof WriteOutcome.Busy b) {
-                return Response.fromResponse(Problem.of(Response.Status.SERVICE_UNAVAILABLE, b.reason(), Map.of()))
-                        .header("Retry-After", 1).build();
+                return Problem.retryShortly(b.reason(), Map.of());
             }
             return elsewhere(((WriteOutcome.NotOpen) outcome).why(), request);
         });
@@ -57,8 +56,7 @@ public class ReplicatedWrites {
                     + (request.getRawQuery() == null ? "" : "?" + request.getRawQuery()));
             return Response.temporaryRedirect(target).build();
         }
-        return Response.fromResponse(Problem.of(Response.Status.SERVICE_UNAVAILABLE, why.text() + "; retry shortly",
-                Map.of("reason", why.name(), "master", String.valueOf(master.id()), "masterUrl", String.valueOf(master.url()))))
-                .header("Retry-After", 1).build();
+        return Problem.retryShortly(why.text() + "; retry shortly", Map.of("reason", why.name(),
+                "master", String.valueOf(master.id()), "masterUrl", String.valueOf(master.url())));
     }
 }
