@@ -10,6 +10,7 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.activemq.artemis.api.jms.ActiveMQJMSConstants;
 
 import java.util.List;
 import java.util.Map;
@@ -173,7 +174,9 @@ final class Fabric implements AutoCloseable {
     }
 
     private void subscribe(Connection c, Topic topic, String selector) throws JMSException {
-        Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        // acknowledged by the broker as it delivers: no ack packet per message back to it, and a
+        // frame lost with a crashed consumer is what the protocol tolerates anyway
+        Session s = c.createSession(false, ActiveMQJMSConstants.PRE_ACKNOWLEDGE);
         MessageConsumer consumer = s.createConsumer(s.createTopic(topics.get(topic)), selector);
         consumer.setMessageListener(m -> deliver(topic, m));
     }
