@@ -5,6 +5,14 @@ import io.regent.protocol.Epoch;
 /** One sequenced write: its place in the stream and the state machine's command. */
 public record Entry(long seq, Epoch epoch, String command) {
 
+    /** What a message adds to each entry: its sequence number, epoch and the command's length (io.regent.wire.StreamCodec). */
+    public static final int FRAMING = 24;
+
+    /** What an entry of a command of {@code commandBytes} UTF-8 bytes takes in a message. */
+    public static long messageBytes(long commandBytes) {
+        return FRAMING + commandBytes;
+    }
+
     public Position position() {
         return new Position(seq, epoch);
     }

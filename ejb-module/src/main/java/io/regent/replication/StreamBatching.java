@@ -14,7 +14,7 @@ public final class StreamBatching {
 
     private final long maxBytes;
 
-    /** @param maxBytes most bytes of commands in one merged message */
+    /** @param maxBytes most bytes of entries in one merged message, as they travel */
     public StreamBatching(long maxBytes) {
         this.maxBytes = maxBytes;
     }
@@ -59,7 +59,7 @@ public final class StreamBatching {
         long sum = 0;
         if (s.message() instanceof StreamMessage.Entries e) {
             for (Entry x : e.entries()) {
-                sum += Utf8.length(x.command());
+                sum += Entry.messageBytes(Utf8.length(x.command()));
             }
         }
         return sum;

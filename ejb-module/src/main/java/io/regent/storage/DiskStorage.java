@@ -284,11 +284,13 @@ public final class DiskStorage implements ReplicaStorage, AutoCloseable {
         try (RocksIterator it = db.newIterator(log)) {
             for (it.seek(seqKey(p.seq() + 1)); it.isValid(); it.next()) {
                 byte[] value = it.value();
-                if (!run.isEmpty() && bytes + value.length > maxBytes) {
+                // as the entry travels: without its stored result, with its framing
+                long size = Entry.messageBytes(commandLength(value));
+                if (!run.isEmpty() && bytes + size > maxBytes) {
                     break;
                 }
                 run.add(decodeEntry(ByteBuffer.wrap(it.key()).getLong(), value));
-                bytes += value.length;
+                bytes += size;
             }
         }
         return run;
@@ -547,11 +549,12 @@ public final class DiskStorage implements ReplicaStorage, AutoCloseable {
                 for (; it.isValid(); it.next()) {
                     byte[] key = it.key();
                     byte[] value = it.value();
-                    if (!out.isEmpty() && bytes + key.length + value.length > maxBytes) {
+                    Pair pair = new Pair(key, value);
+                    if (!out.isEmpty() && bytes + pair.messageBytes() > maxBytes) {
                         return new Chunk(out, false);
                     }
-                    out.add(new Pair(key, value));
-                    bytes += key.length + value.length;
+                    out.add(pair);
+                    bytes += pair.messageBytes();
                 }
                 return new Chunk(out, true);
             } finally {
@@ -693,13 +696,17 @@ public final class DiskStorage implements ReplicaStorage, AutoCloseable {
         return new Epoch(b.getLong(), b.getInt());
     }
 
+    private static int commandLength(byte[] encoded) {
+        return ByteBuffer.wrap(encoded, 12, 4).getInt();
+    }
+
     private static Entry decodeEntry(long seq, byte[] encoded) {
-        int length = ByteBuffer.wrap(encoded, 12, 4).getInt();
+        int length = commandLength(encoded);
         return new Entry(seq, epochOf(encoded), new String(encoded, 16, length, StandardCharsets.UTF_8));
     }
 
     private static String resultOf(byte[] encoded) {
-        int start = 16 + ByteBuffer.wrap(encoded, 12, 4).getInt();
+        int start = 16 + commandLength(encoded);
         return new String(encoded, start, encoded.length - start, StandardCharsets.UTF_8);
     }
 

@@ -10,7 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class StreamBatchingTest {
 
     private static final Epoch E = new Epoch(1, 1);
-    private final StreamBatching batching = new StreamBatching(6);
+    /** Room for three entries of two-byte commands, as they travel. */
+    private final StreamBatching batching = new StreamBatching(3 * Entry.messageBytes(2));
 
     private static ReplicaEffect.Send write(long seq) {
         Entry e = new Entry(seq, E, "c" + seq);

@@ -8,6 +8,8 @@ import io.regent.replication.Entry;
 import io.regent.replication.Pair;
 import io.regent.replication.Position;
 import io.regent.replication.ReplicaStorage;
+import io.regent.replication.StreamMessage;
+import io.regent.wire.StreamCodec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -113,6 +115,26 @@ class DiskStorageTest {
             List<Entry> run = s.entriesAfter(new Position(950, E1), 200);
             assertTrue(run.size() >= 1 && run.size() < 50, "at most about 200 bytes: " + run.size());
             assertEquals(951, run.get(0).seq());
+        }
+    }
+
+    @Test
+    void runsAndChunksOfSmallItemsFitTheMessageTheyAreCountedFor() {
+        // many small writes: framing outweighs content, and must be counted with it
+        StreamCodec codec = new StreamCodec();
+        long limit = 64 * 1024;
+        try (DiskStorage s = DiskStorage.open(dir, ROOMY)) {
+            write(s, 1, 5_000);
+            List<Entry> run = s.entriesAfter(Position.NONE, limit);
+            assertTrue(run.size() < 5_000, "a bounded run: " + run.size());
+            byte[] entries = codec.encode(new StreamMessage.Entries("s1", E1, Position.NONE, run, 1, run.get(run.size() - 1).position()));
+            assertTrue(entries.length <= limit + 256, "a run of " + run.size() + " entries encodes to " + entries.length);
+            try (ReplicaStorage.SnapshotView view = s.openSnapshot()) {
+                Chunk c = view.chunk(null, limit);
+                assertFalse(c.last());
+                byte[] chunk = codec.encode(new StreamMessage.SnapshotChunk("s1", E1, view.at(), 1, c));
+                assertTrue(chunk.length <= limit + 256, "a chunk of " + c.pairs().size() + " pairs encodes to " + chunk.length);
+            }
         }
     }
 
