@@ -87,7 +87,8 @@ function failovers(events, self) {
 }
 
 function drawLatency(r) {
-  if (r.commit.samples > 0) latency.push({ t: Date.now(), p50: r.commit.p50, p99: r.commit.p99 });
+  // µs from the API, ms on the chart
+  if (r.commitMicros.samples > 0) latency.push({ t: Date.now(), p50: r.commitMicros.p50 / 1000, p99: r.commitMicros.p99 / 1000 });
   if (latency.length > 600) latency.shift();
   const box = document.getElementById('latency');
   box.replaceChildren();
@@ -132,7 +133,7 @@ async function refresh() {
     for (const k of ids) { const row = delays.insertRow(); cell(row, k); ids.forEach(j => cell(row, s.delays[k][j])); }
     text('mode', r.mode + (r.awaitedPositions.length ? ' (waiting for ' + r.awaitedPositions.join(', ') + ')' : ''));
     text('applied', r.applied); text('keys', r.keys); text('digest', r.digest); text('waiting', r.waiting);
-    text('commit', r.commit.samples ? r.commit.p50 + ' / ' + r.commit.p99 : '—');
+    text('commit', r.commitMicros.samples ? (r.commitMicros.p50 / 1000).toFixed(1) + ' / ' + (r.commitMicros.p99 / 1000).toFixed(1) : '—');
     text('acked', Object.entries(r.acked).map(([id, seq]) => id + ' ' + seq).join(', ') || '—');
     text('snapshots', r.snapshotsInstalled);
     const all = chronological(s.events); // one event log: /api/replication shows the same

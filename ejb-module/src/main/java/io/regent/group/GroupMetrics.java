@@ -71,7 +71,7 @@ final class GroupMetrics {
         if (e instanceof Event.RoundTrip r) {
             (r.probe() ? probeRoundTrip : inquiryRoundTrip).update(Duration.ofMillis(r.millis()));
         } else if (e instanceof Event.Declared d) {
-            registry.counter("regent.declarations", new Tag("cause", d.cause())).inc();
+            registry.counter("regent.declarations", new Tag("cause", d.cause().label())).inc();
             if (d.electionMillis() > 0) {
                 electionDuration.update(Duration.ofMillis(d.electionMillis()));
             }

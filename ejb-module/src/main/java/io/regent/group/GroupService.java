@@ -333,7 +333,7 @@ public final class GroupService {
         boolean brokerUp = broker.reachable(System.currentTimeMillis());
         String why = !s.open() ? s.whyNotOpen().text() : !brokerUp ? "this server cannot reach the broker" : null;
         boolean caughtUp = s.open() || (s.role() == Role.BACKUP && s.current());
-        return new HealthView(settings.serverId(), s.role().name(), s.epoch().toString(), s.master(), s.running(),
+        return new HealthView(settings.serverId(), s.role(), s.epoch().toString(), s.master(), s.running(),
                 s.running() && s.role() != Role.JOINING, why == null, caughtUp, brokerUp, why,
                 settings.readiness() == RegentSettings.Readiness.MEMBER);
     }
@@ -367,12 +367,12 @@ public final class GroupService {
                 long heard = members.lastHeard(id);
                 long capacity = isSelf ? settings.protocol().capacity() : members.capacity(id);
                 GroupStatus.Member member = new GroupStatus.Member(id, members.indexOf(id),
-                        capacity == 0 ? null : capacity, announced == null ? null : announced.name(), isSelf ? settings.url() : members.address(id),
+                        capacity == 0 ? null : capacity, announced, isSelf ? settings.url() : members.address(id),
                         isSelf ? Long.valueOf(0) : heard < 0 ? null : now - heard);
                 list.add(member);
                 self = isSelf ? member : self;
             }
-            return new GroupStatus(settings.group(), self, m.node().role().name(), m.node().epoch().toString(),
+            return new GroupStatus(settings.group(), self, m.node().role(), m.node().epoch().toString(),
                     m.node().epoch().term(), masterView(), m.node().running(), health.joined(), health.ready(),
                     health.whyNotReady(), new GroupStatus.Broker(fabric.currentBroker(), broker.reachable(now),
                     broker.lastRoundTrip(), broker.lastError(), fabric.failovers()), list,
@@ -401,7 +401,7 @@ public final class GroupService {
                     host.commitLatency(), r.awaitedPositions(), r.snapshotsInstalled(), r.snapshotsServing(),
                     r.bytesFetched(), new ReplicationStatus.Storage(storage.dir().toString(),
                     settings.storage().fsync() ? "fsync" : "none", storage.retainedEntries(), storage.retainedBytes(),
-                    storage.incarnation()), events.recent());
+                    storage.incarnation(), host.syncTime()), events.recent());
         });
     }
 
@@ -498,11 +498,11 @@ public final class GroupService {
         long bytes = 64;
         if (m instanceof StreamMessage.Entries e) {
             for (Entry x : e.entries()) {
-                bytes += Utf8.length(x.command()) + 32;
+                bytes += Entry.messageBytes(Utf8.length(x.command()));
             }
         } else if (m instanceof StreamMessage.SnapshotChunk c) {
             for (var p : c.chunk().pairs()) {
-                bytes += p.bytes() + 8;
+                bytes += p.messageBytes();
             }
         }
         return bytes;

@@ -48,7 +48,7 @@ public final class EventLog {
             return "master " + s.master() + " not functional after " + s.misses() + " missed inquiries; election delay "
                     + s.electionDelay() + " ms";
         } else if (e instanceof Event.Declared d) {
-            return "declared epoch " + d.epoch() + " by " + d.cause() + (d.electionMillis() > 0
+            return "declared epoch " + d.epoch() + " by " + d.cause().label() + (d.electionMillis() > 0
                     ? " after " + d.electionMillis() + " ms" : "");
         } else if (e instanceof Event.Revoked r) {
             return "revoked " + r.revoked() + " in epoch " + r.epoch();

@@ -20,6 +20,7 @@ final class GroupCommit implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition asked = lock.newCondition();
     private final Thread worker;
+    private final LatencyStats syncTime = new LatencyStats(1_024);
     private Position wanted;
     private boolean closed;
 
@@ -58,9 +59,16 @@ final class GroupCommit implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
+            long began = System.nanoTime();
             sync.run();
+            syncTime.add((System.nanoTime() - began) / 1_000);
             durable.accept(target);
         }
+    }
+
+    /** The fsyncs' durations, µs. */
+    LatencyStats.Summary syncTime() {
+        return syncTime.summary();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.regent.host;
 
+import io.regent.protocol.Role;
+
 import java.util.List;
 import java.util.Map;
 
@@ -7,7 +9,7 @@ import java.util.Map;
  * A consistent snapshot of this server's view of the group, for the name server (claim 27),
  * health checks and the status page.
  */
-public record GroupStatus(String group, Member self, String role, String epoch, long term,
+public record GroupStatus(String group, Member self, Role role, String epoch, long term,
         Master master, boolean running, boolean joined, boolean ready, String whyNotReady, Broker broker,
         List<Member> members, Map<String, Map<String, Long>> delays, List<EventLog.Entry> events,
         RoundTrips roundTrips, Hops hops, Counters counters) {
@@ -27,7 +29,7 @@ public record GroupStatus(String group, Member self, String role, String epoch, 
      * @param index    what the member is ranked by (lower is better; see the protocol's Index)
      * @param capacity the figure a measured index came from (regent.index.basis), or null
      */
-    public record Member(String id, int index, Long capacity, String role, String url, Long lastSeenMillisAgo) { }
+    public record Member(String id, int index, Long capacity, Role role, String url, Long lastSeenMillisAgo) { }
 
     public record Master(String id, Integer index, String url) { }
 

@@ -2,10 +2,10 @@ package io.regent.host;
 
 import java.util.Arrays;
 
-/** The latest round trips of one kind, with their percentiles, for the group API and metrics. */
+/** The latest durations of one kind, with their percentiles, for the group API and metrics. */
 public final class LatencyStats {
 
-    /** What the group API shows: sample count and p50 / p99 / max in ms over the latest ones. */
+    /** What the group API shows: sample count and p50 / p99 / max over the latest ones, in the unit they were added. */
     public record Summary(long samples, long p50, long p99, long max) { }
 
     private final long[] ring;
@@ -15,8 +15,8 @@ public final class LatencyStats {
         this.ring = new long[keep];
     }
 
-    public synchronized void add(long millis) {
-        ring[(int) (count++ % ring.length)] = millis;
+    public synchronized void add(long duration) {
+        ring[(int) (count++ % ring.length)] = duration;
     }
 
     public synchronized Summary summary() {

@@ -20,6 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -32,7 +35,9 @@ import java.util.function.LongSupplier;
  * the effects are carried out through ports the host is given, in order: messages to the send
  * queues, timers to the scheduler, the epoch to disk before anything that follows it, durability
  * to the group commit, answers to the clients waiting for their writes (after the lock is
- * released, so no response is written under it).
+ * released, so no response is written under it; several at once on the answer threads, so the
+ * thread that delivered an acknowledgement or finished an fsync goes back to that work instead
+ * of writing HTTP responses).
  */
 public final class MemberHost {
 
@@ -68,7 +73,11 @@ public final class MemberHost {
         }
     }
 
-    private record Waiting(CompletableFuture<WriteOutcome> client, Proposal.Accepted accepted, long since) { }
+    /** A client's write until it commits; {@code sinceNanos} times it for the commit latency alone. */
+    private record Waiting(CompletableFuture<WriteOutcome> client, Proposal.Accepted accepted, long sinceNanos) { }
+
+    /** Threads that write answers to clients: as many as a small server has cores. */
+    private static final int ANSWER_THREADS = 2;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Member member;
@@ -78,6 +87,7 @@ public final class MemberHost {
     private final Disk disk;
     private final Observer observer;
     private final GroupCommit groupCommit;
+    private final ExecutorService answerThreads;
     private final Map<Long, Waiting> waiting = new HashMap<>();
     /** Reads waiting for a position: as many as a server's request threads could ever hold, and then some. */
     private final AppliedWaiters appliedWaiters = new AppliedWaiters(10_000);
@@ -89,6 +99,11 @@ public final class MemberHost {
      * @param fsync whether durability needs an fsync (group commit on a thread of its own from
      *              {@code threads}); without it, what is written counts as durable at once
      */
+    /** How long each group commit's fsync took, µs (nothing without fsync). */
+    public LatencyStats.Summary syncTime() {
+        return groupCommit == null ? new LatencyStats(1).summary() : groupCommit.syncTime();
+    }
+
     public MemberHost(Member member, LongSupplier clock, Timers timers, Outbox outbox, Disk disk, Observer observer,
             boolean fsync, ThreadFactory threads) {
         this.member = member;
@@ -98,6 +113,11 @@ public final class MemberHost {
         this.disk = disk;
         this.observer = observer;
         this.groupCommit = fsync ? new GroupCommit(disk::sync, this::durable, threads) : null;
+        this.answerThreads = Executors.newFixedThreadPool(ANSWER_THREADS, r -> {
+            Thread t = threads.newThread(r);
+            t.setName("regent-answer-" + t.getId());
+            return t;
+        });
     }
 
     // ---- inputs -------------------------------------------------------------------------
@@ -121,6 +141,7 @@ public final class MemberHost {
         if (groupCommit != null) {
             groupCommit.close();
         }
+        answerThreads.shutdown();
     }
 
     public void receive(Message m) {
@@ -167,7 +188,7 @@ public final class MemberHost {
             }
             Proposal p = member.propose(now, command);
             if (p instanceof Proposal.Accepted a) {
-                waiting.put(a.at().seq(), new Waiting(client, a, now));
+                waiting.put(a.at().seq(), new Waiting(client, a, System.nanoTime()));
             } else if (p instanceof Proposal.Refused r) {
                 client.complete(new WriteOutcome.Refused(r.reason()));
             } else if (p instanceof Proposal.Rejected r && r.reason() == Proposal.Reason.BUSY) {
@@ -203,6 +224,7 @@ public final class MemberHost {
         return snapshot;
     }
 
+    /** From sequencing a write to its commit, µs. */
     public LatencyStats.Summary commitLatency() {
         return commitLatency.summary();
     }
@@ -245,12 +267,25 @@ public final class MemberHost {
         } finally {
             lock.unlock();
         }
-        answers.forEach(Runnable::run);
+        answer(answers);
         Snapshot after = snapshot;
         if (!after.equals(before)) {
             observer.changed(after);
         }
         return result;
+    }
+
+    /** One answer is written at once (no hand-off on a lightly loaded server); a batch goes to the answer threads. */
+    private void answer(List<Runnable> answers) {
+        if (answers.size() <= 1) {
+            answers.forEach(Runnable::run);
+            return;
+        }
+        try {
+            answerThreads.execute(() -> answers.forEach(Runnable::run));
+        } catch (RejectedExecutionException stopped) {
+            answers.forEach(Runnable::run);
+        }
     }
 
     private void carryOut(long now, List<Runnable> answers) {
@@ -299,7 +334,7 @@ public final class MemberHost {
         } else if (e instanceof ReplicaEffect.Committed c) {
             Waiting w = waiting.remove(c.seq());
             if (w != null) {
-                commitLatency.add(now - w.since());
+                commitLatency.add((System.nanoTime() - w.sinceNanos()) / 1_000);
                 answers.add(() -> w.client().complete(new WriteOutcome.Committed(w.accepted().at(), w.accepted().result())));
             }
         } else if (e instanceof ReplicaEffect.Failed f) {

@@ -11,7 +11,18 @@ public sealed interface Event {
     record MasterSuspected(long at, String master, int misses, long electionDelay) implements Event { }
 
     /** This server declared itself; {@code electionMillis} runs from suspicion (0 if planned). */
-    record Declared(long at, Epoch epoch, String cause, long electionMillis) implements Event { }
+    record Declared(long at, Epoch epoch, Cause cause, long electionMillis) implements Event {
+
+        /** Why a server declared: its election timer fired, it preempted a worse-ranked master, or it was handed over to. */
+        public enum Cause {
+            ELECTION, PREEMPT, HANDOVER;
+
+            /** The name operators see in logs and metric tags. */
+            public String label() {
+                return name().toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+    }
 
     /** This server revoked a worse-ranked declarer. */
     record Revoked(long at, String revoked, Epoch epoch) implements Event { }

@@ -213,7 +213,7 @@ public final class Node {
             }
             case PREEMPT -> {
                 if (role == Role.BACKUP && master != null && ranksBefore(self, master) && hearsMajority(now)) {
-                    declare(now, "preempt");
+                    declare(now, Event.Declared.Cause.PREEMPT);
                 }
             }
             case QUORUM -> {
@@ -481,7 +481,7 @@ public final class Node {
         }
         supporters.add(s.from());
         if (supporters.size() + 1 >= quorum()) {
-            declare(now, "election");
+            declare(now, Event.Declared.Cause.ELECTION);
         }
     }
 
@@ -489,7 +489,7 @@ public final class Node {
     private void canvass(long now) {
         supporters = new java.util.HashSet<>();
         if (1 >= quorum()) {
-            declare(now, "election");
+            declare(now, Event.Declared.Cause.ELECTION);
             return;
         }
         broadcast(new Message.Candidacy(self, epoch));
@@ -498,7 +498,7 @@ public final class Node {
     private void onHandover(long now, Message.Handover h) {
         boolean following = role == Role.BACKUP || role == Role.WAITING;
         if (following && h.target().equals(self) && h.from().equals(master) && hearsMajority(now)) {
-            declare(now, "handover");
+            declare(now, Event.Declared.Cause.HANDOVER);
         }
     }
 
@@ -565,7 +565,7 @@ public final class Node {
         notice(new Event.MasterSuspected(now, failed, config.misses(), delay));
     }
 
-    private void declare(long now, String cause) {
+    private void declare(long now, Event.Declared.Cause cause) {
         supporters = null;
         setEpoch(epoch.next(config.index()));
         master = self;
@@ -576,7 +576,7 @@ public final class Node {
         become(now, Role.MASTER);
         timers.every(TimerKind.QUORUM, config.detectionInterval(), config.detectionInterval());
         broadcast(new Message.Declaration(self, epoch));
-        long took = "election".equals(cause) && suspectedAt >= 0 ? now - suspectedAt : 0;
+        long took = cause == Event.Declared.Cause.ELECTION && suspectedAt >= 0 ? now - suspectedAt : 0;
         notice(new Event.Declared(now, epoch, cause, took));
     }
 

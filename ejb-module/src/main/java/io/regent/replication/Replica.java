@@ -29,7 +29,8 @@ import java.util.Set;
  */
 public final class Replica {
 
-    private enum Mode { FOLLOWING, SYNCING, OPEN }
+    /** Following a master; master syncing the group before it opens (takeover); master open for writes. */
+    public enum Mode { FOLLOWING, SYNCING, OPEN }
 
     /** An outstanding fetch, and the snapshot it is installing, if it turned into one. */
     private static final class Fetching {
@@ -278,8 +279,8 @@ public final class Replica {
         return committed;
     }
 
-    public String mode() {
-        return mode.name();
+    public Mode mode() {
+        return mode;
     }
 
     /** Whether this server has caught up since it (re)joined. */

@@ -329,7 +329,7 @@ class NodeTest {
         NodeHarness target = NodeHarness.of("s2").following("s1");
         target.receive(new Message.Handover("s1", S1_TERM1, "s2"));
         assertEquals(Role.MASTER, target.node.role());
-        assertTrue(target.events.stream().anyMatch(e -> e instanceof Event.Declared d && d.cause().equals("handover")));
+        assertTrue(target.events.stream().anyMatch(e -> e instanceof Event.Declared d && d.cause() == Event.Declared.Cause.HANDOVER));
     }
 
     @Test

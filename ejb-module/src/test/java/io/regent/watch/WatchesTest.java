@@ -186,11 +186,11 @@ class WatchesTest {
             }
         });
         await(() -> seen.size() == 1);
-        assertEquals(new RoleChange("s1", "MASTER", "s1", "http://s1", E1.toString(), true), seen.get(0));
+        assertEquals(new RoleChange("s1", Role.MASTER, "s1", "http://s1", E1.toString(), true), seen.get(0));
         w.changed(new MemberHost.Snapshot(true, Role.BACKUP, new Epoch(2, 2), "s2", "http://s2", false,
                 NotOpenReason.NOT_MASTER, Position.NONE, true, -1));
         await(() -> seen.size() == 2);
         assertEquals("s2", seen.get(1).master());
-        assertEquals("BACKUP", seen.get(1).role());
+        assertEquals(Role.BACKUP, seen.get(1).role());
     }
 }

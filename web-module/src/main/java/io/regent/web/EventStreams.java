@@ -60,7 +60,7 @@ final class EventStreams {
         return new Watches.RoleStream() {
             @Override
             public CompletionStage<?> send(RoleChange r) {
-                JsonObjectBuilder data = Json.createObjectBuilder().add("server", r.server()).add("role", r.role())
+                JsonObjectBuilder data = Json.createObjectBuilder().add("server", r.server()).add("role", r.role().name())
                         .add("epoch", r.epoch()).add("open", r.open());
                 data = r.master() == null ? data.addNull("master") : data.add("master", r.master());
                 data = r.masterUrl() == null ? data.addNull("masterUrl") : data.add("masterUrl", r.masterUrl());

@@ -25,7 +25,7 @@ abstract class GroupCheck implements HealthCheck {
         HealthView s = engine.get().health();
         return HealthCheckResponse.named(name).status(up.test(s))
                 .withData("server", s.server())
-                .withData("role", s.role())
+                .withData("role", s.role().name())
                 .withData("epoch", s.epoch())
                 .withData("master", String.valueOf(s.master()))
                 .withData("brokerReachable", s.brokerReachable())

@@ -1,6 +1,7 @@
 package io.regent.web;
 
 import io.regent.host.GroupStatus;
+import io.regent.protocol.Role;
 import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.Consumes;
@@ -98,7 +99,7 @@ public class GroupResource {
                     "send Content-Type: application/json (the body may be {})", Map.of("field", "Content-Type"));
         }
         GroupStatus before = engine.get().status();
-        if (!"MASTER".equals(before.role())) {
+        if (before.role() != Role.MASTER) {
             return Problem.of(Response.Status.CONFLICT, "this server is not the master; ask the master",
                     Map.of("master", String.valueOf(before.master().id()), "masterUrl", String.valueOf(before.master().url())));
         }
