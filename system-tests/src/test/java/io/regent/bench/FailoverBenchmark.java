@@ -1,6 +1,7 @@
 package io.regent.bench;
 
 import io.regent.it.LocalGroup;
+import io.regent.it.Users;
 import jakarta.json.JsonObject;
 
 import java.io.IOException;
@@ -23,16 +24,21 @@ import static io.regent.it.LocalGroup.post;
 /**
  * Failover on real servers: broker + 3 Liberty servers + HAProxy. Each trial kills the master
  * with SIGKILL and measures, from the kill: detection (the new master's suspicion), its
- * declaration, its /health/ready turning UP, and the first request through HAProxy it answers.
+ * declaration, its /health/ready turning UP, and the first request through HAProxy it answers;
+ * the same under write load (wrk through HAProxy), to the first write the new master acknowledges.
  * Then the planned-handover outage, each server's RSS and idle CPU, and the round trips
  * through the broker. Runs the shipped defaults, then a tuned configuration.
  *
  * <p>{@code mvn -B -q install -DskipTests && mvn -B -q -pl system-tests -Pbenchmark test}
- * (trials: {@code -Dregent.bench.trials=20}; one configuration: {@code -Dregent.bench.only=tuned}).
+ * (trials: {@code -Dregent.bench.trials=20}; one configuration: {@code -Dregent.bench.only=tuned}; some
+ * faults: {@code -Dregent.bench.faults=kill,loaded,hung,handover,idle}).
  */
 public final class FailoverBenchmark {
 
     private record Config(String name, Map<String, String> env) { }
+
+    /** Writers through HAProxy during the loaded kill trials. */
+    private static final int LOAD_CONNECTIONS = 8;
 
     private final LocalGroup group;
     private final int trials;
@@ -65,23 +71,41 @@ public final class FailoverBenchmark {
     }
 
     private void run() throws Exception {
+        java.util.Set<String> faults = java.util.Set.of(
+                System.getProperty("regent.bench.faults", "kill,loaded,hung,handover,idle").split(","));
         settle();
-        Map<String, List<Long>> kill = new LinkedHashMap<>();
-        for (int t = 0; t < trials; t++) {
-            killTrial(kill);
+        if (faults.contains("kill")) {
+            Map<String, List<Long>> kill = new LinkedHashMap<>();
+            for (int t = 0; t < trials; t++) {
+                killTrial(kill);
+            }
+            Figures.print("kill -9 of the master, ms after the kill", kill);
         }
-        Figures.print("kill -9 of the master, ms after the kill", kill);
-        Map<String, List<Long>> hung = new LinkedHashMap<>();
-        for (int t = 0; t < trials; t++) {
-            hungTrial(hung);
+        if (faults.contains("loaded")) {
+            Map<String, List<Long>> loaded = new LinkedHashMap<>();
+            for (int t = 0; t < trials; t++) {
+                loadedKillTrial(loaded);
+            }
+            Figures.print("kill -9 of the master under write load (wrk, " + LOAD_CONNECTIONS
+                    + " connections through HAProxy), ms after the kill", loaded);
         }
-        Figures.print("hung master (SIGSTOP), ms after the stop", hung);
-        Map<String, List<Long>> handover = new LinkedHashMap<>();
-        for (int t = 0; t < trials; t++) {
-            handoverTrial(handover);
+        if (faults.contains("hung")) {
+            Map<String, List<Long>> hung = new LinkedHashMap<>();
+            for (int t = 0; t < trials; t++) {
+                hungTrial(hung);
+            }
+            Figures.print("hung master (SIGSTOP), ms after the stop", hung);
         }
-        Figures.print("planned handover, ms after the request", handover);
-        resources();
+        if (faults.contains("handover")) {
+            Map<String, List<Long>> handover = new LinkedHashMap<>();
+            for (int t = 0; t < trials; t++) {
+                handoverTrial(handover);
+            }
+            Figures.print("planned handover, ms after the request", handover);
+        }
+        if (faults.contains("idle")) {
+            resources();
+        }
         roundTrips();
     }
 
@@ -119,6 +143,63 @@ public final class FailoverBenchmark {
         add(out, "declaration", eventTime(events, "Declared") - t0);
         add(out, "new master ready", readyAt[0] - t0);
         add(out, "HAProxy routes to it", routedAt - t0);
+        group.start(master);
+        int back = master;
+        await(Duration.ofSeconds(60), () -> "BACKUP".equals(role(back)));
+        settle();
+    }
+
+    /**
+     * kill -9 of the master while wrk writes through HAProxy: from the kill, the new master ready
+     * and the first write it acknowledges through HAProxy (what a writing client waits). Writes
+     * are sent every 10 ms from the kill on, so one that met the dead master waits as a client's
+     * would; answers other than 2xx during the trial (in doubt or refused, to be retried) are
+     * counted from wrk's report.
+     */
+    private void loadedKillTrial(Map<String, List<Long>> out) throws Exception {
+        int master = soleReady();
+        java.util.concurrent.ConcurrentSkipListSet<Long> acknowledgedAt = new java.util.concurrent.ConcurrentSkipListSet<>();
+        List<java.util.concurrent.CompletableFuture<?>> sent = new ArrayList<>();
+        long t0;
+        long readyAt = -1;
+        Wrk.Result load;
+        try (Wrk.Running wrk = Wrk.start(group.balancerUrl(), "regent-put.lua", LOAD_CONNECTIONS, 8,
+                Map.of("REGENT_BENCH_AUTH", Users.basic(Users.WRITER)))) {
+            Thread.sleep(3_000); // writes flowing at full rate
+            t0 = group.killNow(master);
+            long end = t0 + 10_000;
+            long nextWrite = t0;
+            for (int n = 0; System.currentTimeMillis() < end && (readyAt < 0 || acknowledgedAt.isEmpty()); ) {
+                if (System.currentTimeMillis() >= nextWrite && acknowledgedAt.isEmpty()) {
+                    sent.add(LocalGroup.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                            group.balancerUrl() + "/api/kv/bench-failover-" + t0 + "-" + n++))
+                            .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                            .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"value\":\"x\"}")), Users.WRITER)
+                            .thenAccept(r -> {
+                                if (r.statusCode() / 100 == 2 && !r.headers().firstValue("Regent-Master").orElse("")
+                                        .equals("s" + master)) {
+                                    acknowledgedAt.add(System.currentTimeMillis());
+                                }
+                            }));
+                    nextWrite += 10;
+                }
+                for (int i = 1; i <= SIZE && readyAt < 0; i++) {
+                    if (i != master && group.ready(i)) {
+                        readyAt = System.currentTimeMillis();
+                    }
+                }
+                Thread.sleep(2);
+            }
+            load = wrk.result();
+        }
+        if (readyAt < 0 || acknowledgedAt.isEmpty()) {
+            throw new IllegalStateException("no failover under load within 10 s of killing s" + master);
+        }
+        sent.forEach(f -> f.exceptionally(e -> null).join());
+        add(out, "new master ready", readyAt - t0);
+        add(out, "first write it acknowledges through HAProxy", acknowledgedAt.first() - t0);
+        add(out, "writes/s of the 8 s run", Math.round(load.perSecond()));
+        add(out, "answers other than 2xx in the run", load.errors());
         group.start(master);
         int back = master;
         await(Duration.ofSeconds(60), () -> "BACKUP".equals(role(back)));

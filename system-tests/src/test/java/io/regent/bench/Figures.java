@@ -16,11 +16,11 @@ final class Figures {
 
     static void print(String title, Map<String, List<Long>> figures) {
         System.out.println(title + ":");
-        System.out.printf("  %-32s %7s %7s %7s %7s %7s%n", "", "trials", "median", "p99", "max", "min");
+        System.out.printf("  %-44s %7s %7s %7s %7s %7s%n", "", "trials", "median", "p99", "max", "min");
         for (Map.Entry<String, List<Long>> e : figures.entrySet()) {
             List<Long> v = new ArrayList<>(e.getValue());
             Collections.sort(v);
-            System.out.printf("  %-32s %7d %7d %7d %7d %7d%n", e.getKey(), v.size(), percentile(v, 0.5),
+            System.out.printf("  %-44s %7d %7d %7d %7d %7d%n", e.getKey(), v.size(), percentile(v, 0.5),
                     percentile(v, 0.99), v.get(v.size() - 1), v.get(0));
         }
     }

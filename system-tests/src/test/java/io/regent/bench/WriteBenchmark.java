@@ -3,6 +3,8 @@ package io.regent.bench;
 import io.regent.it.LocalGroup;
 import io.regent.it.Users;
 
+import jakarta.json.JsonObject;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -77,8 +79,51 @@ public final class WriteBenchmark {
             Wrk.run(url, "regent-put.lua", 32, Integer.getInteger("regent.bench.warmup", 120), auth);
             for (int c : connections) {
                 results.put(c, Wrk.run(url, "regent-put.lua", c, seconds, auth));
+                if (c == 1) {
+                    budget(group, master[0], results.get(c), sync);
+                }
             }
         }
         return results;
+    }
+
+    /**
+     * Where a write's time goes at one connection, hop by hop (medians over the run just ended):
+     * what the servers measure of themselves, and one round trip through the broker timed apart.
+     * A sum of medians, not the median of a sum: the rows add up to about what the client sees.
+     */
+    private static void budget(LocalGroup group, int master, Wrk.Result client, String sync) throws Exception {
+        int backup = master % LocalGroup.SIZE + 1;
+        JsonObject commit = replication(group, master).getJsonObject("commitMicros");
+        JsonObject masterHops = group.status(master).getJsonObject("hops");
+        JsonObject backupHops = group.status(backup).getJsonObject("hops");
+        long fsync = Math.max(0, replication(group, backup).getJsonObject("storage").getJsonObject("syncMicros")
+                .getJsonNumber("p50").longValue());
+        long broker = BrokerRoundTrip.medianMicros(group, 1_000);
+        long committed = commit.getJsonNumber("p50").longValue();
+        long seen = Math.round(client.p50Millis() * 1_000);
+        long sent = p50(masterHops, "streamQueueMicros") + p50(masterHops, "streamSendMicros");
+        long acked = p50(backupHops, "streamQueueMicros") + p50(backupHops, "streamSendMicros");
+        System.out.printf("%nHop budget of one write, storage.sync=%s, 1 connection (medians, µs):%n", sync);
+        row("the client sees (wrk p50)", seen);
+        row("  TLS, HTTP, authentication, JAX-RS on the master", seen - committed);
+        row("  from sequencing the write to its commit", committed);
+        row("    the master queues and sends the write's frame", sent);
+        row("    the broker, there and back (timed apart)", broker);
+        row("    fsync on the backup (group commit)", fsync);
+        row("    the backup queues and sends its acknowledgement", acked);
+        row("    the rest: apply, thread hand-offs, the ack on the master", committed - sent - broker - fsync - acked);
+    }
+
+    private static JsonObject replication(LocalGroup group, int i) {
+        return LocalGroup.json(LocalGroup.get(group.url(i) + "/api/replication").body());
+    }
+
+    private static long p50(JsonObject hops, String name) {
+        return Math.max(0, hops.getJsonObject(name).getJsonNumber("p50").longValue());
+    }
+
+    private static void row(String what, long micros) {
+        System.out.printf("  %-62s %6d%n", what, micros);
     }
 }

@@ -27,6 +27,12 @@ final class Wrk {
      */
     static Result run(String url, String script, int connections, int seconds, Map<String, String> env)
             throws IOException, InterruptedException {
+        return start(url, script, connections, seconds, env).result();
+    }
+
+    /** Starts wrk for {@code seconds} and returns at once, for load beside another measurement. */
+    static Running start(String url, String script, int connections, int seconds, Map<String, String> env)
+            throws IOException {
         Path lua = Files.createTempFile("wrk", ".lua");
         try (var in = Wrk.class.getResourceAsStream("/wrk/" + script)) {
             Files.write(lua, in.readAllBytes());
@@ -35,15 +41,28 @@ final class Wrk {
         ProcessBuilder pb = new ProcessBuilder(List.of("wrk", "-t", String.valueOf(threads), "-c",
                 String.valueOf(connections), "-d", seconds + "s", "--latency", "-s", lua.toString(), url));
         pb.environment().putAll(env);
-        Process p = pb.redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(seconds + 60L, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("wrk did not finish");
+        return new Running(pb.redirectErrorStream(true).start(), lua, seconds);
+    }
+
+    /** A wrk run under way; {@link #close()} kills it if it was not waited for. */
+    record Running(Process process, Path lua, int seconds) implements AutoCloseable {
+
+        /** Waits for the run to end and reads its report. */
+        Result result() throws IOException, InterruptedException {
+            String out = new String(process.getInputStream().readAllBytes());
+            if (!process.waitFor(seconds + 60L, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("wrk did not finish");
+            }
+            close();
+            return new Result(number(out, "Requests/sec:\\s+([0-9.]+)"), millis(out, "50%"), millis(out, "99%"),
+                    (long) number(out, "Non-2xx or 3xx responses:\\s+(\\d+)"));
         }
-        Files.deleteIfExists(lua);
-        return new Result(number(out, "Requests/sec:\\s+([0-9.]+)"), millis(out, "50%"), millis(out, "99%"),
-                (long) number(out, "Non-2xx or 3xx responses:\\s+(\\d+)"));
+
+        @Override
+        public void close() throws IOException {
+            process.destroyForcibly();
+            Files.deleteIfExists(lua);
+        }
     }
 
     private static double number(String out, String regex) {

@@ -321,7 +321,13 @@ public final class LocalGroup implements AutoCloseable {
 
     /** The request as built, as regent-reader, without waiting for the answer. */
     public static java.util.concurrent.CompletableFuture<HttpResponse<String>> sendAsync(HttpRequest.Builder request) {
-        return HTTP.sendAsync(request.header("Authorization", Users.basic(Users.READER)).build(),
+        return sendAsync(request, Users.READER);
+    }
+
+    /** The request as built, as {@code user}, without waiting for the answer. */
+    public static java.util.concurrent.CompletableFuture<HttpResponse<String>> sendAsync(HttpRequest.Builder request,
+            String user) {
+        return HTTP.sendAsync(request.header("Authorization", Users.basic(user)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
