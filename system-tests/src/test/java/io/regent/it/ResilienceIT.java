@@ -104,7 +104,9 @@ class ResilienceIT {
                             .PUT(HttpRequest.BodyPublishers.ofString(body)));
                     int status = r == null ? 0 : r.statusCode();
                     answers.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
-                    boolean clear = status / 100 == 2 || (r != null && r.body().startsWith("{\"status\":" + status));
+                    // no answer: the connection was cut (HAProxy ends the sessions of a master it
+                    // marks down), a write in doubt; judged below against the master changes seen
+                    boolean clear = r == null || status / 100 == 2 || r.body().startsWith("{\"status\":" + status);
                     if (!clear && unclear.size() < 10) {
                         unclear.add(status + " " + (r == null ? "no answer" : r.body().substring(0, Math.min(200, r.body().length()))));
                     }
@@ -114,17 +116,22 @@ class ResilienceIT {
             t.start();
         }
         List<String> outages = new ArrayList<>();
+        List<Integer> masters = new ArrayList<>();
         long end = System.currentTimeMillis() + seconds * 1_000;
         int polls = 0;
         while (System.currentTimeMillis() < end) {
             polls++;
+            int master = group.soleReady(0);
+            if (master > 0 && (masters.isEmpty() || masters.get(masters.size() - 1) != master)) {
+                masters.add(master);
+            }
             for (int i = 1; i <= SIZE; i++) {
                 HttpResponse<String> live = LocalGroup.get(group.url(i) + "/health/live");
                 if (live == null || live.statusCode() != 200) {
                     outages.add("s" + i + " not live at poll " + polls);
                 }
             }
-            if (group.soleReady(0) < 0) {
+            if (master < 0) {
                 outages.add("no single ready master at poll " + polls);
             }
             Thread.sleep(250);
@@ -138,9 +145,14 @@ class ResilienceIT {
             memory.append(String.format(" s%d: RSS %d MB, heap used %d MB;", i, group.rssMegabytes(i),
                     group.heapUsedMegabytes(i)));
         }
-        System.out.printf("large-value attack, %d s: answers %s, polls %d, outages %d;%s%n", seconds, answers, polls,
-                outages.size(), memory);
+        System.out.printf("large-value attack, %d s: answers %s, polls %d, outages %d, masters in turn %s;%s%n", seconds,
+                answers, polls, outages.size(), masters, memory);
         assertTrue(unclear.isEmpty(), "every answer is 2xx or a JSON error naming the problem: " + unclear);
+        // a server restarted just before (the whole-group crash) may still be compiling its code
+        // and miss its inquiries once under this load: at most one election, never a server down
+        assertTrue(masters.size() <= 2, "at most one change of master: " + masters);
+        long unanswered = answers.getOrDefault(0, new AtomicLong()).get();
+        assertTrue(unanswered == 0 || masters.size() == 2, unanswered + " writes unanswered without a change of master");
         assertTrue(answers.getOrDefault(200, new AtomicLong()).get() + answers.getOrDefault(201, new AtomicLong()).get() > 100,
                 "writes went through: " + answers);
         // a poll may fall in the few ms between two health answers of a loaded server; an outage is a run of them

@@ -31,6 +31,14 @@ final class Problem {
         return Response.fromResponse(of(Response.Status.SERVICE_UNAVAILABLE, error, details)).header("Retry-After", 1).build();
     }
 
+    /**
+     * 307 to {@code target}, with a body like every other answer that is not 2xx: a client that
+     * does not follow redirects still reads where to go, and why.
+     */
+    static Response redirect(java.net.URI target, String error, Map<String, ?> details) {
+        return Response.fromResponse(of(Response.Status.TEMPORARY_REDIRECT, error, details)).location(target).build();
+    }
+
     /** 503: too many streams are open on this server. */
     static Response tooManyStreams() {
         return retryShortly("too many streams are open on this server", Map.of());

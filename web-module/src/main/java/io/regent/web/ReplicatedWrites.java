@@ -54,7 +54,8 @@ public class ReplicatedWrites {
         if (why == NotOpenReason.NOT_MASTER && master.url() != null && !master.url().isEmpty()) {
             URI target = URI.create(master.url() + request.getRawPath()
                     + (request.getRawQuery() == null ? "" : "?" + request.getRawQuery()));
-            return Response.temporaryRedirect(target).build();
+            return Problem.redirect(target, "this server is not the master; " + master.id() + " is",
+                    Map.of("master", String.valueOf(master.id()), "masterUrl", master.url()));
         }
         return Problem.retryShortly(why.text() + "; retry shortly", Map.of("reason", why.name(),
                 "master", String.valueOf(master.id()), "masterUrl", String.valueOf(master.url())));
