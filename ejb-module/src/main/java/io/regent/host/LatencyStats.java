@@ -6,7 +6,11 @@ import java.util.Arrays;
 public final class LatencyStats {
 
     /** What the group API shows: sample count and p50 / p99 / max over the latest ones, in the unit they were added. */
-    public record Summary(long samples, long p50, long p99, long max) { }
+    public record Summary(long samples, long p50, long p99, long max) {
+
+        /** Nothing measured yet. */
+        public static final Summary NONE = new Summary(0, -1, -1, -1);
+    }
 
     private final long[] ring;
     private long count;
@@ -22,7 +26,7 @@ public final class LatencyStats {
     public synchronized Summary summary() {
         int n = (int) Math.min(count, ring.length);
         if (n == 0) {
-            return new Summary(0, -1, -1, -1);
+            return Summary.NONE;
         }
         long[] sorted = Arrays.copyOf(ring, n);
         Arrays.sort(sorted);

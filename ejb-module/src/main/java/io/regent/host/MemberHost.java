@@ -99,11 +99,6 @@ public final class MemberHost {
      * @param fsync whether durability needs an fsync (group commit on a thread of its own from
      *              {@code threads}); without it, what is written counts as durable at once
      */
-    /** How long each group commit's fsync took, µs (nothing without fsync). */
-    public LatencyStats.Summary syncTime() {
-        return groupCommit == null ? new LatencyStats(1).summary() : groupCommit.syncTime();
-    }
-
     public MemberHost(Member member, LongSupplier clock, Timers timers, Outbox outbox, Disk disk, Observer observer,
             boolean fsync, ThreadFactory threads) {
         this.member = member;
@@ -222,6 +217,11 @@ public final class MemberHost {
     /** What health checks, headers and load balancers need, without taking the lock. */
     public Snapshot snapshot() {
         return snapshot;
+    }
+
+    /** How long each group commit's fsync took, µs (no samples without fsync). */
+    public LatencyStats.Summary syncTime() {
+        return groupCommit == null ? LatencyStats.Summary.NONE : groupCommit.syncTime();
     }
 
     /** From sequencing a write to its commit, µs. */

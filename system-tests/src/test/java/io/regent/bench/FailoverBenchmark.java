@@ -75,33 +75,17 @@ public final class FailoverBenchmark {
                 System.getProperty("regent.bench.faults", "kill,loaded,hung,handover,idle").split(","));
         settle();
         if (faults.contains("kill")) {
-            Map<String, List<Long>> kill = new LinkedHashMap<>();
-            for (int t = 0; t < trials; t++) {
-                killTrial(kill);
-            }
-            Figures.print("kill -9 of the master, ms after the kill", kill);
+            repeat("kill -9 of the master, ms after the kill", this::killTrial);
         }
         if (faults.contains("loaded")) {
-            Map<String, List<Long>> loaded = new LinkedHashMap<>();
-            for (int t = 0; t < trials; t++) {
-                loadedKillTrial(loaded);
-            }
-            Figures.print("kill -9 of the master under write load (wrk, " + LOAD_CONNECTIONS
-                    + " connections through HAProxy), ms after the kill", loaded);
+            repeat("kill -9 of the master under write load (wrk, " + LOAD_CONNECTIONS
+                    + " connections through HAProxy), ms after the kill", this::loadedKillTrial);
         }
         if (faults.contains("hung")) {
-            Map<String, List<Long>> hung = new LinkedHashMap<>();
-            for (int t = 0; t < trials; t++) {
-                hungTrial(hung);
-            }
-            Figures.print("hung master (SIGSTOP), ms after the stop", hung);
+            repeat("hung master (SIGSTOP), ms after the stop", this::hungTrial);
         }
         if (faults.contains("handover")) {
-            Map<String, List<Long>> handover = new LinkedHashMap<>();
-            for (int t = 0; t < trials; t++) {
-                handoverTrial(handover);
-            }
-            Figures.print("planned handover, ms after the request", handover);
+            repeat("planned handover, ms after the request", this::handoverTrial);
         }
         if (faults.contains("idle")) {
             resources();
@@ -110,6 +94,19 @@ public final class FailoverBenchmark {
     }
 
     // ---- trials -------------------------------------------------------------------------
+
+    /** One kind of trial: adds what it measured, by name, to the figures. */
+    private interface Trial {
+        void run(Map<String, List<Long>> figures) throws Exception;
+    }
+
+    private void repeat(String title, Trial trial) throws Exception {
+        Map<String, List<Long>> figures = new LinkedHashMap<>();
+        for (int t = 0; t < trials; t++) {
+            trial.run(figures);
+        }
+        Figures.print(title, figures);
+    }
 
     private void killTrial(Map<String, List<Long>> out) throws Exception {
         int master = soleReady();
