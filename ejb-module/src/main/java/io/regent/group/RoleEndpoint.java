@@ -1,60 +1,240 @@
 package io.regent.group;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * What a load balancer polls many times a second, answered by the JDK's small HTTP server on a
- * port of its own, beside Liberty's: {@code GET /role/master} is 200 on the master open for writes
- * and 503 elsewhere, {@code GET /role/member} is 200 on a server caught up (Patroni's role
- * endpoints). Each check costs a fraction of what a request through Liberty's web container does
- * (measured in the README), and only a role is told, so it needs neither authentication nor TLS.
+ * What a load balancer polls many times a second, on a port of its own beside Liberty's:
+ * {@code GET /role/master} is 200 on the master open for writes and 503 elsewhere,
+ * {@code GET /role/member} is 200 on a server caught up (Patroni's role endpoints). Only a role is
+ * told, so it needs neither authentication nor TLS.
+ *
+ * <p>One thread serves every connection without blocking on any: a client that connects and then
+ * sends nothing, or sends slowly, must not hold up the load balancer's checks (a server that
+ * answers no check is taken out of rotation). So a request has {@link #REQUEST_TIME} and
+ * {@link #REQUEST_BYTES} to arrive whole, at most {@link #MAX_OPEN} requests are open at once
+ * (a new one evicts the oldest), and every answer closes its connection, as a check expects.
  */
 final class RoleEndpoint implements AutoCloseable {
 
-    private final HttpServer server;
+    static final long REQUEST_TIME = 1_000;
+    static final int REQUEST_BYTES = 2_048;
+    static final int MAX_OPEN = 128;
+
+    private static final Logger LOG = Logger.getLogger(RoleEndpoint.class.getName());
+    private static final long SWEEP = 100;
+
+    /** A request still arriving: what came so far, and when it must be whole. */
+    private static final class Open {
+        final ByteBuffer in = ByteBuffer.allocate(REQUEST_BYTES);
+        final long deadline;
+        ByteBuffer out;
+
+        Open(long deadline) {
+            this.deadline = deadline;
+        }
+    }
+
+    private final BooleanSupplier master;
+    private final BooleanSupplier member;
+    private final Supplier<String> why;
+    private final Selector selector;
+    private final ServerSocketChannel listener;
+    private final Deque<SelectionKey> open = new ArrayDeque<>();
+    private final Thread worker;
+    private volatile boolean closed;
 
     /**
      * @param why what this server is instead of open for writes (for the body), or null when it is
      */
     RoleEndpoint(String host, int port, BooleanSupplier master, BooleanSupplier member, Supplier<String> why)
             throws IOException {
-        server = HttpServer.create(new InetSocketAddress(host, port), 64);
-        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "regent-role-endpoint");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.createContext("/role/master", x -> answer(x, master.getAsBoolean(), why));
-        server.createContext("/role/member", x -> answer(x, member.getAsBoolean(), why));
-        server.start();
+        this.master = master;
+        this.member = member;
+        this.why = why;
+        this.selector = Selector.open();
+        this.listener = ServerSocketChannel.open();
+        try {
+            listener.bind(new InetSocketAddress(host, port), 64);
+            listener.configureBlocking(false);
+            listener.register(selector, SelectionKey.OP_ACCEPT);
+        } catch (IOException e) {
+            listener.close();
+            selector.close();
+            throw e;
+        }
+        this.worker = new Thread(this::serve, "regent-role-endpoint");
+        worker.setDaemon(true);
+        worker.start();
     }
 
-    private static void answer(HttpExchange exchange, boolean up, Supplier<String> why) throws IOException {
-        try (exchange) {
-            String text = up ? "yes\n" : why.get() + "\n";
-            byte[] body = text.getBytes(StandardCharsets.UTF_8);
-            boolean head = "HEAD".equals(exchange.getRequestMethod());
-            exchange.getResponseHeaders().set("Content-Type", "text/plain");
-            exchange.sendResponseHeaders(up ? 200 : 503, head ? -1 : body.length);
-            if (!head) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
+    /** The port it listens on (the one asked for, or the one given for 0). */
+    int port() {
+        return listener.socket().getLocalPort();
+    }
+
+    private void serve() {
+        try {
+            while (!closed) {
+                selector.select(SWEEP);
+                Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
+                while (ready.hasNext()) {
+                    SelectionKey key = ready.next();
+                    ready.remove();
+                    handle(key);
                 }
+                expire(System.currentTimeMillis());
             }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "role endpoint stopped", e);
+        } finally {
+            while (!open.isEmpty()) {
+                close(open.pollFirst());
+            }
+            closeQuietly(listener);
+            closeQuietly(selector);
         }
     }
 
+    private void handle(SelectionKey key) {
+        try {
+            if (!key.isValid()) {
+                return;
+            }
+            if (key.isAcceptable()) {
+                accept();
+            } else if (key.isReadable()) {
+                read(key);
+            } else if (key.isWritable()) {
+                write(key);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "role endpoint: a connection failed", e);
+            close(key);
+        }
+    }
+
+    private void accept() throws IOException {
+        SocketChannel c;
+        while ((c = listener.accept()) != null) {
+            if (open.size() >= MAX_OPEN) {
+                close(open.pollFirst()); // the oldest has had the longest to send its request
+            }
+            c.configureBlocking(false);
+            open.addLast(c.register(selector, SelectionKey.OP_READ, new Open(System.currentTimeMillis() + REQUEST_TIME)));
+        }
+    }
+
+    private void read(SelectionKey key) throws IOException {
+        Open o = (Open) key.attachment();
+        int n = ((SocketChannel) key.channel()).read(o.in);
+        if (n < 0) {
+            close(key);
+            return;
+        }
+        String request = new String(o.in.array(), 0, o.in.position(), StandardCharsets.ISO_8859_1);
+        if (request.contains("\r\n\r\n") || request.contains("\n\n")) {
+            o.out = ByteBuffer.wrap(answer(request));
+            key.interestOps(SelectionKey.OP_WRITE);
+            write(key);
+        } else if (!o.in.hasRemaining()) {
+            o.out = ByteBuffer.wrap(response(431, "Request Header Fields Too Large", "request over "
+                    + REQUEST_BYTES + " bytes\n", false));
+            key.interestOps(SelectionKey.OP_WRITE);
+            write(key);
+        }
+    }
+
+    private void write(SelectionKey key) throws IOException {
+        Open o = (Open) key.attachment();
+        ((SocketChannel) key.channel()).write(o.out);
+        if (!o.out.hasRemaining()) {
+            close(key);
+        }
+    }
+
+    /** The answer to a whole request: its first line says the method and the path. */
+    byte[] answer(String request) {
+        String[] line = request.substring(0, request.indexOf('\n')).trim().split(" ");
+        if (line.length < 2) {
+            return response(400, "Bad Request", "not an HTTP request\n", false);
+        }
+        boolean head = "HEAD".equals(line[0]);
+        if (!head && !"GET".equals(line[0])) {
+            return response(405, "Method Not Allowed", "GET or HEAD\n", false);
+        }
+        String path = line[1].contains("?") ? line[1].substring(0, line[1].indexOf('?')) : line[1];
+        boolean up;
+        if ("/role/master".equals(path)) {
+            up = master.getAsBoolean();
+        } else if ("/role/member".equals(path)) {
+            up = member.getAsBoolean();
+        } else {
+            return response(404, "Not Found", "/role/master or /role/member\n", head);
+        }
+        return up ? response(200, "OK", "yes\n", head) : response(503, "Service Unavailable", why.get() + "\n", head);
+    }
+
+    private static byte[] response(int status, String reason, String body, boolean head) {
+        byte[] text = body.getBytes(StandardCharsets.UTF_8);
+        String headers = "HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Length: " + text.length + "\r\nConnection: close\r\n\r\n";
+        byte[] h = headers.getBytes(StandardCharsets.ISO_8859_1);
+        if (head) {
+            return h;
+        }
+        byte[] all = new byte[h.length + text.length];
+        System.arraycopy(h, 0, all, 0, h.length);
+        System.arraycopy(text, 0, all, h.length, text.length);
+        return all;
+    }
+
+    /** Requests (and answers the client does not read) past their time are dropped, oldest first. */
+    private void expire(long now) {
+        while (!open.isEmpty() && ((Open) open.peekFirst().attachment()).deadline <= now) {
+            close(open.pollFirst());
+        }
+    }
+
+    private void close(SelectionKey key) {
+        if (key == null) {
+            return;
+        }
+        open.remove(key);
+        key.cancel();
+        closeQuietly(key.channel());
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    /** Stops serving; the serving thread closes every connection and the port. */
     @Override
     public void close() {
-        server.stop(0);
+        closed = true;
+        selector.wakeup();
+        try {
+            worker.join(1_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -1,0 +1,104 @@
+package io.regent.group;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The role port on a real socket: its answers, and that no client can hold up a load balancer's check. */
+class RoleEndpointTest {
+
+    private final AtomicBoolean master = new AtomicBoolean(true);
+    private final List<Socket> clients = new ArrayList<>();
+    private RoleEndpoint endpoint;
+
+    @BeforeEach
+    void listen() throws IOException {
+        endpoint = new RoleEndpoint("127.0.0.1", 0, master::get, () -> true, () -> "not the master; s2 is");
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        for (Socket s : clients) {
+            s.close();
+        }
+        endpoint.close();
+    }
+
+    private Socket connect() throws IOException {
+        Socket s = new Socket("127.0.0.1", endpoint.port());
+        s.setSoTimeout(5_000);
+        clients.add(s);
+        return s;
+    }
+
+    private String ask(String request) throws IOException {
+        Socket s = connect();
+        s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+        return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    private String check(String path) throws IOException {
+        return ask("GET " + path + " HTTP/1.1\r\nHost: lb\r\n\r\n");
+    }
+
+    @Test
+    void theMasterAnswers200AndOthers503SayingWhy() throws IOException {
+        String up = check("/role/master");
+        assertTrue(up.startsWith("HTTP/1.1 200 "), up);
+        assertTrue(up.endsWith("\r\n\r\nyes\n"), up);
+        assertTrue(up.contains("Connection: close"), up);
+        master.set(false);
+        String down = check("/role/master?lag=1");
+        assertTrue(down.startsWith("HTTP/1.1 503 "), down);
+        assertTrue(down.endsWith("not the master; s2 is\n"), down);
+        assertTrue(check("/role/member").startsWith("HTTP/1.1 200 "));
+    }
+
+    @Test
+    void headHasNoBodyAndOtherPathsAndMethodsAreRefused() throws IOException {
+        String head = ask("HEAD /role/master HTTP/1.1\r\n\r\n");
+        assertTrue(head.startsWith("HTTP/1.1 200 ") && head.endsWith("\r\n\r\n"), head);
+        assertTrue(check("/api/kv/x").startsWith("HTTP/1.1 404 "));
+        assertTrue(ask("POST /role/master HTTP/1.1\r\nContent-Length: 0\r\n\r\n").startsWith("HTTP/1.1 405 "));
+        assertTrue(ask("x".repeat(RoleEndpoint.REQUEST_BYTES + 10)).startsWith("HTTP/1.1 431 "));
+    }
+
+    @Test
+    void clientsThatStallDoNotHoldUpAChecksAnswerAndAreCutOffInTime() throws IOException {
+        List<Socket> stalled = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Socket s = connect();
+            s.getOutputStream().write("GET /role/master HTTP/1.1\r\nHost: slow".getBytes(StandardCharsets.ISO_8859_1));
+            stalled.add(s);
+        }
+        long began = System.nanoTime();
+        assertTrue(check("/role/master").startsWith("HTTP/1.1 200 "));
+        long tookMillis = (System.nanoTime() - began) / 1_000_000;
+        assertTrue(tookMillis < 250, "a check behind 20 stalled clients took " + tookMillis + " ms");
+        for (Socket s : stalled) {
+            InputStream in = s.getInputStream();
+            assertEquals(-1, in.read(), "a request that never finished is closed unanswered");
+        }
+        long closedAfter = (System.nanoTime() - began) / 1_000_000;
+        assertTrue(closedAfter < RoleEndpoint.REQUEST_TIME + 1_000, "stalled clients were cut off after " + closedAfter + " ms");
+    }
+
+    @Test
+    void moreIdleConnectionsThanItKeepsOpenStillLeaveRoomForACheck() throws IOException {
+        for (int i = 0; i < RoleEndpoint.MAX_OPEN + 20; i++) {
+            connect();
+        }
+        assertTrue(check("/role/master").startsWith("HTTP/1.1 200 "));
+    }
+}
