@@ -194,8 +194,7 @@ public class KeyValueResource {
 
     /**
      * Writes answer through {@link AsyncResponse}, resumed when the write commits: no request
-     * thread waits for the acknowledgements (a returned CompletionStage would also do, but costs
-     * RESTEasy a JNDI lookup of an executor per request).
+     * thread waits for the acknowledgements, however many writes are in flight.
      */
     @PUT
     @Path("{key: .+}")
