@@ -116,14 +116,20 @@ final class RoleEndpoint implements AutoCloseable {
             }
             if (key.isAcceptable()) {
                 accept();
-            } else if (key.isReadable()) {
+                return;
+            }
+            if (key.isReadable()) {
                 read(key);
             } else if (key.isWritable()) {
                 write(key);
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "role endpoint: a connection failed", e);
-            close(key);
+            if (key.channel() != listener) {
+                close(key);
+            } else {
+                pauseAfterFailedAccept(); // out of file descriptors, say: the port stays open
+            }
         }
     }
 
@@ -133,8 +139,22 @@ final class RoleEndpoint implements AutoCloseable {
             if (open.size() >= MAX_OPEN) {
                 close(open.pollFirst()); // the oldest has had the longest to send its request
             }
-            c.configureBlocking(false);
-            open.addLast(c.register(selector, SelectionKey.OP_READ, new Open(System.currentTimeMillis() + REQUEST_TIME)));
+            try {
+                c.configureBlocking(false);
+                open.addLast(c.register(selector, SelectionKey.OP_READ, new Open(System.currentTimeMillis() + REQUEST_TIME)));
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(c);
+                throw e;
+            }
+        }
+    }
+
+    /** The listener stays ready while accepting fails: wait a little rather than spin. */
+    private static void pauseAfterFailedAccept() {
+        try {
+            Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
