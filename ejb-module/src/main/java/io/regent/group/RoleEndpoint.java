@@ -58,7 +58,7 @@ final class RoleEndpoint implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * @param why what this server is instead of open for writes (for the body), or null when it is
+     * @param why what this server is instead of the master open for writes: the body of a 503
      */
     RoleEndpoint(String host, int port, BooleanSupplier master, BooleanSupplier member, Supplier<String> why)
             throws IOException {
@@ -167,15 +167,17 @@ final class RoleEndpoint implements AutoCloseable {
         }
         String request = new String(o.in.array(), 0, o.in.position(), StandardCharsets.ISO_8859_1);
         if (request.contains("\r\n\r\n") || request.contains("\n\n")) {
-            o.out = ByteBuffer.wrap(answer(request));
-            key.interestOps(SelectionKey.OP_WRITE);
-            write(key);
+            reply(key, answer(request));
         } else if (!o.in.hasRemaining()) {
-            o.out = ByteBuffer.wrap(response(431, "Request Header Fields Too Large", "request over "
-                    + REQUEST_BYTES + " bytes\n", false));
-            key.interestOps(SelectionKey.OP_WRITE);
-            write(key);
+            reply(key, response(431, "Request Header Fields Too Large", "request over " + REQUEST_BYTES + " bytes\n", false));
         }
+    }
+
+    /** Writes what it can now; the rest when the client reads (within the request's time). */
+    private void reply(SelectionKey key, byte[] response) throws IOException {
+        ((Open) key.attachment()).out = ByteBuffer.wrap(response);
+        key.interestOps(SelectionKey.OP_WRITE);
+        write(key);
     }
 
     private void write(SelectionKey key) throws IOException {
@@ -187,7 +189,7 @@ final class RoleEndpoint implements AutoCloseable {
     }
 
     /** The answer to a whole request: its first line says the method and the path. */
-    byte[] answer(String request) {
+    private byte[] answer(String request) {
         String[] line = request.substring(0, request.indexOf('\n')).trim().split(" ");
         if (line.length < 2) {
             return response(400, "Bad Request", "not an HTTP request\n", false);

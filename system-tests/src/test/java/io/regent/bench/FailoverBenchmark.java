@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static io.regent.it.LocalGroup.SIZE;
 import static io.regent.it.LocalGroup.await;
@@ -155,7 +156,7 @@ public final class FailoverBenchmark {
      */
     private void loadedKillTrial(Map<String, List<Long>> out) throws Exception {
         int master = soleReady();
-        java.util.concurrent.atomic.AtomicLong acknowledgedAt = new java.util.concurrent.atomic.AtomicLong(-1);
+        AtomicLong acknowledgedAt = new AtomicLong(-1);
         long t0;
         long readyAt = -1;
         Wrk.Result load;
@@ -191,7 +192,7 @@ public final class FailoverBenchmark {
     }
 
     /** A client's writes through HAProxy, one at a time, until one is acknowledged by a master other than {@code old}. */
-    private void writeUntilAcknowledged(int old, long t0, long end, java.util.concurrent.atomic.AtomicLong acknowledgedAt) {
+    private void writeUntilAcknowledged(int old, long t0, long end, AtomicLong acknowledgedAt) {
         for (int n = 0; System.currentTimeMillis() < end; n++) {
             HttpResponse<String> r = LocalGroup.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
                     group.balancerUrl() + "/api/kv/bench-failover-" + t0 + "-" + n))
