@@ -40,6 +40,9 @@ final class Fabric implements AutoCloseable {
         void drop(Topic topic, String reason);
 
         void link(boolean up);
+
+        /** The broker saw {@code user}'s consumer of the control topic close (a server's broker user is its id). */
+        void departed(String user);
     }
 
     /** A broker to try, in the order given: its URL (with the client's settings) and a name for operators. */
@@ -47,6 +50,7 @@ final class Fabric implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Fabric.class.getName());
     private static final long RETRY_PAUSE = 200;
+    private static final String NOTIFICATIONS = "activemq.notifications";
 
     private final List<Broker> brokers;
     private final String user;
@@ -143,6 +147,7 @@ final class Fabric implements AutoCloseable {
                 c.setExceptionListener(e -> failed(failing, e.toString()));
                 subscribe(c, Topic.CONTROL, "regentTo IS NULL OR regentTo = '" + self + "'");
                 subscribe(c, Topic.STREAM, "(regentTo IS NULL AND regentFrom <> '" + self + "') OR regentTo = '" + self + "'");
+                watchDepartures(c, b);
                 c.start();
                 boolean moved;
                 synchronized (lock) {
@@ -179,6 +184,39 @@ final class Fabric implements AutoCloseable {
         Session s = c.createSession(false, ActiveMQJMSConstants.PRE_ACKNOWLEDGE);
         MessageConsumer consumer = s.createConsumer(s.createTopic(topics.get(topic)), selector);
         consumer.setMessageListener(m -> deliver(topic, m));
+    }
+
+    /**
+     * Artemis announces on its notifications address each consumer that closes. A server's
+     * consumer of the control topic closes the moment its process dies (the kernel closes the
+     * socket) or it leaves the broker: a hint that lets backups ask their master at once (DESIGN.md
+     * §2, detection). Only consumers of this broker name their user (distance 0). A broker that
+     * does not let this server watch leaves failures to the inquiries alone.
+     */
+    private void watchDepartures(Connection c, Broker b) {
+        Session s = null;
+        try {
+            s = c.createSession(false, ActiveMQJMSConstants.PRE_ACKNOWLEDGE);
+            MessageConsumer consumer = s.createConsumer(s.createTopic(NOTIFICATIONS),
+                    "_AMQ_NotifType = 'CONSUMER_CLOSED' AND _AMQ_Distance = 0 AND _AMQ_Address = '"
+                            + topics.get(Topic.CONTROL) + "'");
+            consumer.setMessageListener(this::departure);
+        } catch (JMSException e) {
+            closeQuietly(s);
+            LOG.info(() -> "Regent " + self + ": broker " + b.name() + " does not let it watch " + NOTIFICATIONS
+                    + " (" + e.getMessage() + "); failures are found by inquiry alone");
+        }
+    }
+
+    private void departure(Message m) {
+        try {
+            Object user = m.getObjectProperty("_AMQ_User");
+            if (user != null) {
+                inbound.departed(user.toString());
+            }
+        } catch (JMSException | RuntimeException e) {
+            LOG.log(Level.FINE, "an unreadable notification", e);
+        }
     }
 
     private void deliver(Topic topic, Message message) {
@@ -232,6 +270,16 @@ final class Fabric implements AutoCloseable {
             connector.join(2_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(Session s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (JMSException | RuntimeException ignored) {
+                // the connection goes on without it
+            }
         }
     }
 

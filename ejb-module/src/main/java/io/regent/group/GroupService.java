@@ -189,6 +189,13 @@ public final class GroupService {
                 host.link(up);
             }
         }
+
+        @Override
+        public void departed(String server) {
+            if (started && !server.equals(settings.serverId())) {
+                host.departed(server);
+            }
+        }
     }
 
     /** A frame from a topic: checked, opened, and handed to the member. */

@@ -156,6 +156,11 @@ public final class MemberHost {
         input(now -> member.link(now, up));
     }
 
+    /** The fabric saw {@code server}'s connection to the broker close. */
+    public void departed(String server) {
+        input(now -> member.departed(now, server));
+    }
+
     public void tick() {
         input(now -> member.tick(now));
     }

@@ -80,6 +80,12 @@ public final class Member {
         settle(now);
     }
 
+    /** The fabric saw a server's connection close; see {@link Node#departed}. */
+    public void departed(long now, String server) {
+        node.departed(now, server);
+        settle(now);
+    }
+
     /** A timer the protocol asked for has fired. */
     public void fire(long now, TimerKind kind, long token) {
         node.fire(now, kind, token);

@@ -77,6 +77,11 @@ final class Detection {
         return ++misses;
     }
 
+    /** The master's connection was seen to close: as good as one missed inquiry. */
+    void departed() {
+        misses++;
+    }
+
     /** When the oldest unanswered inquiry runs out of time, or -1 if none is outstanding. */
     long nextDeadline(long timeout) {
         Outstanding oldest = outstanding.peekFirst();

@@ -132,6 +132,24 @@ public final class Node {
         }
     }
 
+    /**
+     * The fabric saw {@code peer}'s connection close: its process died, or it left the broker.
+     * A hint, never a verdict (a live master that moved to another broker answers the next
+     * inquiry): for the master a backup follows it counts as one missed inquiry, so a master that
+     * died is suspected when the first inquiry after the hint runs out, one reply time-out after
+     * the next aligned tick instead of after the usual run of misses. The suspicion itself still
+     * comes from a reply time-out, at the same instant on every backup: the best-ranked fires first.
+     */
+    public void departed(long now, String peer) {
+        if (!running || !linkUp) {
+            return;
+        }
+        observe(now);
+        if (role == Role.BACKUP && peer.equals(master) && masterAnswered) {
+            detection.departed();
+        }
+    }
+
     public void stop(long now) {
         running = false;
         timers.cancelAll();

@@ -50,6 +50,12 @@ final class NodeHarness {
         return this;
     }
 
+    NodeHarness departed(String peer) {
+        node.departed(now, peer);
+        collect();
+        return this;
+    }
+
     /** Fires the pending timer of {@code kind} after advancing the clock by its delay. */
     NodeHarness fire(TimerKind kind) {
         Effect.SetTimer t = timers.get(kind);

@@ -170,6 +170,35 @@ class NodeTest {
         assertEquals(Role.WAITING, b.node.role());
     }
 
+    // ---- the fabric's hint that a connection closed -------------------------------------
+
+    @Test
+    void whenTheMastersConnectionClosesTheNextMissedReplyMakesABackupSuspect() {
+        NodeHarness b = new NodeHarness(config("s2", 2, false)).following("s1").advance(7);
+        b.departed("s1");
+        assertEquals(Role.BACKUP, b.node.role(), "a hint alone is no verdict");
+        assertTrue(b.sent.isEmpty(), "the next aligned tick asks, as on every backup");
+        b.fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT);
+        assertEquals(Role.WAITING, b.node.role(), "the hint counted as the first miss");
+    }
+
+    @Test
+    void aMasterThatAnswersAfterItsConnectionClosedStaysMaster() {
+        NodeHarness b = new NodeHarness(config("s2", 2, false)).following("s1");
+        b.departed("s1").fire(TimerKind.DETECTION).advance(30).receive(new Message.Reply("s1", S1_TERM1, b.lastInquirySeq()));
+        b.fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT);
+        assertEquals(Role.BACKUP, b.node.role(), "moved to another broker and answered: the misses start again");
+    }
+
+    @Test
+    void anotherServersClosedConnectionChangesNothing() {
+        NodeHarness b = new NodeHarness(config("s2", 2, false)).following("s1");
+        b.departed("s3").departed("regent");
+        assertTrue(b.sent.isEmpty());
+        b.fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT);
+        assertEquals(Role.BACKUP, b.node.role());
+    }
+
     // ---- claims 6-9: waiting and the election timer -------------------------------------
 
     @Test

@@ -410,7 +410,12 @@ final class Scenario {
                 sim.network.faults(rng.nextDouble() * 0.2, rng.nextDouble() * 0.1);
             }
             case 4 -> sim.handOver(target, null);
-            case 5 -> sim.brokerFault(target, 10 + rng.nextInt(400));
+            case 5 -> {
+                sim.brokerFault(target, 10 + rng.nextInt(400));
+                if (rng.nextBoolean()) {
+                    sim.departed(target); // its broker lived on and saw the connection close
+                }
+            }
             default -> sim.forge(target, forgery(target));
         }
     }

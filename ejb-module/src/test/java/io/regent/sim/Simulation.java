@@ -136,6 +136,34 @@ final class Simulation {
         ledger.crashed(s.id());
         trace(s, () -> (powerCut ? "power cut" : "killed") + ", recovers at " + s.storage.applied());
         invariants.crashed(s);
+        if (!powerCut) {
+            departed(i); // a killed process's sockets close; a machine that lost power just goes silent
+        }
+    }
+
+    /**
+     * The broker saw server i's connection close and tells the others (a hint, DESIGN.md §2):
+     * after a kill, or while a live server moves to another broker.
+     */
+    void departed(int i) {
+        SimServer gone = servers.get(i);
+        for (SimServer to : servers) {
+            if (to == gone) {
+                continue;
+            }
+            long life = to.incarnation;
+            at(now + network.delay(i, to.number), () -> {
+                if (!to.up || to.incarnation != life) {
+                    return;
+                }
+                Runnable step = () -> input(to, m -> m.departed(clock(to), gone.id()));
+                if (to.paused) {
+                    to.backlog.add(step);
+                } else {
+                    step.run();
+                }
+            });
+        }
     }
 
     /**
