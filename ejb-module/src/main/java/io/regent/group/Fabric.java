@@ -189,9 +189,9 @@ final class Fabric implements AutoCloseable {
     /**
      * Artemis announces on its notifications address each consumer that closes. A server's
      * consumer of the control topic closes the moment its process dies (the kernel closes the
-     * socket) or it leaves the broker: a hint that lets backups ask their master at once (DESIGN.md
-     * §2, detection). Only consumers of this broker name their user (distance 0). A broker that
-     * does not let this server watch leaves failures to the inquiries alone.
+     * socket) or it leaves the broker: a backup counts that of its master as a missed inquiry
+     * (DESIGN.md §2.1). Only consumers of this broker name their user (distance 0). A broker
+     * that does not let this server watch leaves failures to the inquiries alone.
      */
     private void watchDepartures(Connection c, Broker b) {
         Session s = null;

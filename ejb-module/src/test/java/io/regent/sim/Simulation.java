@@ -142,7 +142,7 @@ final class Simulation {
     }
 
     /**
-     * The broker saw server i's connection close and tells the others (a hint, DESIGN.md §2):
+     * The broker saw server i's connection close and tells the others (a hint, DESIGN.md §2.1):
      * after a kill, or while a live server moves to another broker.
      */
     void departed(int i) {
