@@ -192,7 +192,7 @@ public final class GroupService {
 
         @Override
         public void departed(String server) {
-            if (started && !server.equals(settings.serverId())) {
+            if (started) {
                 host.departed(server);
             }
         }

@@ -152,17 +152,7 @@ final class Simulation {
                 continue;
             }
             long life = to.incarnation;
-            at(now + network.delay(i, to.number), () -> {
-                if (!to.up || to.incarnation != life) {
-                    return;
-                }
-                Runnable step = () -> input(to, m -> m.departed(clock(to), gone.id()));
-                if (to.paused) {
-                    to.backlog.add(step);
-                } else {
-                    step.run();
-                }
-            });
+            at(now + network.delay(i, to.number), () -> reach(to, life, () -> input(to, m -> m.departed(clock(to), gone.id()))));
         }
     }
 
@@ -366,10 +356,7 @@ final class Simulation {
     }
 
     private void arrive(SimServer s, long life, Object m) {
-        if (!s.up || s.incarnation != life) {
-            return;
-        }
-        Runnable step = () -> {
+        reach(s, life, () -> {
             if (m instanceof Message control) {
                 invariants.beforeReceive(s, control);
                 input(s, n -> n.receive(clock(s), control));
@@ -377,7 +364,14 @@ final class Simulation {
             } else {
                 input(s, n -> n.receive(clock(s), (StreamMessage) m));
             }
-        };
+        });
+    }
+
+    /** Something reaches server s: lost if it restarted since, held while it is paused. */
+    private void reach(SimServer s, long life, Runnable step) {
+        if (!s.up || s.incarnation != life) {
+            return;
+        }
         if (s.paused) {
             s.backlog.add(step);
         } else {
