@@ -96,7 +96,7 @@ final class Fabric implements AutoCloseable {
         return failovers.get();
     }
 
-    /** A sending thread's way onto the fabric; not thread-safe, one per thread. */
+    /** A sender's way onto the fabric; not thread-safe: one thread at a time uses it. */
     Sender sender(Topic topic) {
         return new Sender(topic);
     }

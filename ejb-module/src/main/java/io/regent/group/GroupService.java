@@ -417,12 +417,18 @@ public final class GroupService {
     private final class Publishers implements MemberHost.Outbox {
         @Override
         public void control(Effect.Send send) {
-            control.publish(send);
+            control.offer(send);
         }
 
         @Override
         public void stream(ReplicaEffect.Send send) {
-            stream.publish(send);
+            stream.offer(send);
+        }
+
+        @Override
+        public void send() {
+            control.sendQueued();
+            stream.sendQueued();
         }
     }
 

@@ -20,10 +20,15 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Publishes one topic's messages from one thread of its own, in order, sealed in signed
- * {@link Frame}s, so that a slow or dead broker never blocks the engine. The queue is bounded in bytes: when it is full, the newest
- * message is dropped and counted, since the protocol and the request stream tolerate loss (a lost
- * write is fetched again), not a stalled engine or an exhausted heap.
+ * Publishes one topic's messages in order, sealed in signed {@link Frame}s, through a queue, so
+ * that a slow or dead broker never blocks the engine: messages are queued under the engine's lock
+ * and sent after it is released. One thread at a time sends, and it sends until the queue is
+ * empty: the thread that queued a message sends it itself when nobody else is sending (no
+ * hand-off to wake, on the master's request threads and the backups' group commit alike),
+ * otherwise the sending thread takes it with what else queued meanwhile, in one batch. The
+ * publisher's own thread sends what is queued by {@link #publish}. The queue is bounded in bytes:
+ * when it is full, the newest message is dropped and counted, since the protocol and the request
+ * stream tolerate loss (a lost write is fetched again), not a stalled engine or an exhausted heap.
  */
 final class TopicPublisher<M> implements AutoCloseable {
 
@@ -46,16 +51,14 @@ final class TopicPublisher<M> implements AutoCloseable {
     /** What a message weighs beyond its own content: its frame, properties and bookkeeping. */
     private static final long OVERHEAD = 256;
 
-    private record Queued(Object message, long weight, long since) { }
-
-    private static final Object STOP = new Object();
+    private record Queued<T>(T message, long weight, long since) { }
 
     private final Fabric fabric;
     private final Topic topic;
     private final Sender sender;
     private final Format<M> format;
     private final long capacity;
-    private final Deque<Queued> queue = new ArrayDeque<>();
+    private final Deque<Queued<M>> queue = new ArrayDeque<>();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong overflowed = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
@@ -64,7 +67,14 @@ final class TopicPublisher<M> implements AutoCloseable {
     /** The send call itself, µs. */
     private final LatencyStats sendTime = new LatencyStats(1_024);
     private final Thread worker;
+    /** The fabric's sender, used by whichever thread holds the right to send. */
+    private final Fabric.Sender channel;
     private long queuedBytes;
+    /** A thread is sending: the others only queue. Guarded by the queue. */
+    private boolean sending;
+    private boolean closed;
+    /** Threads in {@link #flush}: only they need waking when the queue empties. */
+    private int flushing;
     private long counter;
 
     /** @param capacity the most bytes the queue holds */
@@ -74,22 +84,48 @@ final class TopicPublisher<M> implements AutoCloseable {
         this.capacity = capacity;
         this.format = format;
         this.sender = sender;
-        this.worker = threads.newThread(this::drain);
+        this.channel = fabric.sender(topic);
+        this.worker = threads.newThread(this::work);
         worker.setName("regent-publisher-" + topic.name().toLowerCase(java.util.Locale.ROOT));
         worker.start();
     }
 
+    /** Queues a message for the publisher's own thread to send. */
     void publish(M message) {
-        long weight = format.weight().applyAsLong(message) + OVERHEAD;
         synchronized (queue) {
-            if (queuedBytes + weight > capacity) {
-                overflowed.incrementAndGet();
+            if (add(message) && !sending) {
+                queue.notifyAll();
+            }
+        }
+    }
+
+    /** Queues a message that the caller sends with {@link #sendQueued} once it holds no lock. */
+    void offer(M message) {
+        synchronized (queue) {
+            add(message);
+        }
+    }
+
+    /** Sends what is queued on this thread, unless another thread is sending it already. */
+    void sendQueued() {
+        synchronized (queue) {
+            if (sending || closed || queue.isEmpty()) {
                 return;
             }
-            queue.addLast(new Queued(message, weight, System.nanoTime()));
-            queuedBytes += weight;
-            queue.notifyAll();
+            sending = true;
         }
+        sendWhileQueued();
+    }
+
+    private boolean add(M message) {
+        long weight = format.weight().applyAsLong(message) + OVERHEAD;
+        if (queuedBytes + weight > capacity) {
+            overflowed.incrementAndGet();
+            return false;
+        }
+        queue.addLast(new Queued<>(message, weight, System.nanoTime()));
+        queuedBytes += weight;
+        return true;
     }
 
     long sent() {
@@ -122,78 +158,107 @@ final class TopicPublisher<M> implements AutoCloseable {
     void flush(long millis) {
         long end = System.currentTimeMillis() + millis;
         synchronized (queue) {
-            while (!queue.isEmpty() && System.currentTimeMillis() < end) {
-                try {
+            flushing++;
+            try {
+                while ((!queue.isEmpty() || sending) && System.currentTimeMillis() < end) {
                     queue.wait(Math.max(1, end - System.currentTimeMillis()));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                flushing--;
+            }
+        }
+    }
+
+    /** The publisher's own thread: sends whenever something is queued and nobody is sending. */
+    private void work() {
+        while (true) {
+            synchronized (queue) {
+                while (!closed && (queue.isEmpty() || sending)) {
+                    try {
+                        queue.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (closed) {
                     return;
+                }
+                sending = true;
+            }
+            sendWhileQueued();
+        }
+    }
+
+    /** Holding the right to send: sends batch after batch until the queue is empty, then gives the right up. */
+    private void sendWhileQueued() {
+        boolean released = false;
+        try {
+            while (true) {
+                List<M> taken;
+                synchronized (queue) {
+                    if (closed || queue.isEmpty()) {
+                        released = true;
+                        release();
+                        return;
+                    }
+                    taken = take();
+                }
+                send(taken);
+            }
+        } finally {
+            if (!released) {
+                synchronized (queue) {
+                    release();
                 }
             }
         }
     }
 
-    private List<Object> take() throws InterruptedException {
-        List<Object> taken = new ArrayList<>();
-        synchronized (queue) {
-            while (queue.isEmpty()) {
-                queue.wait();
-            }
-            // whatever queued up while the last send was on its way goes out together
-            while (!queue.isEmpty() && taken.size() < BATCH) {
-                Queued q = queue.pollFirst();
-                queuedBytes -= q.weight();
-                taken.add(q.message());
-                if (q.since() > 0) {
-                    queueWait.add((System.nanoTime() - q.since()) / 1_000);
-                }
-            }
+    /** Gives up the right to send; wakes the publisher's thread only if a message is waiting, and a flush. */
+    private void release() {
+        sending = false;
+        if (flushing > 0 || !queue.isEmpty()) {
             queue.notifyAll();
+        }
+    }
+
+    /** Whatever queued up while the last send was on its way goes out together. */
+    private List<M> take() {
+        List<M> taken = new ArrayList<>();
+        while (!queue.isEmpty() && taken.size() < BATCH) {
+            Queued<M> q = queue.pollFirst();
+            queuedBytes -= q.weight();
+            taken.add(q.message());
+            queueWait.add((System.nanoTime() - q.since()) / 1_000);
         }
         return taken;
     }
 
-    private void drain() {
-        Fabric.Sender channel = fabric.sender(topic);
-        while (true) {
-            List<Object> taken;
+    private void send(List<M> taken) {
+        for (M next : format.coalesce().apply(taken)) {
             try {
-                taken = take();
-            } catch (InterruptedException e) {
-                break;
-            }
-            boolean stop = taken.remove(STOP);
-            for (M next : format.coalesce().apply(messages(taken))) {
-                try {
-                    long began = System.nanoTime();
-                    String to = format.to().apply(next);
-                    Frame frame = new Frame(topic, sender.group(), sender.self(), to == null ? "" : to,
-                            sender.incarnation(), ++counter, System.currentTimeMillis(), format.encode().apply(next));
-                    channel.send(to, sender.codec().seal(frame), TIME_TO_LIVE);
-                    sendTime.add((System.nanoTime() - began) / 1_000);
-                    sent.incrementAndGet();
-                } catch (JMSException | RuntimeException e) {
-                    failures.incrementAndGet();
-                    LOG.log(Level.FINE, "send to " + topic + " failed", e);
-                }
-            }
-            if (stop) {
-                break;
+                long began = System.nanoTime();
+                String to = format.to().apply(next);
+                Frame frame = new Frame(topic, sender.group(), sender.self(), to == null ? "" : to,
+                        sender.incarnation(), ++counter, System.currentTimeMillis(), format.encode().apply(next));
+                channel.send(to, sender.codec().seal(frame), TIME_TO_LIVE);
+                sendTime.add((System.nanoTime() - began) / 1_000);
+                sent.incrementAndGet();
+            } catch (JMSException | RuntimeException e) {
+                failures.incrementAndGet();
+                LOG.log(Level.FINE, "send to " + topic + " failed", e);
             }
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<M> messages(List<Object> taken) {
-        return (List<M>) (List<?>) taken;
     }
 
     @Override
     public void close() {
         synchronized (queue) {
+            closed = true;
             queue.clear();
             queuedBytes = 0;
-            queue.addLast(new Queued(STOP, 0, 0));
             queue.notifyAll();
         }
         try {

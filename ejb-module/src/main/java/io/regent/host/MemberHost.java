@@ -48,11 +48,14 @@ public final class MemberHost {
         void cancel(TimerKind kind);
     }
 
-    /** The two topics' send queues. */
+    /** The two topics' send queues: filled under the lock, sent by {@link #send} once it is released. */
     public interface Outbox {
         void control(Effect.Send send);
 
         void stream(ReplicaEffect.Send send);
+
+        /** Sends what was queued, on the calling thread unless another is sending it already. */
+        void send();
     }
 
     /** Makes state durable: the epoch at once, everything applied in batches. */
@@ -271,6 +274,7 @@ public final class MemberHost {
             answers.addAll(appliedWaiters.reached(member.replica().applied().seq()));
         } finally {
             lock.unlock();
+            outbox.send();
         }
         answer(answers);
         Snapshot after = snapshot;
