@@ -20,7 +20,6 @@ import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
-import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -50,9 +49,6 @@ public class GroupEngine {
 
     @Resource
     private TimerService timerService;
-
-    @Resource
-    private ManagedThreadFactory threads;
 
     @Resource
     private SessionContext context;
@@ -85,7 +81,7 @@ public class GroupEngine {
             public void started() {
                 self.startTicking();
             }
-        }, registry, threads);
+        }, registry, new ServerThreads());
         // the protocol starts once this server hears itself through the topic, i.e. once its
         // subscription is live: what it would ask the group before then would go unanswered
         timerService.createIntervalTimer(0, WARM_UP_PERIOD, new TimerConfig(WARM_UP, false));
