@@ -6,7 +6,7 @@ import java.util.concurrent.ThreadFactory;
  * Regent's own threads (fabric, publishers, group commit, answers): plain daemon threads that
  * load classes as the application does. Not a ManagedThreadFactory: the concurrent feature it
  * needs also binds {@code java:comp/DefaultManagedScheduledExecutorService}, which RESTEasy then
- * looks up in JNDI for every suspended response (a tenth of a write's CPU on the master); without
+ * looks up in JNDI for every suspended response (13 % of the master's request-thread CPU); without
  * it the first lookup fails, RESTEasy remembers that and uses its own scheduler. Nothing these
  * threads run needs a container context: they call the EJBs through their business interface,
  * like the broker client's threads do.

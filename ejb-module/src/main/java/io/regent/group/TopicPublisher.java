@@ -25,8 +25,9 @@ import java.util.logging.Logger;
  * and sent after it is released. One thread at a time sends, and it sends until the queue is
  * empty: the thread that queued a message sends it itself when nobody else is sending (no
  * hand-off to wake, on the master's request threads and the backups' group commit alike),
- * otherwise the sending thread takes it with what else queued meanwhile, in one batch. The
- * publisher's own thread sends what is queued by {@link #publish}. The queue is bounded in bytes:
+ * otherwise the sending thread takes it with what else queued meanwhile, in one batch. A send
+ * that stalls on the broker holds up the thread making it and what queued behind it, never the
+ * engine. The publisher's own thread sends what is queued by {@link #publish}. The queue is bounded in bytes:
  * when it is full, the newest message is dropped and counted, since the protocol and the request
  * stream tolerate loss (a lost write is fetched again), not a stalled engine or an exhausted heap.
  */
