@@ -113,12 +113,12 @@ public final class GroupService {
         long queue = settings.limits().queueBytes();
         control = new TopicPublisher<>(Topic.CONTROL, fabric, queue,
                 new TopicPublisher.Format<>(Effect.Send::to, s -> 64, s -> controlCodec.encode(s.message()), l -> l),
-                sender, threads);
+                sender);
         StreamBatching batching = new StreamBatching(settings.limits().messageBytes());
         stream = new TopicPublisher<>(Topic.STREAM, fabric, queue,
                 new TopicPublisher.Format<>(ReplicaEffect.Send::to, s -> weight(s.message()),
                         s -> streamCodec.encode(s.message()), batching::coalesce),
-                sender, threads);
+                sender);
         host = new MemberHost(member, System::currentTimeMillis, container, new Publishers(), new Disk(),
                 new Observer(), settings.storage().fsync(), threads);
         metrics = new GroupMetrics(registry, host::snapshot, this::isReady);
@@ -135,8 +135,9 @@ public final class GroupService {
     /** Until the protocol starts: a probe to itself, to learn that its subscription is live. */
     void warmUp() {
         if (!started) {
-            control.publish(new Effect.Send(null, new Message.Probe(settings.serverId(), Epoch.NONE,
+            control.offer(new Effect.Send(null, new Message.Probe(settings.serverId(), Epoch.NONE,
                     System.currentTimeMillis())));
+            control.sendQueued();
         }
     }
 

@@ -10,8 +10,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
@@ -27,9 +25,9 @@ import java.util.logging.Logger;
  * hand-off to wake, on the master's request threads and the backups' group commit alike),
  * otherwise the sending thread takes it with what else queued meanwhile, in one batch. A send
  * that stalls on the broker holds up the thread making it and what queued behind it, never the
- * engine. The publisher's own thread sends what is queued by {@link #publish}. The queue is bounded in bytes:
- * when it is full, the newest message is dropped and counted, since the protocol and the request
- * stream tolerate loss (a lost write is fetched again), not a stalled engine or an exhausted heap.
+ * engine. The queue is bounded in bytes: when it is full, the newest message is dropped and
+ * counted, since the protocol and the request stream tolerate loss (a lost write is fetched
+ * again), not a stalled engine or an exhausted heap.
  */
 final class TopicPublisher<M> implements AutoCloseable {
 
@@ -67,7 +65,6 @@ final class TopicPublisher<M> implements AutoCloseable {
     private final LatencyStats queueWait = new LatencyStats(1_024);
     /** The send call itself, µs. */
     private final LatencyStats sendTime = new LatencyStats(1_024);
-    private final Thread worker;
     /** The fabric's sender, used by whichever thread holds the right to send. */
     private final Fabric.Sender channel;
     private long queuedBytes;
@@ -79,25 +76,13 @@ final class TopicPublisher<M> implements AutoCloseable {
     private long counter;
 
     /** @param capacity the most bytes the queue holds */
-    TopicPublisher(Topic topic, Fabric fabric, long capacity, Format<M> format, Sender sender, ThreadFactory threads) {
+    TopicPublisher(Topic topic, Fabric fabric, long capacity, Format<M> format, Sender sender) {
         this.topic = topic;
         this.fabric = fabric;
         this.capacity = capacity;
         this.format = format;
         this.sender = sender;
         this.channel = fabric.sender(topic);
-        this.worker = threads.newThread(this::work);
-        worker.setName("regent-publisher-" + topic.name().toLowerCase(java.util.Locale.ROOT));
-        worker.start();
-    }
-
-    /** Queues a message for the publisher's own thread to send. */
-    void publish(M message) {
-        synchronized (queue) {
-            if (add(message) && !sending) {
-                queue.notifyAll();
-            }
-        }
     }
 
     /** Queues a message that the caller sends with {@link #sendQueued} once it holds no lock. */
@@ -172,26 +157,6 @@ final class TopicPublisher<M> implements AutoCloseable {
         }
     }
 
-    /** The publisher's own thread: sends whenever something is queued and nobody is sending. */
-    private void work() {
-        while (true) {
-            synchronized (queue) {
-                while (!closed && (queue.isEmpty() || sending)) {
-                    try {
-                        queue.wait();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-                if (closed) {
-                    return;
-                }
-                sending = true;
-            }
-            sendWhileQueued();
-        }
-    }
-
     /** Holding the right to send: sends batch after batch until the queue is empty, then gives the right up. */
     private void sendWhileQueued() {
         boolean released = false;
@@ -217,10 +182,10 @@ final class TopicPublisher<M> implements AutoCloseable {
         }
     }
 
-    /** Gives up the right to send; wakes the publisher's thread only if a message is waiting, and a flush. */
+    /** Gives up the right to send; wakes a flush waiting for it. */
     private void release() {
         sending = false;
-        if (flushing > 0 || !queue.isEmpty()) {
+        if (flushing > 0) {
             queue.notifyAll();
         }
     }
@@ -261,11 +226,6 @@ final class TopicPublisher<M> implements AutoCloseable {
             queue.clear();
             queuedBytes = 0;
             queue.notifyAll();
-        }
-        try {
-            worker.join(TimeUnit.SECONDS.toMillis(2));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
