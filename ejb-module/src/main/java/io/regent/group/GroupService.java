@@ -90,6 +90,9 @@ public final class GroupService {
     private final AtomicLong dropped = new AtomicLong();
     private final GroupMetrics metrics;
     private final Watches watches;
+    private final ThreadFactory threads;
+    /** Null unless a warm-up user is configured. */
+    private final HttpWarmUp httpWarmUp;
     private volatile boolean started;
     private volatile boolean left;
 
@@ -125,6 +128,11 @@ public final class GroupService {
         watches = new Watches(settings.serverId(), storage, host.snapshot(),
                 () -> host.propose(KvCommand.barrier().encode()), System::currentTimeMillis, MAX_STREAMS, threads);
         roleEndpoint = roleEndpoint(settings.rolePort());
+        this.threads = threads;
+        httpWarmUp = settings.warmUp() == null ? null : new HttpWarmUp(settings.url(), settings.warmUp(), what -> {
+            events.record(System.currentTimeMillis(), "WarmUp", what);
+            LOG.info(() -> "Regent " + settings.serverId() + " warm-up: " + what);
+        });
         LOG.info(() -> "Regent server " + settings.serverId() + " (index " + settings.protocol().index() + ") joining group "
                 + settings.group() + ": state " + storage.applied() + " and epoch " + restored + " recovered from "
                 + storage.dir() + " (run " + storage.incarnation() + ")");
@@ -276,6 +284,11 @@ public final class GroupService {
         LOG.info(() -> "Regent " + settings.serverId() + ": subscribed to " + settings.controlTopic() + ", starting");
         host.start();
         container.started();
+        if (httpWarmUp != null) {
+            Thread t = threads.newThread(httpWarmUp);
+            t.setName("regent-http-warm-up");
+            t.start();
+        }
     }
 
     // ---- writes and reads ---------------------------------------------------------------

@@ -25,7 +25,7 @@ import java.util.Optional;
 public record RegentSettings(String group, String serverId, IndexBasis indexBasis, String url,
         ProtocolConfig protocol, String controlTopic, String requestsTopic, Map<String, byte[]> pairKeys,
         ReplicationConfig replication, Limits limits, Storage storage, Fabric fabric, RolePort rolePort,
-        Readiness readiness) {
+        Readiness readiness, WarmUp warmUp) {
 
     public static final String GROUP = "regent.group";
     public static final String SERVER_ID = "regent.server.id";
@@ -69,6 +69,11 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
     public static final String BROKER_TLS = "regent.broker.tls";
     public static final String BROKER_TRUSTSTORE = "regent.broker.truststore";
     public static final String BROKER_TRUSTSTORE_PASSWORD = "regent.broker.truststore-password";
+    public static final String WARMUP_USER = "regent.warmup.user";
+    public static final String WARMUP_PASSWORD = "regent.warmup.password";
+    public static final String WARMUP_REQUESTS = "regent.warmup.requests";
+    public static final String TLS_KEYSTORE = "regent.tls.keystore";
+    public static final String TLS_PASSWORD = "regent.tls.password";
 
     /**
      * The brokers, in the order every server tries them (so that all meet on the first that
@@ -126,6 +131,15 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
     /** Where load balancers ask for this server's role ({@code /role/master}); port 0: nowhere. */
     public record RolePort(String host, int port) { }
 
+    /**
+     * Reads this server sends itself as it starts, so that a backup's request path is compiled
+     * before it becomes master (README, Operations): as {@code user}, a reader, over its own URL;
+     * over HTTPS it trusts only the certificate of its own key store.
+     *
+     * @param keyStore this server's PKCS12 key store (HTTPS), or null for an http:// URL
+     */
+    public record WarmUp(String user, String password, int requests, Path keyStore, String keyStorePassword) { }
+
     /** Where and how durably the server keeps its state. */
     public record Storage(Path dir, boolean fsync, DiskStorage.Retention retention) { }
 
@@ -157,13 +171,14 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
         return new RegentSettings(r.text(GROUP, "regent"), id, basis, url, protocol,
                 r.text(CONTROL_TOPIC, "regent.control"), r.text(REQUESTS_TOPIC, "regent.requests"),
                 pairKeys, replication, limits, storage(r), fabric(r),
-                new RolePort(r.text(HTTP_HOST, "127.0.0.1"), (int) r.number(ROLE_PORT, 0L, 0, 65_535)), readiness(r));
+                new RolePort(r.text(HTTP_HOST, "127.0.0.1"), (int) r.number(ROLE_PORT, 0L, 0, 65_535)), readiness(r),
+                warmUp(r, url));
     }
 
     /** The same settings with the index measured from {@code figure} (see {@link IndexBasis}). */
     public RegentSettings measured(long figure) {
         return new RegentSettings(group, serverId, indexBasis, url, protocol.measured(figure), controlTopic,
-                requestsTopic, pairKeys, replication, limits, storage, fabric, rolePort, readiness);
+                requestsTopic, pairKeys, replication, limits, storage, fabric, rolePort, readiness, warmUp);
     }
 
     private static Readiness readiness(Reader r) {
@@ -173,6 +188,25 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
             default -> throw new BadSettingException(HEALTH_READINESS, "must be master or member, got '"
                     + r.text(HEALTH_READINESS, "") + "'");
         };
+    }
+
+    /** null unless a warm-up user is configured. */
+    private static WarmUp warmUp(Reader r, String url) {
+        String user = r.text(WARMUP_USER, "");
+        if (user.isEmpty()) {
+            return null;
+        }
+        String password = r.text(WARMUP_PASSWORD, null);
+        int requests = (int) r.number(WARMUP_REQUESTS, 2_000L, 1, 100_000);
+        if (!url.startsWith("https:")) {
+            return new WarmUp(user, password, requests, null, null);
+        }
+        Path store = Path.of(r.text(TLS_KEYSTORE, null));
+        if (!java.nio.file.Files.isReadable(store)) {
+            throw new BadSettingException(TLS_KEYSTORE, "no readable key store at '" + store + "' for the warm-up over "
+                    + "HTTPS (" + WARMUP_USER + ")");
+        }
+        return new WarmUp(user, password, requests, store, r.text(TLS_PASSWORD, null));
     }
 
     /** null: the index is the number configured; otherwise what the measured index follows. */

@@ -97,6 +97,32 @@ class RegentSettingsTest {
         assertMessage(m, "regent.members: must list s2:<number>");
     }
 
+    @Test
+    void aWarmUpIsOffUnlessAUserIsNamedAndThenNeedsItsPasswordAndOverHttpsTheKeyStore() throws java.io.IOException {
+        assertEquals(null, RegentSettings.from(config(valid())).warmUp());
+        Map<String, String> m = valid();
+        m.put("regent.warmup.user", "regent-warm-up");
+        assertMessage(m, "regent.warmup.password: is required");
+        m.put("regent.warmup.password", "secret");
+        m.put("regent.warmup.requests", "0");
+        assertMessage(m, "regent.warmup.requests: must be between 1 and 100000");
+        m.remove("regent.warmup.requests");
+        RegentSettings.WarmUp plain = RegentSettings.from(config(m)).warmUp();
+        assertEquals(2_000, plain.requests());
+        assertEquals(null, plain.keyStore(), "an http:// URL needs no key store");
+        m.put("regent.server.url", "https://127.0.0.1:9443");
+        m.put("regent.tls.keystore", "/nonexistent/key.p12");
+        assertMessage(m, "regent.tls.keystore: no readable key store");
+        java.nio.file.Path store = java.nio.file.Files.createTempFile("key", ".p12");
+        try {
+            m.put("regent.tls.keystore", store.toString());
+            m.put("regent.tls.password", "changeit");
+            assertEquals(store, RegentSettings.from(config(m)).warmUp().keyStore());
+        } finally {
+            java.nio.file.Files.delete(store);
+        }
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
         "regent.signing.key        |           | regent.signing.keys: is required",

@@ -62,6 +62,26 @@ class GroupIT {
         }
     }
 
+    /**
+     * Each server read its own endpoint as the warm-up user (README, Operations, Warm-up), over
+     * HTTPS trusting its own key, and every read was answered.
+     */
+    @Test
+    @Order(1)
+    void everyServerWarmedItsRequestPathAsItJoined() {
+        for (int i = 1; i <= SIZE; i++) {
+            int self = i;
+            assertTrue(await(Duration.ofSeconds(60), () -> warmUp(self).startsWith("2000 reads of its own endpoint in ")),
+                    "s" + i + " warmed up: " + warmUp(i));
+        }
+    }
+
+    private static String warmUp(int i) {
+        JsonObject s = status(i);
+        return s == null ? "" : s.getJsonArray("events").getValuesAs(JsonObject.class).stream()
+                .filter(e -> "WarmUp".equals(e.getString("type"))).map(e -> e.getString("detail")).findFirst().orElse("");
+    }
+
     @Test
     @Order(2)
     void killingTheMasterMakesIndexTwoMaster(LocalGroup group) {
