@@ -43,6 +43,8 @@ public final class FailoverBenchmark {
 
     private final LocalGroup group;
     private final int trials;
+    /** Servers seen to have finished their warm-up since they last started. */
+    private final java.util.Set<Integer> warm = new java.util.HashSet<>();
 
     private FailoverBenchmark(LocalGroup group, int trials) {
         this.group = group;
@@ -141,7 +143,7 @@ public final class FailoverBenchmark {
         add(out, "declaration", eventTime(events, "Declared") - t0);
         add(out, "new master ready", readyAt[0] - t0);
         add(out, "HAProxy routes to it", routedAt - t0);
-        group.start(master);
+        restart(master);
         int back = master;
         await(Duration.ofSeconds(60), () -> "BACKUP".equals(role(back)));
         settle();
@@ -185,7 +187,7 @@ public final class FailoverBenchmark {
         add(out, "first write it acknowledges through HAProxy", acknowledgedAt.get() - t0);
         add(out, "writes/s of the 8 s run", Math.round(load.perSecond()));
         add(out, "answers other than 2xx in the run", load.errors());
-        group.start(master);
+        restart(master);
         int back = master;
         await(Duration.ofSeconds(60), () -> "BACKUP".equals(role(back)));
         settle();
@@ -363,12 +365,36 @@ public final class FailoverBenchmark {
         return r != null && r.statusCode() == 200;
     }
 
-    /** Waits until exactly one server is ready and HAProxy routes to it, then a little more. */
+    /**
+     * Waits until exactly one server is ready and HAProxy routes to it, and until every server has
+     * warmed up its request path (README, Operations, Warm-up: a backup restarted by the last
+     * trial is otherwise still compiling it), then a little more: a group in its steady state.
+     */
     private void settle() throws InterruptedException {
         if (!await(Duration.ofSeconds(60), () -> group.soleReady(0) > 0 && routedToMaster())) {
             throw new IllegalStateException("the group did not settle");
         }
+        if (!await(Duration.ofSeconds(120), this::everyServerWarmedUp)) {
+            throw new IllegalStateException("a server did not finish its warm-up within 120 s");
+        }
         Thread.sleep(1_500);
+    }
+
+    /** Each server is checked until seen warm (its event log keeps the last 100 events only). */
+    private boolean everyServerWarmedUp() {
+        for (int i = 1; i <= SIZE; i++) {
+            JsonObject s = warm.contains(i) ? null : group.status(i);
+            if (s != null && eventTime(s, "WarmUp") >= 0) {
+                warm.add(i);
+            }
+        }
+        return warm.size() == SIZE;
+    }
+
+    /** Restarts a server: it warms up afresh. */
+    private void restart(int i) {
+        warm.remove(i);
+        group.start(i);
     }
 
     private int soleReady() {
