@@ -93,6 +93,7 @@ public final class GroupService {
     private final ThreadFactory threads;
     /** Null unless a warm-up user is configured. */
     private final HttpWarmUp httpWarmUp;
+    private volatile Thread httpWarmUpThread;
     private volatile boolean started;
     private volatile boolean left;
 
@@ -160,6 +161,10 @@ public final class GroupService {
     }
 
     void stop() {
+        Thread warming = httpWarmUpThread;
+        if (warming != null) {
+            warming.interrupt(); // it may still be waiting for the endpoint
+        }
         watches.close();
         if (roleEndpoint != null) {
             roleEndpoint.close();
@@ -287,6 +292,7 @@ public final class GroupService {
         if (httpWarmUp != null) {
             Thread t = threads.newThread(httpWarmUp);
             t.setName("regent-http-warm-up");
+            httpWarmUpThread = t;
             t.start();
         }
     }

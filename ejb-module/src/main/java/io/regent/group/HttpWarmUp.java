@@ -38,7 +38,8 @@ final class HttpWarmUp implements Runnable {
     private final URI key;
     private final String authorization;
     private final int requests;
-    private final HttpClient client;
+    /** Null for an http:// URL. */
+    private final SSLContext tls;
     private final Consumer<String> report;
 
     HttpWarmUp(String serverUrl, RegentSettings.WarmUp w, Consumer<String> report) {
@@ -49,26 +50,25 @@ final class HttpWarmUp implements Runnable {
                 (w.user() + ":" + w.password()).getBytes(StandardCharsets.UTF_8));
         this.requests = w.requests();
         this.report = report;
-        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2));
-        if (w.keyStore() != null) {
-            b.sslContext(trustingOwnKey(w));
-        }
-        this.client = b.build();
+        this.tls = w.keyStore() == null ? null : trustingOwnKey(w);
     }
 
     @Override
     public void run() {
         long start = System.currentTimeMillis();
+        // made here and dropped at the end, with its selector thread
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2));
+        HttpClient client = tls == null ? b.build() : b.sslContext(tls).build();
         try {
-            if (!endpointOpen(start + OPEN_WAIT_MILLIS)) {
+            if (!endpointOpen(client, start + OPEN_WAIT_MILLIS)) {
                 report.accept("not done: " + list.getAuthority() + " did not answer within " + OPEN_WAIT_MILLIS / 1000 + " s");
                 return;
             }
             long from = System.currentTimeMillis();
             for (int n = 0; n < requests; n++) {
                 long t0 = System.nanoTime();
-                int status = send(n % 2 == 0 ? list : key);
+                int status = send(client, n % 2 == 0 ? list : key);
                 // a read of a key nobody wrote is a 404; anything else but a 200 is a refusal
                 if (status != 200 && status != 404) {
                     report.accept("stopped after " + n + " reads: HTTP " + status + " (is " + RegentSettings.WARMUP_USER
@@ -87,10 +87,10 @@ final class HttpWarmUp implements Runnable {
         }
     }
 
-    private boolean endpointOpen(long deadline) throws InterruptedException {
+    private boolean endpointOpen(HttpClient client, long deadline) throws InterruptedException {
         while (System.currentTimeMillis() < deadline) {
             try {
-                send(list);
+                send(client, list);
                 return true;
             } catch (IOException notYet) {
                 Thread.sleep(250);
@@ -99,7 +99,7 @@ final class HttpWarmUp implements Runnable {
         return false;
     }
 
-    private int send(URI uri) throws IOException, InterruptedException {
+    private int send(HttpClient client, URI uri) throws IOException, InterruptedException {
         return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
                 .header("Authorization", authorization).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
