@@ -90,10 +90,8 @@ public final class GroupService {
     private final AtomicLong dropped = new AtomicLong();
     private final GroupMetrics metrics;
     private final Watches watches;
-    private final ThreadFactory threads;
-    /** Null unless a warm-up user is configured. */
-    private final HttpWarmUp httpWarmUp;
-    private volatile Thread httpWarmUpThread;
+    /** Started once the protocol starts; null unless a warm-up user is configured. */
+    private final Thread httpWarmUp;
     private volatile boolean started;
     private volatile boolean left;
 
@@ -129,11 +127,14 @@ public final class GroupService {
         watches = new Watches(settings.serverId(), storage, host.snapshot(),
                 () -> host.propose(KvCommand.barrier().encode()), System::currentTimeMillis, MAX_STREAMS, threads);
         roleEndpoint = roleEndpoint(settings.rolePort());
-        this.threads = threads;
-        httpWarmUp = settings.warmUp() == null ? null : new HttpWarmUp(settings.url(), settings.warmUp(), what -> {
-            events.record(System.currentTimeMillis(), "WarmUp", what);
-            LOG.info(() -> "Regent " + settings.serverId() + " warm-up: " + what);
-        });
+        httpWarmUp = settings.warmUp() == null ? null : threads.newThread(new HttpWarmUp(settings.url(), settings.warmUp(),
+                what -> {
+                    events.record(System.currentTimeMillis(), "WarmUp", what);
+                    LOG.info(() -> "Regent " + settings.serverId() + " warm-up: " + what);
+                }));
+        if (httpWarmUp != null) {
+            httpWarmUp.setName("regent-http-warm-up");
+        }
         LOG.info(() -> "Regent server " + settings.serverId() + " (index " + settings.protocol().index() + ") joining group "
                 + settings.group() + ": state " + storage.applied() + " and epoch " + restored + " recovered from "
                 + storage.dir() + " (run " + storage.incarnation() + ")");
@@ -161,9 +162,8 @@ public final class GroupService {
     }
 
     void stop() {
-        Thread warming = httpWarmUpThread;
-        if (warming != null) {
-            warming.interrupt(); // it may still be waiting for the endpoint
+        if (httpWarmUp != null) {
+            httpWarmUp.interrupt(); // it may still be waiting for the endpoint
         }
         watches.close();
         if (roleEndpoint != null) {
@@ -290,10 +290,7 @@ public final class GroupService {
         host.start();
         container.started();
         if (httpWarmUp != null) {
-            Thread t = threads.newThread(httpWarmUp);
-            t.setName("regent-http-warm-up");
-            httpWarmUpThread = t;
-            t.start();
+            httpWarmUp.start();
         }
     }
 

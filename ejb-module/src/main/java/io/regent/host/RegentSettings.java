@@ -201,11 +201,7 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
         if (!url.startsWith("https:")) {
             return new WarmUp(user, password, requests, null, null);
         }
-        Path store = Path.of(r.text(TLS_KEYSTORE, null));
-        if (!java.nio.file.Files.isReadable(store)) {
-            throw new BadSettingException(TLS_KEYSTORE, "no readable key store at '" + store + "' for the warm-up over "
-                    + "HTTPS (" + WARMUP_USER + ")");
-        }
+        Path store = readableStore(r, TLS_KEYSTORE, "key store for the warm-up over HTTPS (" + WARMUP_USER + ")");
         return new WarmUp(user, password, requests, store, r.text(TLS_PASSWORD, null));
     }
 
@@ -344,20 +340,29 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
         if (!r.flag(BROKER_TLS, true)) {
             return null;
         }
-        String store = r.text(BROKER_TRUSTSTORE, "");
-        if (store.isEmpty()) {
+        if (r.text(BROKER_TRUSTSTORE, "").isEmpty()) {
             throw new BadSettingException(BROKER_TRUSTSTORE, "is required to verify the brokers over TLS (or set "
                     + BROKER_TLS + "=false to talk to them in plaintext)");
         }
-        Path path = Path.of(store);
-        if (!java.nio.file.Files.isReadable(path) || store.matches(".*[?&;=\\s].*")) {
-            throw new BadSettingException(BROKER_TRUSTSTORE, "no readable trust store at '" + store + "'");
-        }
+        Path path = readableStore(r, BROKER_TRUSTSTORE, "trust store");
         String password = r.text(BROKER_TRUSTSTORE_PASSWORD, null);
         if (password.matches(".*[?&;=\\s].*")) {
             throw new BadSettingException(BROKER_TRUSTSTORE_PASSWORD, "may not contain ? & ; = or spaces");
         }
         return new Tls(path, password);
+    }
+
+    /**
+     * A PKCS12 store the server must read, named by {@code key}; no characters that would break the
+     * broker URL it may go into.
+     */
+    private static Path readableStore(Reader r, String key, String what) {
+        String store = r.text(key, null);
+        Path path = Path.of(store);
+        if (!java.nio.file.Files.isReadable(path) || store.matches(".*[?&;=\\s].*")) {
+            throw new BadSettingException(key, "no readable " + what + " at '" + store + "'");
+        }
+        return path;
     }
 
     /**

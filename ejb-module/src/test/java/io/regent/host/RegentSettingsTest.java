@@ -68,13 +68,10 @@ class RegentSettingsTest {
         m.put("regent.broker.truststore", "/nowhere/truststore.p12");
         m.put("regent.broker.truststore-password", "changeit");
         assertMessage(m, "regent.broker.truststore: no readable trust store");
-        java.nio.file.Path store = java.nio.file.Files.createTempFile("truststore", ".p12");
-        try {
+        withStore(store -> {
             m.put("regent.broker.truststore", store.toString());
             assertEquals(store, RegentSettings.from(config(m)).fabric().tls().trustStore());
-        } finally {
-            java.nio.file.Files.delete(store);
-        }
+        });
         assertEquals(null, RegentSettings.from(config(valid())).fabric().tls(), "plaintext only when asked");
     }
 
@@ -113,11 +110,18 @@ class RegentSettingsTest {
         m.put("regent.server.url", "https://127.0.0.1:9443");
         m.put("regent.tls.keystore", "/nonexistent/key.p12");
         assertMessage(m, "regent.tls.keystore: no readable key store");
-        java.nio.file.Path store = java.nio.file.Files.createTempFile("key", ".p12");
-        try {
+        withStore(store -> {
             m.put("regent.tls.keystore", store.toString());
             m.put("regent.tls.password", "changeit");
             assertEquals(store, RegentSettings.from(config(m)).warmUp().keyStore());
+        });
+    }
+
+    /** Runs the check with a readable (empty) store file, deleted afterwards. */
+    private static void withStore(java.util.function.Consumer<java.nio.file.Path> check) throws java.io.IOException {
+        java.nio.file.Path store = java.nio.file.Files.createTempFile("store", ".p12");
+        try {
+            check.accept(store);
         } finally {
             java.nio.file.Files.delete(store);
         }
