@@ -53,6 +53,7 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
     public static final String RETENTION = "regent.replication.retention";
     public static final String RETENTION_BYTES = "regent.replication.retention-bytes";
     public static final String MAX_PENDING_BYTES = "regent.replication.max-pending-bytes";
+    public static final String FRAMES_IN_FLIGHT = "regent.replication.frames-in-flight";
     public static final String MESSAGE_MAX_BYTES = "regent.message.max-bytes";
     public static final String QUEUE_MAX_BYTES = "regent.queue.max-bytes";
     public static final String MAX_VALUE_BYTES = "regent.kv.max-value-bytes";
@@ -298,8 +299,9 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
             default -> throw new BadSettingException(ACK, "must be majority or all-live, got '" + r.text(ACK, "") + "'");
         };
         long pending = r.number(MAX_PENDING_BYTES, d.maxPendingBytes(), 64 * 1024, 4096 * MIB);
+        int frames = (int) r.number(FRAMES_IN_FLIGHT, (long) d.framesInFlight(), 1, 1_024);
         return new ReplicationConfig(id, groupSize, mode, timeout, Math.min(timeout, d.fetchTimeout()),
-                limits.messageBytes(), pending);
+                limits.messageBytes(), pending, frames);
     }
 
     private static Storage storage(Reader r) {

@@ -54,6 +54,7 @@ public final class Replica {
     private final Commitments commitments;
     private final SnapshotSessions serving = new SnapshotSessions();
     private final List<ReplicaEffect> out = new ArrayList<>();
+    private final BroadcastWindow window;
 
     private Mode mode = Mode.FOLLOWING;
     private GroupView view = GroupView.NONE;
@@ -82,6 +83,7 @@ public final class Replica {
         this.storage = storage;
         this.machine = machine;
         this.commitments = new Commitments(config.ackMode(), config.quorum());
+        this.window = new BroadcastWindow(config.framesInFlight(), config.maxMessageBytes());
         this.durable = storage.applied();
         this.persistAsked = durable;
         this.fence = durable.epoch();
@@ -98,7 +100,7 @@ public final class Replica {
             if (!next.epoch().equals(mastership)) {
                 takeOver(now);
             } else if (mode == Mode.OPEN) {
-                commit(); // fewer live followers may be enough now
+                commit(now); // fewer live followers may be enough now
             } else {
                 sync.stillLive(next.livePeers());
                 advanceSync(now);
@@ -134,7 +136,8 @@ public final class Replica {
         Entry entry = new Entry(prev.seq() + 1, mastership, command);
         String result = storage.apply(entry, machine);
         commitments.await(entry.seq(), now, size);
-        broadcast(new StreamMessage.Entries(self, mastership, prev, List.of(entry), 0, entry.position()));
+        window.hold(prev, entry);
+        broadcastHeld(now);
         persist();
         return new Proposal.Accepted(entry.position(), result);
     }
@@ -184,7 +187,7 @@ public final class Replica {
         }
         durable = p;
         if (mode == Mode.OPEN) {
-            commit();
+            commit(now);
         } else if (mode == Mode.SYNCING) {
             advanceSync(now);
         } else {
@@ -200,7 +203,9 @@ public final class Replica {
      */
     public void linkRestored(long now) {
         if (mode == Mode.OPEN) {
+            window.forgetSentBefore(Long.MAX_VALUE); // lost with the link
             broadcast(new StreamMessage.Tail(self, mastership, storage.applied()));
+            broadcastHeld(now);
         } else if (mode == Mode.SYNCING) {
             lastSyncQuery = now;
             broadcast(new StreamMessage.SyncQuery(self, mastership));
@@ -216,7 +221,8 @@ public final class Replica {
     /** Time passes: acknowledgements overdue, fetches unanswered, snapshots no longer read. */
     public void tick(long now) {
         if (mode == Mode.OPEN) {
-            commit();
+            window.forgetSentBefore(now - config.fetchTimeout() / 4);
+            commit(now);
             remindLaggards(now);
             for (long seq : commitments.expired(now, config.ackTimeout())) {
                 out.add(new ReplicaEffect.Failed(seq, "not durable on enough servers within "
@@ -364,10 +370,11 @@ public final class Replica {
         broadcast(new StreamMessage.Tail(self, mastership, applied));
         commitments.opened(now);
         notice("open for writes in epoch " + mastership + " at " + applied);
-        commit();
+        commit(now);
     }
 
     private void stepDown(String reason) {
+        window.clear(); // writes held back fail below with the rest
         for (long seq : commitments.clear()) {
             out.add(new ReplicaEffect.Failed(seq, reason));
         }
@@ -397,14 +404,24 @@ public final class Replica {
         Position p = a.durable();
         if (mode == Mode.OPEN && a.epoch().equals(mastership) && (p.equals(storage.applied()) || storage.holds(p))) {
             commitments.acked(a.from(), p.seq(), now);
-            commit();
+            commit(now);
         }
     }
 
-    private void commit() {
+    private void commit(long now) {
         for (long seq : commitments.committable(durable.seq(), view.liveFollowers())) {
             committed = Math.max(committed, seq);
             out.add(new ReplicaEffect.Committed(seq));
+        }
+        broadcastHeld(now);
+    }
+
+    /** Broadcasts the writes that waited for room in the window, if there is room now. */
+    private void broadcastHeld(long now) {
+        for (BroadcastWindow.Run run : window.release(committed, now)) {
+            List<Entry> entries = run.entries();
+            broadcast(new StreamMessage.Entries(self, mastership, run.prev(), entries, 0,
+                    entries.get(entries.size() - 1).position()));
         }
     }
 

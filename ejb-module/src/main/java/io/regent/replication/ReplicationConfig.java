@@ -10,9 +10,13 @@ package io.regent.replication;
  * @param maxMessageBytes most bytes of writes or snapshot pairs in one stream message
  * @param maxPendingBytes most bytes of writes the master holds waiting for acknowledgements;
  *                        past it, new writes are turned away until some commit
+ * @param framesInFlight  most broadcasts of writes the master has on their way uncommitted; writes
+ *                        sequenced meanwhile go out together in the next ({@link BroadcastWindow})
  */
 public record ReplicationConfig(String self, int groupSize, AckMode ackMode, long ackTimeout, long fetchTimeout,
-        long maxMessageBytes, long maxPendingBytes) {
+        long maxMessageBytes, long maxPendingBytes, int framesInFlight) {
+
+    public static final int DEFAULT_FRAMES_IN_FLIGHT = 2;
 
     public ReplicationConfig {
         require(self != null && !self.isBlank(), "self", "must be set");
@@ -22,6 +26,13 @@ public record ReplicationConfig(String self, int groupSize, AckMode ackMode, lon
         require(fetchTimeout >= 1, "fetchTimeout", "must be >= 1 ms");
         require(maxMessageBytes >= 1_024, "maxMessageBytes", "must be >= 1024");
         require(maxPendingBytes >= 1_024, "maxPendingBytes", "must be >= 1024");
+        require(framesInFlight >= 1, "framesInFlight", "must be >= 1");
+    }
+
+    public ReplicationConfig(String self, int groupSize, AckMode ackMode, long ackTimeout, long fetchTimeout,
+            long maxMessageBytes, long maxPendingBytes) {
+        this(self, groupSize, ackMode, ackTimeout, fetchTimeout, maxMessageBytes, maxPendingBytes,
+                DEFAULT_FRAMES_IN_FLIGHT);
     }
 
     private static void require(boolean ok, String field, String problem) {
@@ -36,6 +47,7 @@ public record ReplicationConfig(String self, int groupSize, AckMode ackMode, lon
     }
 
     public static ReplicationConfig defaults(String self, int groupSize) {
-        return new ReplicationConfig(self, groupSize, AckMode.MAJORITY, 5_000, 2_000, 1024 * 1024, 16 * 1024 * 1024);
+        return new ReplicationConfig(self, groupSize, AckMode.MAJORITY, 5_000, 2_000, 1024 * 1024, 16 * 1024 * 1024,
+                DEFAULT_FRAMES_IN_FLIGHT);
     }
 }

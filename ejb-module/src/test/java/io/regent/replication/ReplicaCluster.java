@@ -67,12 +67,12 @@ final class ReplicaCluster {
     static ReplicaCluster withMode(AckMode mode, String... ids) {
         ReplicationConfig d = ReplicationConfig.defaults("template", ids.length);
         return new ReplicaCluster(new ReplicationConfig("template", ids.length, mode, d.ackTimeout(), d.fetchTimeout(),
-                d.maxMessageBytes(), d.maxPendingBytes()), ids);
+                d.maxMessageBytes(), d.maxPendingBytes(), d.framesInFlight()), ids);
     }
 
     private ReplicationConfig config(String id) {
         return new ReplicationConfig(id, storages.size(), template.ackMode(), template.ackTimeout(),
-                template.fetchTimeout(), template.maxMessageBytes(), template.maxPendingBytes());
+                template.fetchTimeout(), template.maxMessageBytes(), template.maxPendingBytes(), template.framesInFlight());
     }
 
     Replica get(String id) {

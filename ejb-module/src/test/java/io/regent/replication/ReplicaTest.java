@@ -106,6 +106,41 @@ class ReplicaTest {
     }
 
     @Test
+    void writesSequencedWhileTheWindowIsFullGoOutTogetherOnceItHasRoom() {
+        ReplicationConfig d = ReplicationConfig.defaults("template", 3);
+        ReplicaCluster c = openGroup(new ReplicaCluster(new ReplicationConfig("template", 3, AckMode.MAJORITY,
+                d.ackTimeout(), d.fetchTimeout(), d.maxMessageBytes(), d.maxPendingBytes(), 1), "s1", "s2", "s3"));
+        c.network.clear();
+        long first = seq(c.put("s1", "a", "1"));
+        long second = seq(c.put("s1", "b", "1"));
+        long third = seq(c.put("s1", "c", "1"));
+        assertEquals(List.of(1, 1), c.network.stream().map(m -> ((StreamMessage.Entries) m.message()).entries().size())
+                .toList(), "one broadcast on its way (to each follower); the other writes wait for its commit");
+        c.delivered.clear();
+        c.deliverAll();
+        assertEquals(List.of(first, second, third), committed(c, "s1"), "the second broadcast carried both");
+        assertEquals(2, c.delivered.get(StreamMessage.Entries.class) / 2, "two broadcasts for three writes");
+        assertEquals(c.digest("s1"), c.digest("s2"));
+        assertEquals(c.digest("s1"), c.digest("s3"));
+    }
+
+    @Test
+    void aLostBroadcastStopsHoldingTheWindowAfterAWhile() {
+        ReplicationConfig d = ReplicationConfig.defaults("template", 3);
+        ReplicaCluster c = openGroup(new ReplicaCluster(new ReplicationConfig("template", 3, AckMode.MAJORITY,
+                d.ackTimeout(), d.fetchTimeout(), d.maxMessageBytes(), d.maxPendingBytes(), 1), "s1", "s2", "s3"));
+        c.network.clear();
+        long first = seq(c.put("s1", "a", "1"));
+        c.network.clear(); // the broker lost it
+        long second = seq(c.put("s1", "b", "1"));
+        assertTrue(c.network.isEmpty(), "held behind the lost one");
+        c.tick(d.fetchTimeout() / 4 + 1);
+        c.deliverAll();
+        assertEquals(List.of(first, second), committed(c, "s1"), "both commit, well before their time-out");
+        assertEquals(c.digest("s1"), c.digest("s2"));
+    }
+
+    @Test
     void withAllLiveEveryLiveFollowerMustAcknowledge() {
         ReplicaCluster c = openGroup(ReplicaCluster.withMode(AckMode.ALL_LIVE, "s1", "s2", "s3"));
         long seq = seq(c.put("s1", "a", "1"));
