@@ -262,10 +262,7 @@ public class KeyValueResource {
     }
 
     private Response.ResponseBuilder answer(KvResult r) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("key", r.key());
-        body.put("version", r.version());
-        body.put("epoch", group.get().epoch().toString());
+        String body = KvRequest.written(r.key(), r.version(), group.get().epoch().toString());
         return switch (r.outcome()) {
             case WRITTEN -> Response.status(r.version() == 1 ? Response.Status.CREATED : Response.Status.OK)
                     .entity(body).tag(new EntityTag(Long.toString(r.version())));
