@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Paces the open master's broadcasts of writes (DESIGN.md §3.3): at most {@code frames}
+ * Paces the open master's broadcasts of writes (DESIGN.md §3.1): at most {@code frames}
  * broadcasts travel uncommitted at once, and the writes sequenced while the window is full wait
  * here to go out together in the next one. Every hop of a replicated write (the broker, each
  * follower's decoding, its acknowledgement) costs per message rather than per write, so under
