@@ -49,6 +49,16 @@ class RegentSettingsTest {
     }
 
     @Test
+    void theBroadcastWindowIsTwoUnlessSetAndAtLeastOne() {
+        assertEquals(2, RegentSettings.from(config(valid())).replication().framesInFlight());
+        Map<String, String> m = valid();
+        m.put("regent.replication.frames-in-flight", "8");
+        assertEquals(8, RegentSettings.from(config(m)).replication().framesInFlight());
+        m.put("regent.replication.frames-in-flight", "0");
+        assertMessage(m, "regent.replication.frames-in-flight: must be between 1 and 1024, got 0");
+    }
+
+    @Test
     void limitsThatCannotFitTheHeapStopStartUpNamingTheKeys() {
         Map<String, String> m = valid();
         m.put("regent.queue.max-bytes", String.valueOf(512L * 1024 * 1024));
