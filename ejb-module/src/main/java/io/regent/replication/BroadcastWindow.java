@@ -84,11 +84,6 @@ final class BroadcastWindow {
         }
     }
 
-    /** Whether writes wait for room. */
-    boolean holding() {
-        return !held.isEmpty();
-    }
-
     /** The mastership ended or the link was lost: nothing is on its way, nothing waits. */
     void clear() {
         flying.clear();

@@ -15,9 +15,10 @@ import java.util.Set;
  * thread-safe: the host serialises inputs.
  *
  * <ul>
- * <li>The master sequences each write at the next (seq, epoch), applies it, broadcasts it and
- * commits it once it is durable on enough servers ({@link AckMode}): its own copy counts only once
- * the host reports it durable, a follower's once that follower acknowledges it.</li>
+ * <li>The master sequences each write at the next (seq, epoch), applies it, broadcasts it (with
+ * the others sequenced while its {@link BroadcastWindow} was full) and commits it once it is
+ * durable on enough servers ({@link AckMode}): its own copy counts only once the host reports it
+ * durable, a follower's once that follower acknowledges it.</li>
  * <li>A follower applies writes strictly in order and acknowledges what is durable; a gap or a
  * foreign history makes it fetch, and the source answers with retained writes or with a snapshot,
  * both in bounded runs that the follower asks for one by one.</li>
@@ -204,8 +205,8 @@ public final class Replica {
     public void linkRestored(long now) {
         if (mode == Mode.OPEN) {
             window.forgetSentBefore(Long.MAX_VALUE); // lost with the link
+            broadcastHeld(now); // first, so that the tail below finds followers that have them
             broadcast(new StreamMessage.Tail(self, mastership, storage.applied()));
-            broadcastHeld(now);
         } else if (mode == Mode.SYNCING) {
             lastSyncQuery = now;
             broadcast(new StreamMessage.SyncQuery(self, mastership));
