@@ -30,6 +30,15 @@ class ReplicaTest {
         return c;
     }
 
+    /** An open group of three whose master has one broadcast in flight at most; nothing in flight yet. */
+    private static ReplicaCluster openGroupWithWindowOfOne() {
+        ReplicationConfig d = ReplicationConfig.defaults("template", 3);
+        ReplicaCluster c = openGroup(new ReplicaCluster(new ReplicationConfig("template", 3, AckMode.MAJORITY,
+                d.ackTimeout(), d.fetchTimeout(), d.maxMessageBytes(), d.maxPendingBytes(), 1), "s1", "s2", "s3"));
+        c.network.clear();
+        return c;
+    }
+
     private static long seq(Proposal p) {
         return assertInstanceOf(Proposal.Accepted.class, p).at().seq();
     }
@@ -107,10 +116,7 @@ class ReplicaTest {
 
     @Test
     void writesSequencedWhileTheWindowIsFullGoOutTogetherOnceItHasRoom() {
-        ReplicationConfig d = ReplicationConfig.defaults("template", 3);
-        ReplicaCluster c = openGroup(new ReplicaCluster(new ReplicationConfig("template", 3, AckMode.MAJORITY,
-                d.ackTimeout(), d.fetchTimeout(), d.maxMessageBytes(), d.maxPendingBytes(), 1), "s1", "s2", "s3"));
-        c.network.clear();
+        ReplicaCluster c = openGroupWithWindowOfOne();
         long first = seq(c.put("s1", "a", "1"));
         long second = seq(c.put("s1", "b", "1"));
         long third = seq(c.put("s1", "c", "1"));
@@ -126,15 +132,12 @@ class ReplicaTest {
 
     @Test
     void aLostBroadcastStopsHoldingTheWindowAfterAWhile() {
-        ReplicationConfig d = ReplicationConfig.defaults("template", 3);
-        ReplicaCluster c = openGroup(new ReplicaCluster(new ReplicationConfig("template", 3, AckMode.MAJORITY,
-                d.ackTimeout(), d.fetchTimeout(), d.maxMessageBytes(), d.maxPendingBytes(), 1), "s1", "s2", "s3"));
-        c.network.clear();
+        ReplicaCluster c = openGroupWithWindowOfOne();
         long first = seq(c.put("s1", "a", "1"));
         c.network.clear(); // the broker lost it
         long second = seq(c.put("s1", "b", "1"));
         assertTrue(c.network.isEmpty(), "held behind the lost one");
-        c.tick(d.fetchTimeout() / 4 + 1);
+        c.tick(ReplicationConfig.defaults("x", 3).fetchTimeout() / 4 + 1);
         c.deliverAll();
         assertEquals(List.of(first, second), committed(c, "s1"), "both commit, well before their time-out");
         assertEquals(c.digest("s1"), c.digest("s2"));
