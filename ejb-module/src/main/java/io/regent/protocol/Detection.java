@@ -19,6 +19,14 @@ final class Detection {
     private final Deque<Outstanding> outstanding = new ArrayDeque<>();
     private long seq;
     private int misses;
+    /** The last missed inquiry, so that misses can be recounted. */
+    private long lastMissed;
+    /**
+     * The last inquiry sent before the master's connection was seen to close, or -1: a reply to it
+     * or an earlier one may arrive after the hint (it took another path), but it left before the
+     * master did and shows nothing since.
+     */
+    private long departedAfter = -1;
     private long lastRoundTrip = -1;
     private double smoothed = -1;
     private double deviation;
@@ -28,7 +36,11 @@ final class Detection {
         return seq;
     }
 
-    /** A reply to any inquiry of this run shows the master functional. */
+    /**
+     * A reply to any inquiry of this run shows the master functional, unless it answers one sent
+     * before the master's connection closed: then the hint and the misses since still count
+     * ({@link #departureStands()}).
+     */
     boolean answeredBy(long replySeq, long now) {
         if (replySeq < 1 || replySeq > seq) {
             return false;
@@ -39,8 +51,14 @@ final class Detection {
                 lastRoundTrip = now - o.sentAt();
             }
         }
-        outstanding.clear();
-        misses = 0;
+        if (replySeq <= departedAfter) {
+            outstanding.removeIf(o -> o.seq() <= departedAfter);
+            misses = 1 + (int) Math.max(0, lastMissed - departedAfter);
+        } else {
+            outstanding.clear();
+            misses = 0;
+            departedAfter = -1;
+        }
         if (lastRoundTrip >= 0) {
             learn(lastRoundTrip);
         }
@@ -73,13 +91,24 @@ final class Detection {
 
     /** The oldest unanswered inquiry ran out of time; returns the misses in a row. */
     int missed() {
-        outstanding.pollFirst();
+        Outstanding oldest = outstanding.pollFirst();
+        if (oldest != null) {
+            lastMissed = oldest.seq();
+        }
         return ++misses;
     }
 
     /** The master's connection was seen to close: as good as one missed inquiry. */
     void departed() {
-        misses++;
+        if (departedAfter < 0) {
+            misses++;
+            departedAfter = seq;
+        }
+    }
+
+    /** The master's connection closed and no inquiry sent since has been answered. */
+    boolean departureStands() {
+        return departedAfter >= 0;
     }
 
     /** When the oldest unanswered inquiry runs out of time, or -1 if none is outstanding. */
@@ -91,5 +120,6 @@ final class Detection {
     void reset() {
         outstanding.clear();
         misses = 0;
+        departedAfter = -1;
     }
 }

@@ -137,8 +137,10 @@ public final class Node {
      * A hint, never a verdict (a live master that moved to another broker answers the next
      * inquiry): for the master a backup follows it counts as one missed inquiry, so a master that
      * died is suspected when the first inquiry after the hint runs out, one reply time-out after
-     * the next aligned tick instead of after the usual run of misses. The suspicion itself still
-     * comes from a reply time-out, at the same instant on every backup: the best-ranked fires first.
+     * the next aligned tick instead of after the usual run of misses. A reply that overtook the
+     * hint but answers an inquiry sent before it undoes nothing: it left before the master did.
+     * The suspicion itself still comes from a reply time-out, at the same instant on every backup:
+     * the best-ranked fires first.
      */
     public void departed(long now, String peer) {
         if (!running || !linkUp) {
@@ -464,6 +466,11 @@ public final class Node {
             notice(new Event.RoundTrip(now, r.from(), false, roundTrip));
         }
         timers.cancel(TimerKind.REPLY_TIMEOUT);
+        if (detection.departureStands()) {
+            // answered before its connection closed: the inquiries sent since decide
+            armReplyTimeout(now);
+            return;
+        }
         masterAnswered = true;
         lastAnswer = now;
         if (role == Role.JOINING) {
@@ -561,6 +568,11 @@ public final class Node {
             suspect(now, master);
             return;
         }
+        armReplyTimeout(now);
+    }
+
+    /** The reply timer for the oldest inquiry still unanswered, if any. */
+    private void armReplyTimeout(long now) {
         long due = detection.nextDeadline(replyTimeout());
         if (due >= 0) {
             timers.once(TimerKind.REPLY_TIMEOUT, due - now);

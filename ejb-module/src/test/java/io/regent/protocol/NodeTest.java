@@ -191,6 +191,17 @@ class NodeTest {
     }
 
     @Test
+    void aReplyThatLeftBeforeTheMastersConnectionClosedDoesNotUndoTheHint() {
+        NodeHarness b = new NodeHarness(config("s2", 2, false)).following("s1");
+        b.fire(TimerKind.DETECTION).advance(5);
+        long asked = b.lastInquirySeq();
+        b.departed("s1").advance(2).receive(new Message.Reply("s1", S1_TERM1, asked)); // overtaken by the hint
+        assertEquals(Role.BACKUP, b.node.role());
+        b.fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT);
+        assertEquals(Role.WAITING, b.node.role(), "the hint and the miss after it, as on a backup the reply reached first");
+    }
+
+    @Test
     void anotherServersClosedConnectionChangesNothing() {
         NodeHarness b = new NodeHarness(config("s2", 2, false)).following("s1");
         b.departed("s3").departed("regent");
