@@ -12,8 +12,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import static io.regent.it.LocalGroup.SIZE;
 import static io.regent.it.LocalGroup.await;
@@ -61,7 +63,7 @@ class RankingIT {
             int server = i;
             assertTrue(await(Duration.ofSeconds(10), () -> ranking(server).size() == SIZE), "s" + i + " heard everyone");
             List<String> ranking = ranking(i);
-            assertEquals("s" + CONFINED, ranking.get(SIZE - 1), "s" + i + " ranks " + ranking);
+            assertEquals("s" + CONFINED, ranking.get(SIZE - 1), "s" + i + " ranks " + ranking + " from " + figures(i));
             for (var m : group.status(i).getJsonArray("members").getValuesAs(JsonObject.class)) {
                 assertNotNull(m.get("capacity"), "s" + i + " shows the figure of " + m.getString("id"));
                 assertTrue(m.getInt("index") > 999, "a measured index: " + m);
@@ -101,8 +103,17 @@ class RankingIT {
         List<JsonObject> members = new ArrayList<>(s == null ? List.of()
                 : s.getJsonArray("members").getValuesAs(JsonObject.class));
         members.removeIf(m -> m.get("capacity") == null || m.isNull("capacity"));
-        members.sort(java.util.Comparator.comparingInt(m -> m.getInt("index")));
+        members.sort(Comparator.comparingInt(m -> m.getInt("index")));
         return members.stream().map(m -> m.getString("id")).toList();
+    }
+
+    /** Each member's announced figure, as server i shows them, for a failure's message. */
+    private static Map<String, String> figures(int i) {
+        Map<String, String> figures = new TreeMap<>();
+        for (var m : group.status(i).getJsonArray("members").getValuesAs(JsonObject.class)) {
+            figures.put(m.getString("id"), String.valueOf(m.get("capacity")));
+        }
+        return figures;
     }
 
     private static int soleMaster(int skip) {
