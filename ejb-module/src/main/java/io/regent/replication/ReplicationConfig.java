@@ -16,7 +16,7 @@ package io.regent.replication;
 public record ReplicationConfig(String self, int groupSize, AckMode ackMode, long ackTimeout, long fetchTimeout,
         long maxMessageBytes, long maxPendingBytes, int framesInFlight) {
 
-    public static final int DEFAULT_FRAMES_IN_FLIGHT = 2;
+    public static final int DEFAULT_FRAMES_IN_FLIGHT = 1;
 
     public ReplicationConfig {
         require(self != null && !self.isBlank(), "self", "must be set");

@@ -49,8 +49,8 @@ class RegentSettingsTest {
     }
 
     @Test
-    void theBroadcastWindowIsTwoUnlessSetAndAtLeastOne() {
-        assertEquals(2, RegentSettings.from(config(valid())).replication().framesInFlight());
+    void theBroadcastWindowIsOneUnlessSetAndAtLeastOne() {
+        assertEquals(1, RegentSettings.from(config(valid())).replication().framesInFlight());
         Map<String, String> m = valid();
         m.put("regent.replication.frames-in-flight", "8");
         assertEquals(8, RegentSettings.from(config(m)).replication().framesInFlight());
