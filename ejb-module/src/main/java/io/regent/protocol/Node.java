@@ -137,8 +137,8 @@ public final class Node {
      * A hint, never a verdict (a live master that moved to another broker answers the next
      * inquiry): for the master a backup follows it counts as one missed inquiry, so a master that
      * died is suspected when the first inquiry after the hint runs out, one reply time-out after
-     * the next aligned tick instead of after the usual run of misses. A reply that overtook the
-     * hint but answers an inquiry sent before it undoes nothing: it left before the master did.
+     * the next aligned tick instead of after the usual run of misses. A reply that arrives after
+     * the hint but answers an inquiry sent before it undoes nothing: it left before the master did.
      * The suspicion itself still comes from a reply time-out, at the same instant on every backup:
      * the best-ranked fires first.
      */
