@@ -30,6 +30,9 @@ class ReplicaTest {
         return c;
     }
 
+    /** Long enough for the master to stop counting a lost broadcast (a quarter of the fetch time-out). */
+    private static final long WINDOW_GIVES_UP = ReplicationConfig.defaults("x", 3).fetchTimeout() / 4 + 1;
+
     /** An open group of three whose master has one broadcast in flight at most; nothing in flight yet. */
     private static ReplicaCluster openGroupWithWindowOfOne() {
         ReplicationConfig d = ReplicationConfig.defaults("template", 3);
@@ -137,7 +140,7 @@ class ReplicaTest {
         c.network.clear(); // the broker lost it
         long second = seq(c.put("s1", "b", "1"));
         assertTrue(c.network.isEmpty(), "held behind the lost one");
-        c.tick(ReplicationConfig.defaults("x", 3).fetchTimeout() / 4 + 1);
+        c.tick(WINDOW_GIVES_UP);
         c.deliverAll();
         assertEquals(List.of(first, second), committed(c, "s1"), "both commit, well before their time-out");
         assertEquals(c.digest("s1"), c.digest("s2"));
@@ -150,7 +153,7 @@ class ReplicaTest {
         c.deliverAll(m -> m.message() instanceof StreamMessage.Ack && m.from().equals("s3"));
         assertTrue(committed(c, "s1").isEmpty(), "s2's ack alone is not enough");
         c.put("s1", "b", "2");
-        c.tick(ReplicationConfig.defaults("x", 3).fetchTimeout() / 4 + 1); // the window stops waiting for the lost ack
+        c.tick(WINDOW_GIVES_UP); // the window stops waiting for the lost ack
         c.deliverAll();
         assertEquals(List.of(seq, seq + 1), committed(c, "s1"), "cumulative acks commit both, in order");
         assertEquals(c.digest("s1"), c.digest("s2"));

@@ -63,7 +63,7 @@ class RankingIT {
             int server = i;
             assertTrue(await(Duration.ofSeconds(10), () -> ranking(server).size() == SIZE), "s" + i + " heard everyone");
             List<String> ranking = ranking(i);
-            assertEquals("s" + CONFINED, ranking.get(SIZE - 1), "s" + i + " ranks " + ranking + " from " + figures(i));
+            assertEquals("s" + CONFINED, ranking.get(SIZE - 1), () -> "s" + server + " ranks " + ranking + " from " + figures(server));
             for (var m : group.status(i).getJsonArray("members").getValuesAs(JsonObject.class)) {
                 assertNotNull(m.get("capacity"), "s" + i + " shows the figure of " + m.getString("id"));
                 assertTrue(m.getInt("index") > 999, "a measured index: " + m);
