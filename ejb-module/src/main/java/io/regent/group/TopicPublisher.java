@@ -22,7 +22,7 @@ import java.util.logging.Logger;
  * that a slow or dead broker never blocks the engine: messages are queued under the engine's lock
  * and sent after it is released. One thread at a time sends, and it sends until the queue is
  * empty: the thread that queued a message sends it itself when nobody else is sending (no
- * hand-off to wake, on the master's request threads and the backups' group commit alike),
+ * hand-off to wake, on the master's request threads and a backup's delivery thread alike),
  * otherwise the sending thread takes it with what else queued meanwhile, in one batch. A send
  * that stalls on the broker holds up the thread making it and what queued behind it, never the
  * engine. The queue is bounded in bytes: when it is full, the newest message is dropped and

@@ -2,67 +2,73 @@ package io.regent.host;
 
 import io.regent.replication.Position;
 
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * Makes applied writes durable in batches, on a thread of its own: while one fsync runs, every
- * position asked for meanwhile waits for the next, so one fsync serves all the writes that arrived
- * during the last (group commit). The member is told how far its state is durable once the fsync
- * returns, and only then acknowledges or commits.
+ * Makes applied writes durable in batches (group commit) without a thread of its own: positions
+ * are asked for under the host's lock, and once it is released the asking thread runs the fsync
+ * itself unless another thread is running one. Whatever is asked for during an fsync waits for
+ * the next, which the syncing thread runs before it lets go, so one fsync serves every write that
+ * arrived during the last. No hand-off to a sleeping thread lies on a write's path (a backup's
+ * fsync runs on the thread that delivered the write, its acknowledgement leaves from there), and
+ * the member is told how far its state is durable, in order, before it acknowledges or commits.
  */
-final class GroupCommit implements AutoCloseable {
+final class GroupCommit {
 
     private final Runnable sync;
     private final Consumer<Position> durable;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition asked = lock.newCondition();
-    private final Thread worker;
     private final LatencyStats syncTime = new LatencyStats(1_024);
+    /** Guards the fields below. */
+    private final Object lock = new Object();
     private Position wanted;
+    /** A thread is syncing: the others only ask. */
+    private boolean syncing;
     private boolean closed;
 
-    GroupCommit(Runnable sync, Consumer<Position> durable, ThreadFactory threads) {
+    GroupCommit(Runnable sync, Consumer<Position> durable) {
         this.sync = sync;
         this.durable = durable;
-        this.worker = threads.newThread(this::run);
-        worker.setName("regent-group-commit");
-        worker.start();
     }
 
-    /** Asks for everything applied up to {@code p} to be made durable. */
+    /** Asks for everything applied up to {@code p} to be made durable by the next fsync. */
     void request(Position p) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             wanted = p;
-            asked.signal();
-        } finally {
-            lock.unlock();
         }
     }
 
-    private void run() {
-        while (true) {
-            Position target;
-            lock.lock();
-            try {
-                while (wanted == null && !closed) {
-                    asked.awaitUninterruptibly();
-                }
-                if (closed) {
-                    return;
-                }
-                target = wanted;
-                wanted = null;
-            } finally {
-                lock.unlock();
+    /**
+     * Runs the fsyncs asked for on the calling thread, unless another thread is running them; the
+     * caller holds no lock, since {@code durable} takes the host's.
+     */
+    void syncRequested() {
+        synchronized (lock) {
+            if (syncing || closed || wanted == null) {
+                return;
             }
-            long began = System.nanoTime();
-            sync.run();
-            syncTime.add((System.nanoTime() - began) / 1_000);
-            durable.accept(target);
+            syncing = true;
+        }
+        boolean idle = false;
+        try {
+            while (!idle) {
+                Position target;
+                synchronized (lock) {
+                    idle = closed || wanted == null;
+                    target = wanted;
+                    wanted = null;
+                }
+                if (!idle) {
+                    long began = System.nanoTime();
+                    sync.run();
+                    syncTime.add((System.nanoTime() - began) / 1_000);
+                    durable.accept(target);
+                }
+            }
+        } finally {
+            synchronized (lock) {
+                syncing = false;
+                lock.notifyAll();
+            }
         }
     }
 
@@ -71,19 +77,21 @@ final class GroupCommit implements AutoCloseable {
         return syncTime.summary();
     }
 
-    @Override
-    public void close() {
-        lock.lock();
-        try {
+    /**
+     * Asks for no more fsyncs and waits (up to {@code millis}) for one under way, so that the
+     * storage is not closed beneath it.
+     */
+    void close(long millis) {
+        long end = System.currentTimeMillis() + millis;
+        synchronized (lock) {
             closed = true;
-            asked.signal();
-        } finally {
-            lock.unlock();
-        }
-        try {
-            worker.join(2_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            try {
+                while (syncing && System.currentTimeMillis() < end) {
+                    lock.wait(Math.max(1, end - System.currentTimeMillis()));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -99,8 +99,9 @@ public final class MemberHost {
     private Position unsyncedDurable;
 
     /**
-     * @param fsync whether durability needs an fsync (group commit on a thread of its own from
-     *              {@code threads}); without it, what is written counts as durable at once
+     * @param fsync   whether durability needs an fsync (group commit, on the threads that give
+     *                inputs); without it, what is written counts as durable at once
+     * @param threads where the answer threads come from
      */
     public MemberHost(Member member, LongSupplier clock, Timers timers, Outbox outbox, Disk disk, Observer observer,
             boolean fsync, ThreadFactory threads) {
@@ -110,7 +111,7 @@ public final class MemberHost {
         this.outbox = outbox;
         this.disk = disk;
         this.observer = observer;
-        this.groupCommit = fsync ? new GroupCommit(disk::sync, this::durable, threads) : null;
+        this.groupCommit = fsync ? new GroupCommit(disk::sync, this::durable) : null;
         this.answerThreads = Executors.newFixedThreadPool(ANSWER_THREADS, r -> {
             Thread t = threads.newThread(r);
             t.setName("regent-answer-" + t.getId());
@@ -137,7 +138,7 @@ public final class MemberHost {
         }
         failed.forEach(Runnable::run);
         if (groupCommit != null) {
-            groupCommit.close();
+            groupCommit.close(2_000);
         }
         answerThreads.shutdown();
     }
@@ -280,6 +281,10 @@ public final class MemberHost {
         Snapshot after = snapshot;
         if (!after.equals(before)) {
             observer.changed(after);
+        }
+        if (groupCommit != null) {
+            // last, so that this input's frames and answers do not wait for the fsync
+            groupCommit.syncRequested();
         }
         return result;
     }
