@@ -3,7 +3,7 @@ package io.regent.group;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * Regent's own threads (fabric, answers, watches): plain daemon threads that
+ * Regent's own threads (fabric, group commit, answers, watches): plain daemon threads that
  * load classes as the application does. Not a ManagedThreadFactory: the concurrent feature it
  * needs also binds {@code java:comp/DefaultManagedScheduledExecutorService}, which RESTEasy then
  * looks up in JNDI for every suspended response (13 % of the master's request-thread CPU); without

@@ -97,11 +97,12 @@ public final class MemberHost {
     private final LatencyStats commitLatency = new LatencyStats(4_096);
     private volatile Snapshot snapshot = Snapshot.NOT_RUNNING;
     private Position unsyncedDurable;
+    /** The input being carried out asked the group commit for an fsync. */
+    private boolean syncAsked;
 
     /**
-     * @param fsync   whether durability needs an fsync (group commit, on the threads that give
-     *                inputs); without it, what is written counts as durable at once
-     * @param threads where the answer threads come from
+     * @param fsync whether durability needs an fsync (group commit, with a thread of its own from
+     *              {@code threads}); without it, what is written counts as durable at once
      */
     public MemberHost(Member member, LongSupplier clock, Timers timers, Outbox outbox, Disk disk, Observer observer,
             boolean fsync, ThreadFactory threads) {
@@ -111,7 +112,7 @@ public final class MemberHost {
         this.outbox = outbox;
         this.disk = disk;
         this.observer = observer;
-        this.groupCommit = fsync ? new GroupCommit(disk::sync, this::durable) : null;
+        this.groupCommit = fsync ? new GroupCommit(disk::sync, this::durable, threads) : null;
         this.answerThreads = Executors.newFixedThreadPool(ANSWER_THREADS, r -> {
             Thread t = threads.newThread(r);
             t.setName("regent-answer-" + t.getId());
@@ -138,7 +139,7 @@ public final class MemberHost {
         }
         failed.forEach(Runnable::run);
         if (groupCommit != null) {
-            groupCommit.close(2_000);
+            groupCommit.close();
         }
         answerThreads.shutdown();
     }
@@ -263,6 +264,7 @@ public final class MemberHost {
         List<Runnable> answers = new ArrayList<>();
         T result;
         Snapshot before = snapshot;
+        boolean durabilityAsked;
         lock.lock();
         try {
             long now = clock.getAsLong();
@@ -274,6 +276,8 @@ public final class MemberHost {
                     member.replica().committed());
             answers.addAll(appliedWaiters.reached(member.replica().applied().seq()));
         } finally {
+            durabilityAsked = syncAsked;
+            syncAsked = false;
             lock.unlock();
             outbox.send();
         }
@@ -282,9 +286,9 @@ public final class MemberHost {
         if (!after.equals(before)) {
             observer.changed(after);
         }
-        if (groupCommit != null) {
+        if (durabilityAsked) {
             // last, so that this input's frames and answers do not wait for the fsync
-            groupCommit.syncRequested();
+            groupCommit.syncAsked();
         }
         return result;
     }
@@ -342,6 +346,7 @@ public final class MemberHost {
         } else if (e instanceof ReplicaEffect.Persist p) {
             if (groupCommit != null) {
                 groupCommit.request(p.upTo());
+                syncAsked = true;
             } else {
                 unsyncedDurable = p.upTo();
             }
