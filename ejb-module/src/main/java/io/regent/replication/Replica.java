@@ -222,7 +222,7 @@ public final class Replica {
     /** Time passes: acknowledgements overdue, fetches unanswered, snapshots no longer read. */
     public void tick(long now) {
         if (mode == Mode.OPEN) {
-            window.forgetSentBefore(now - config.fetchTimeout() / 4);
+            window.forgetSentBefore(now - config.quietPeriod());
             commit(now);
             remindLaggards(now);
             for (long seq : commitments.expired(now, config.ackTimeout())) {
@@ -244,7 +244,7 @@ public final class Replica {
             }
         }
         if (mode == Mode.SYNCING) {
-            if (!sync.complete() && now - lastSyncQuery >= config.fetchTimeout() / 4) {
+            if (!sync.complete() && now - lastSyncQuery >= config.quietPeriod()) {
                 // a server that was down at the takeover may be back: ask again
                 lastSyncQuery = now;
                 broadcast(new StreamMessage.SyncQuery(self, mastership));
@@ -394,7 +394,7 @@ public final class Replica {
         long tail = storage.applied().seq();
         for (String peer : view.livePeers()) {
             long acked = commitments.ackedBy(peer);
-            if (acked < tail && commitments.quietSince(peer, now) >= config.fetchTimeout() / 4) {
+            if (acked < tail && commitments.quietSince(peer, now) >= config.quietPeriod()) {
                 commitments.reminded(peer, now);
                 send(peer, new StreamMessage.Tail(self, mastership, storage.applied()));
             }

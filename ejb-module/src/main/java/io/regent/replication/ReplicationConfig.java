@@ -46,6 +46,15 @@ public record ReplicationConfig(String self, int groupSize, AckMode ackMode, lon
         return groupSize / 2 + 1;
     }
 
+    /**
+     * How long a broadcast, a takeover query or a lagging peer may stay silent before it is taken
+     * as lost and acted on: a quarter of the fetch time-out, so a loss is repaired well before a
+     * fetch would give up.
+     */
+    public long quietPeriod() {
+        return fetchTimeout / 4;
+    }
+
     public static ReplicationConfig defaults(String self, int groupSize) {
         return new ReplicationConfig(self, groupSize, AckMode.MAJORITY, 5_000, 2_000, 1024 * 1024, 16 * 1024 * 1024,
                 DEFAULT_FRAMES_IN_FLIGHT);

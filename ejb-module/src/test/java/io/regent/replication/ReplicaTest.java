@@ -30,8 +30,8 @@ class ReplicaTest {
         return c;
     }
 
-    /** Long enough for the master to stop counting a lost broadcast (a quarter of the fetch time-out). */
-    private static final long WINDOW_GIVES_UP = ReplicationConfig.defaults("x", 3).fetchTimeout() / 4 + 1;
+    /** Long enough for the master to stop counting a lost broadcast. */
+    private static final long WINDOW_GIVES_UP = ReplicationConfig.defaults("x", 3).quietPeriod() + 1;
 
     /** An open group of three whose master has one broadcast in flight at most; nothing in flight yet. */
     private static ReplicaCluster openGroupWithWindowOfOne() {
