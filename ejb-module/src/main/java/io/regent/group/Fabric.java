@@ -51,6 +51,8 @@ final class Fabric implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Fabric.class.getName());
     private static final long RETRY_PAUSE = 200;
     private static final String NOTIFICATIONS = "activemq.notifications";
+    /** A frame the broker could not deliver within this is stale to every receiver: dropped, ms. */
+    private static final long TIME_TO_LIVE = 10_000;
 
     private final List<Broker> brokers;
     private final String user;
@@ -296,7 +298,7 @@ final class Fabric implements AutoCloseable {
     // ---- sending ------------------------------------------------------------------------
 
     /** One thread's session and producer on the current connection, made again after a failover. */
-    final class Sender {
+    final class Sender implements TopicPublisher.Channel {
         private final Topic topic;
         private Connection on;
         private long made = -1;
@@ -312,7 +314,8 @@ final class Fabric implements AutoCloseable {
          *
          * @throws JMSException if there is no broker now, or the send failed (the connection is then dropped)
          */
-        void send(String to, byte[] frame, long timeToLive) throws JMSException {
+        @Override
+        public void send(String to, byte[] frame) throws JMSException {
             Connection c;
             long gen;
             synchronized (lock) {
@@ -327,7 +330,7 @@ final class Fabric implements AutoCloseable {
                     session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
                     producer = session.createProducer(session.createTopic(topics.get(topic)));
                     producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
-                    producer.setTimeToLive(timeToLive);
+                    producer.setTimeToLive(TIME_TO_LIVE);
                     on = c;
                     made = gen;
                 }

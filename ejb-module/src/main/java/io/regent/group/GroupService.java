@@ -38,6 +38,7 @@ import io.regent.wire.Topic;
 import io.regent.watch.Watches;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -61,6 +62,10 @@ public final class GroupService {
     private static final Logger LOG = Logger.getLogger(GroupService.class.getName());
     /** Watches and event streams open at once on one server. */
     private static final int MAX_STREAMS = 1_000;
+    /** Acknowledgements wait in this queue only while another goes out: a little room is plenty. */
+    private static final long DIRECT_QUEUE_BYTES = 1L << 20;
+    /** An acknowledgement's frame is a few hundred bytes; nothing longer is read from the direct port. */
+    private static final int DIRECT_FRAME_BYTES = 4_096;
 
     /** What only the container can do: timers, and starting the replica's tick. */
     interface Container extends MemberHost.Timers {
@@ -77,6 +82,10 @@ public final class GroupService {
     private final Map<Topic, ReplayGuard> replays = new EnumMap<>(Topic.class);
     private final TopicPublisher<Effect.Send> control;
     private final TopicPublisher<ReplicaEffect.Send> stream;
+    /** Acknowledgements straight to the master, when addresses are configured; else null. */
+    private final TopicPublisher<ReplicaEffect.Send> direct;
+    private final DirectLinks directLinks;
+    private final DirectListener directListener;
     private final BrokerLink broker;
     private final Fabric fabric;
     private final Container container;
@@ -86,7 +95,7 @@ public final class GroupService {
     private final LatencyStats probeRoundTrips = new LatencyStats(1_024);
     /** Sender's send to this server's receipt of a frame, per topic, ms (clocks of one host agree). */
     private final Map<Topic, LatencyStats> transit = new EnumMap<>(Map.of(Topic.CONTROL, new LatencyStats(1_024),
-            Topic.STREAM, new LatencyStats(1_024)));
+            Topic.STREAM, new LatencyStats(1_024), Topic.DIRECT, new LatencyStats(1_024)));
     private final AtomicLong dropped = new AtomicLong();
     private final GroupMetrics metrics;
     private final Watches watches;
@@ -106,6 +115,7 @@ public final class GroupService {
         frames = new FrameCodec(settings.serverId(), settings.pairKeys());
         replays.put(Topic.CONTROL, new ReplayGuard());
         replays.put(Topic.STREAM, new ReplayGuard());
+        replays.put(Topic.DIRECT, new ReplayGuard());
         broker = new BrokerLink(3 * settings.protocol().probeInterval());
         fabric = new Fabric(brokers(settings.fabric()), settings.fabric().user(), settings.fabric().password(),
                 settings.serverId(), Map.of(Topic.CONTROL, settings.controlTopic(), Topic.STREAM, settings.requestsTopic()),
@@ -113,20 +123,25 @@ public final class GroupService {
         TopicPublisher.Sender sender = new TopicPublisher.Sender(settings.group(), settings.serverId(),
                 storage.incarnation(), frames);
         long queue = settings.limits().queueBytes();
-        control = new TopicPublisher<>(Topic.CONTROL, fabric, queue,
+        control = new TopicPublisher<>(Topic.CONTROL, fabric.sender(Topic.CONTROL), queue,
                 new TopicPublisher.Format<>(Effect.Send::to, s -> 64, s -> controlCodec.encode(s.message()), l -> l),
                 sender);
         StreamBatching batching = new StreamBatching(settings.limits().messageBytes());
-        stream = new TopicPublisher<>(Topic.STREAM, fabric, queue,
-                new TopicPublisher.Format<>(ReplicaEffect.Send::to, s -> weight(s.message()),
-                        s -> streamCodec.encode(s.message()), batching::coalesce),
-                sender);
+        TopicPublisher.Format<ReplicaEffect.Send> streamFormat = new TopicPublisher.Format<>(ReplicaEffect.Send::to,
+                s -> weight(s.message()), s -> streamCodec.encode(s.message()), batching::coalesce);
+        stream = new TopicPublisher<>(Topic.STREAM, fabric.sender(Topic.STREAM), queue, streamFormat, sender);
+        Map<String, InetSocketAddress> ackAddresses = settings.fabric().ackAddresses();
+        directLinks = ackAddresses.isEmpty() ? null : new DirectLinks(ackAddresses, threads);
+        direct = directLinks == null ? null : new TopicPublisher<>(Topic.DIRECT, directLinks,
+                Math.min(queue, DIRECT_QUEUE_BYTES), streamFormat, sender);
         host = new MemberHost(member, System::currentTimeMillis, container, new Publishers(), new Disk(),
                 new Observer(), settings.storage().fsync(), threads);
         metrics = new GroupMetrics(registry, host::snapshot, this::isReady);
         watches = new Watches(settings.serverId(), storage, host.snapshot(),
                 () -> host.propose(KvCommand.barrier().encode()), System::currentTimeMillis, MAX_STREAMS, threads);
         roleEndpoint = roleEndpoint(settings.rolePort());
+        directListener = directLinks == null ? null
+                : directListener(settings.fabric().ackAddresses().get(settings.serverId()), threads);
         httpWarmUp = settings.warmUp() == null ? null : threads.newThread(new HttpWarmUp(settings.url(), settings.warmUp(),
                 what -> {
                     events.record(System.currentTimeMillis(), "WarmUp", what);
@@ -172,6 +187,11 @@ public final class GroupService {
         host.stop();
         control.close();
         stream.close();
+        if (direct != null) {
+            direct.close();
+            directLinks.close();
+            directListener.close();
+        }
         fabric.close();
         storage.close();
     }
@@ -231,7 +251,12 @@ public final class GroupService {
             if (topic == Topic.CONTROL) {
                 receiveControl(f, controlCodec.decode(f.from(), f.payload()));
             } else if (started) {
-                host.receive(streamCodec.decode(f.from(), f.payload()));
+                StreamMessage m = streamCodec.decode(f.from(), f.payload());
+                if (topic == Topic.DIRECT && !(m instanceof StreamMessage.Ack)) {
+                    drop("a " + m.getClass().getSimpleName() + " sent direct: only acknowledgements are");
+                    return;
+                }
+                host.receive(m);
             }
         } catch (Malformed e) {
             drop(e.getMessage());
@@ -265,6 +290,9 @@ public final class GroupService {
         }
         if (!f.broadcast() && !f.to().equals(settings.serverId())) {
             return "a frame for " + f.to();
+        }
+        if (topic == Topic.DIRECT && f.broadcast()) {
+            return "a broadcast sent direct";
         }
         ReplayGuard guard = replays.get(topic);
         synchronized (guard) {
@@ -403,11 +431,19 @@ public final class GroupService {
                     delayMatrix(members, m.node().delays()), events.recent(),
                     new GroupStatus.RoundTrips(inquiryRoundTrips.summary(), probeRoundTrips.summary()),
                     new GroupStatus.Hops(control.queueWait(), control.sendTime(), transit.get(Topic.CONTROL).summary(),
-                            stream.queueWait(), stream.sendTime(), transit.get(Topic.STREAM).summary()),
-                    new GroupStatus.Counters(control.sent() + stream.sent(), control.failures() + stream.failures(),
-                            dropped.get() + m.node().dropped(), control.overflowed() + stream.overflowed(),
-                            control.queuedBytes() + stream.queuedBytes()));
+                            stream.queueWait(), stream.sendTime(), transit.get(Topic.STREAM).summary(),
+                            direct == null ? LatencyStats.Summary.NONE : direct.sendTime(),
+                            transit.get(Topic.DIRECT).summary()),
+                    counters(m));
         });
+    }
+
+    private GroupStatus.Counters counters(Member m) {
+        List<TopicPublisher<?>> all = direct == null ? List.of(control, stream) : List.of(control, stream, direct);
+        return new GroupStatus.Counters(all.stream().mapToLong(TopicPublisher::sent).sum(),
+                all.stream().mapToLong(TopicPublisher::failures).sum(), dropped.get() + m.node().dropped(),
+                all.stream().mapToLong(TopicPublisher::overflowed).sum(),
+                all.stream().mapToLong(TopicPublisher::queuedBytes).sum());
     }
 
     public ReplicationStatus replicationStatus() {
@@ -437,15 +473,23 @@ public final class GroupService {
             control.offer(send);
         }
 
+        /** A follower's acknowledgement goes straight to its master when a link is up (DESIGN.md §4.4). */
         @Override
         public void stream(ReplicaEffect.Send send) {
-            stream.offer(send);
+            if (direct != null && send.message() instanceof StreamMessage.Ack && directLinks.ready(send.to())) {
+                direct.offer(send);
+            } else {
+                stream.offer(send);
+            }
         }
 
         @Override
         public void send() {
             control.sendQueued();
             stream.sendQueued();
+            if (direct != null) {
+                direct.sendQueued();
+            }
         }
     }
 
@@ -490,6 +534,17 @@ public final class GroupService {
     }
 
     // ---- helpers ------------------------------------------------------------------------
+
+    private DirectListener directListener(InetSocketAddress own, ThreadFactory threads) {
+        try {
+            // two per member: a member's old link may linger while its new one is taken
+            return new DirectListener(own, DIRECT_FRAME_BYTES, 2 * settings.protocol().members().size(),
+                    frame -> receive(Topic.DIRECT, frame), this::drop, threads);
+        } catch (java.io.IOException e) {
+            throw new RegentSettings.BadSettingException(RegentSettings.ACK_ADDRESSES,
+                    "cannot listen on " + own + ": " + e.getMessage());
+        }
+    }
 
     private RoleEndpoint roleEndpoint(RegentSettings.RolePort where) {
         if (where.port() == 0) {

@@ -4,7 +4,6 @@ import io.regent.host.LatencyStats;
 import io.regent.wire.Frame;
 import io.regent.wire.FrameCodec;
 import io.regent.wire.Topic;
-import jakarta.jms.JMSException;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -39,20 +38,24 @@ final class TopicPublisher<M> implements AutoCloseable {
             UnaryOperator<List<M>> coalesce) {
     }
 
+    /** Where sealed frames go: a topic on the broker, or straight to one server. */
+    interface Channel {
+        /** Sends a sealed frame to {@code to} (null: every server); throws if it could not go. */
+        void send(String to, byte[] frame) throws Exception;
+    }
+
     /** Who seals: this server in this run. */
     record Sender(String group, String self, long incarnation, FrameCodec codec) { }
 
     static final String TO = "regentTo";
     static final String FROM = "regentFrom";
     private static final Logger LOG = Logger.getLogger(TopicPublisher.class.getName());
-    private static final long TIME_TO_LIVE = 10_000;
     private static final int BATCH = 256;
     /** What a message weighs beyond its own content: its frame, properties and bookkeeping. */
     private static final long OVERHEAD = 256;
 
     private record Queued<T>(T message, long weight, long since) { }
 
-    private final Fabric fabric;
     private final Topic topic;
     private final Sender sender;
     private final Format<M> format;
@@ -65,8 +68,8 @@ final class TopicPublisher<M> implements AutoCloseable {
     private final LatencyStats queueWait = new LatencyStats(1_024);
     /** The send call itself, µs. */
     private final LatencyStats sendTime = new LatencyStats(1_024);
-    /** The fabric's sender, used by whichever thread holds the right to send. */
-    private final Fabric.Sender channel;
+    /** Used by whichever thread holds the right to send. */
+    private final Channel channel;
     private long queuedBytes;
     /** A thread is sending: the others only queue. Guarded by the queue. */
     private boolean sending;
@@ -76,13 +79,12 @@ final class TopicPublisher<M> implements AutoCloseable {
     private long counter;
 
     /** @param capacity the most bytes the queue holds */
-    TopicPublisher(Topic topic, Fabric fabric, long capacity, Format<M> format, Sender sender) {
+    TopicPublisher(Topic topic, Channel channel, long capacity, Format<M> format, Sender sender) {
         this.topic = topic;
-        this.fabric = fabric;
+        this.channel = channel;
         this.capacity = capacity;
         this.format = format;
         this.sender = sender;
-        this.channel = fabric.sender(topic);
     }
 
     /** Queues a message that the caller sends with {@link #sendQueued} once it holds no lock. */
@@ -209,10 +211,10 @@ final class TopicPublisher<M> implements AutoCloseable {
                 String to = format.to().apply(next);
                 Frame frame = new Frame(topic, sender.group(), sender.self(), to == null ? "" : to,
                         sender.incarnation(), ++counter, System.currentTimeMillis(), format.encode().apply(next));
-                channel.send(to, sender.codec().seal(frame), TIME_TO_LIVE);
+                channel.send(to, sender.codec().seal(frame));
                 sendTime.add((System.nanoTime() - began) / 1_000);
                 sent.incrementAndGet();
-            } catch (JMSException | RuntimeException e) {
+            } catch (Exception e) {
                 failures.incrementAndGet();
                 LOG.log(Level.FINE, "send to " + topic + " failed", e);
             }

@@ -23,7 +23,8 @@ public record GroupStatus(String group, Member self, Role role, String epoch, lo
      */
     public record Hops(LatencyStats.Summary controlQueueMicros, LatencyStats.Summary controlSendMicros,
             LatencyStats.Summary controlTransitMillis, LatencyStats.Summary streamQueueMicros,
-            LatencyStats.Summary streamSendMicros, LatencyStats.Summary streamTransitMillis) { }
+            LatencyStats.Summary streamSendMicros, LatencyStats.Summary streamTransitMillis,
+            LatencyStats.Summary directSendMicros, LatencyStats.Summary directTransitMillis) { }
 
     /**
      * @param index    what the member is ranked by (lower is better; see the protocol's Index)

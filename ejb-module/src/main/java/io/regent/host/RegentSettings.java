@@ -7,6 +7,7 @@ import io.regent.replication.ReplicationConfig;
 import io.regent.storage.DiskStorage;
 import org.eclipse.microprofile.config.Config;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * This server's configuration, read from MicroProfile Config (server.xml variables, system
@@ -65,6 +67,7 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
     public static final String HEALTH_READINESS = "regent.health.readiness";
     public static final String HTTP_HOST = "regent.http.host";
     public static final String BROKER_URLS = "regent.broker.urls";
+    public static final String ACK_ADDRESSES = "regent.replication.ack-addresses";
     public static final String BROKER_USER = "regent.broker.user";
     public static final String BROKER_PASSWORD = "regent.broker.password";
     public static final String BROKER_TLS = "regent.broker.tls";
@@ -82,8 +85,11 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
      *
      * @param brokers each broker's {@code host:port}
      * @param tls     how to verify the brokers over TLS, or null for plaintext (only when asked)
+     * @param ackAddresses where each member takes acknowledgements straight from its followers
+     *                (DESIGN.md §4.4), every member's; empty: they travel through the broker
      */
-    public record Fabric(List<String> brokers, String user, String password, Tls tls) { }
+    public record Fabric(List<String> brokers, String user, String password, Tls tls,
+            Map<String, InetSocketAddress> ackAddresses) { }
 
     /** The trust store that holds the CA the brokers' keys are signed by (PKCS12). */
     public record Tls(Path trustStore, String trustStorePassword) { }
@@ -171,7 +177,7 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
         checkHeap(limits, replication, maxHeap);
         return new RegentSettings(r.text(GROUP, "regent"), id, basis, url, protocol,
                 r.text(CONTROL_TOPIC, "regent.control"), r.text(REQUESTS_TOPIC, "regent.requests"),
-                pairKeys, replication, limits, storage(r), fabric(r),
+                pairKeys, replication, limits, storage(r), fabric(r, members.keySet()),
                 new RolePort(r.text(HTTP_HOST, "127.0.0.1"), (int) r.number(ROLE_PORT, 0L, 0, 65_535)), readiness(r),
                 warmUp(r, url));
     }
@@ -224,7 +230,7 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
      * ({@code s1:key,s2:key,...}, its own id included), or they are derived from the group key
      * {@code regent.signing.key}.
      */
-    private static Map<String, byte[]> pairKeys(Reader r, String self, java.util.Set<String> members) {
+    private static Map<String, byte[]> pairKeys(Reader r, String self, Set<String> members) {
         String listed = r.text(SIGNING_KEYS, "");
         if (listed.isEmpty()) {
             String key = r.text(SIGNING_KEY, "");
@@ -321,20 +327,54 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
         return new Storage(dir, sync.equals("fsync"), retention);
     }
 
-    private static Fabric fabric(Reader r) {
+    private static Fabric fabric(Reader r, Set<String> members) {
         List<String> brokers = new ArrayList<>();
         for (String b : r.text(BROKER_URLS, "127.0.0.1:61616").split(",")) {
             String broker = b.trim();
-            int colon = broker.lastIndexOf(':');
-            boolean valid = colon > 0 && colon < broker.length() - 1
-                    && broker.substring(colon + 1).chars().allMatch(Character::isDigit)
-                    && broker.chars().noneMatch(c -> c == '/' || c == '?' || c == '&' || Character.isWhitespace(c));
-            if (!valid || brokers.contains(broker)) {
+            if (!hostPort(broker) || brokers.contains(broker)) {
                 throw new BadSettingException(BROKER_URLS, "expected host:port,host:port,... (each once), got '" + broker + "'");
             }
             brokers.add(broker);
         }
-        return new Fabric(List.copyOf(brokers), r.text(BROKER_USER, "regent"), r.text(BROKER_PASSWORD, null), tls(r));
+        return new Fabric(List.copyOf(brokers), r.text(BROKER_USER, "regent"), r.text(BROKER_PASSWORD, null), tls(r),
+                ackAddresses(r, members));
+    }
+
+    /** {@code s1:host:port,s2:host:port,...}, every member once, or nothing. */
+    private static Map<String, InetSocketAddress> ackAddresses(Reader r, Set<String> members) {
+        String text = r.text(ACK_ADDRESSES, "");
+        Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
+        if (text.isEmpty()) {
+            return addresses;
+        }
+        for (String entry : text.split(",")) {
+            String e = entry.trim();
+            int colon = e.indexOf(':');
+            String member = colon < 0 ? "" : e.substring(0, colon);
+            String address = e.substring(colon + 1);
+            if (!members.contains(member) || !hostPort(address) || addresses.containsKey(member)) {
+                throw new BadSettingException(ACK_ADDRESSES, "expected id:host:port for each member of "
+                        + MEMBERS + " once, got '" + e + "'");
+            }
+            int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+            if (port < 1 || port > 65_535) {
+                throw new BadSettingException(ACK_ADDRESSES, "port out of range in '" + e + "'");
+            }
+            addresses.put(member, new InetSocketAddress(address.substring(0, address.lastIndexOf(':')), port));
+        }
+        if (!addresses.keySet().equals(members)) {
+            throw new BadSettingException(ACK_ADDRESSES, "must give every member of " + MEMBERS + " an address, "
+                    + "got " + addresses.keySet());
+        }
+        return Map.copyOf(addresses);
+    }
+
+    /** {@code host:port}, nothing that would change the meaning of a URL built from it. */
+    private static boolean hostPort(String text) {
+        int colon = text.lastIndexOf(':');
+        return colon > 0 && colon < text.length() - 1 && text.length() - colon - 1 <= 5
+                && text.substring(colon + 1).chars().allMatch(Character::isDigit)
+                && text.chars().noneMatch(c -> c == '/' || c == '?' || c == '&' || c == ',' || Character.isWhitespace(c));
     }
 
     /** TLS to the brokers unless the operator turns it off explicitly. */

@@ -137,6 +137,16 @@ class RegentSettingsTest {
         }
     }
 
+    @Test
+    void acknowledgementsGoThroughTheBrokerUnlessEveryMemberHasADirectAddress() {
+        assertTrue(RegentSettings.from(config(valid())).fabric().ackAddresses().isEmpty());
+        Map<String, String> m = valid();
+        m.put("regent.replication.ack-addresses", "s1:127.0.0.1:12081, s2:10.0.0.2:12082,s3:localhost:12083");
+        Map<String, java.net.InetSocketAddress> a = RegentSettings.from(config(m)).fabric().ackAddresses();
+        assertEquals(new java.net.InetSocketAddress("10.0.0.2", 12082), a.get("s2"));
+        assertEquals(java.util.Set.of("s1", "s2", "s3"), a.keySet());
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
         "regent.signing.key        |           | regent.signing.keys: is required",
@@ -161,6 +171,10 @@ class RegentSettingsTest {
         "regent.broker.urls        | 'h:1,h:1' | regent.broker.urls: expected host:port",
         "regent.broker.urls        | h:1/x     | regent.broker.urls: expected host:port",
         "regent.broker.password    |           | regent.broker.password: is required",
+        "regent.replication.ack-addresses | 's1:h:1,s2:h:2' | regent.replication.ack-addresses: must give every member",
+        "regent.replication.ack-addresses | 's1:h:1,s2:h:2,s9:h:3' | regent.replication.ack-addresses: expected id:host:port",
+        "regent.replication.ack-addresses | 's1:h:1,s2:h:2,s3:h' | regent.replication.ack-addresses: expected id:host:port",
+        "regent.replication.ack-addresses | 's1:h:1,s2:h:2,s3:h:99999' | regent.replication.ack-addresses: port out of range",
         "regent.replication.timeout  | -5      | regent.replication.timeout: must be between 10 and 600000",
         "regent.kv.max-value-bytes   | lots    | regent.kv.max-value-bytes: must be a whole number",
         "regent.broker.tls         | maybe     | regent.broker.tls: must be true or false",
