@@ -103,16 +103,22 @@ public final class WriteBenchmark {
         long committed = commit.getJsonNumber("p50").longValue();
         long seen = Math.round(client.p50Millis() * 1_000);
         long sent = p50(masterHops, "streamQueueMicros") + p50(masterHops, "streamSendMicros");
-        long acked = p50(backupHops, "streamQueueMicros") + p50(backupHops, "streamSendMicros");
+        // with acknowledgements straight to the master (DESIGN.md §4.4) a write crosses the broker once
+        boolean direct = backupHops.getJsonObject("directSendMicros").getJsonNumber("samples").longValue() > 0;
+        long acked = direct ? p50(backupHops, "directSendMicros")
+                : p50(backupHops, "streamQueueMicros") + p50(backupHops, "streamSendMicros");
+        long crossing = direct ? broker / 2 : broker;
         System.out.printf("%nHop budget of one write, storage.sync=%s, 1 connection (medians, µs):%n", sync);
         row("the client sees (wrk p50)", seen);
         row("  TLS, HTTP, authentication, JAX-RS on the master", seen - committed);
         row("  from sequencing the write to its commit", committed);
         row("    the master queues and sends the write's frame", sent);
-        row("    the broker, there and back (timed apart)", broker);
+        row(direct ? "    the broker, one way (half a round trip timed apart)" : "    the broker, there and back (timed apart)",
+                crossing);
         row("    fsync on the backup (group commit)", fsync);
-        row("    the backup queues and sends its acknowledgement", acked);
-        row("    the rest: apply, thread hand-offs, the ack on the master", committed - sent - broker - fsync - acked);
+        row(direct ? "    the backup sends its acknowledgement to the master" : "    the backup queues and sends its acknowledgement",
+                acked);
+        row("    the rest: apply, thread hand-offs, the ack on the master", committed - sent - crossing - fsync - acked);
     }
 
     private static JsonObject replication(LocalGroup group, int i) {
