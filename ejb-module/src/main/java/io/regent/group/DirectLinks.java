@@ -116,7 +116,7 @@ final class DirectLinks implements TopicPublisher.Channel, AutoCloseable {
             connects.incrementAndGet();
         } catch (IOException e) {
             failures.incrementAndGet();
-            closeQuietly(c);
+            Closing.quietly(c);
             LOG.fine(() -> "no direct link to " + to + " at " + addresses.get(to) + ": " + e);
         }
     }
@@ -124,24 +124,14 @@ final class DirectLinks implements TopicPublisher.Channel, AutoCloseable {
     private void drop(String to, SocketChannel c) {
         failures.incrementAndGet();
         open.remove(to, c);
-        closeQuietly(c);
-    }
-
-    private static void closeQuietly(SocketChannel c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (IOException e) {
-                // nothing more to release
-            }
-        }
+        Closing.quietly(c);
     }
 
     @Override
     public void close() {
         closed = true;
         connector.shutdownNow();
-        open.values().forEach(DirectLinks::closeQuietly);
+        open.values().forEach(Closing::quietly);
         open.clear();
     }
 }

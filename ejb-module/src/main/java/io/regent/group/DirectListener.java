@@ -84,7 +84,7 @@ final class DirectListener implements AutoCloseable {
                     evicted = links.pollFirst();
                 }
             }
-            closeQuietly(evicted);
+            Closing.quietly(evicted);
             Thread reader = threads.newThread(() -> read(s));
             reader.setName("regent-direct-" + s.getRemoteSocketAddress());
             reader.start();
@@ -113,17 +113,7 @@ final class DirectListener implements AutoCloseable {
             synchronized (links) {
                 links.remove(s);
             }
-            closeQuietly(s);
-        }
-    }
-
-    private static void closeQuietly(Socket s) {
-        if (s != null) {
-            try {
-                s.close();
-            } catch (IOException e) {
-                // nothing more to release
-            }
+            Closing.quietly(s);
         }
     }
 
@@ -136,7 +126,7 @@ final class DirectListener implements AutoCloseable {
             // nothing more to release
         }
         synchronized (links) {
-            links.forEach(DirectListener::closeQuietly);
+            links.forEach(Closing::quietly);
             links.clear();
         }
     }

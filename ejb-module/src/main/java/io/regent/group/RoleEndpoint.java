@@ -104,8 +104,8 @@ final class RoleEndpoint implements AutoCloseable {
             while (!open.isEmpty()) {
                 close(open.pollFirst());
             }
-            closeQuietly(listener);
-            closeQuietly(selector);
+            Closing.quietly(listener);
+            Closing.quietly(selector);
         }
     }
 
@@ -143,7 +143,7 @@ final class RoleEndpoint implements AutoCloseable {
                 c.configureBlocking(false);
                 open.addLast(c.register(selector, SelectionKey.OP_READ, new Open(System.currentTimeMillis() + REQUEST_TIME)));
             } catch (IOException | RuntimeException e) {
-                closeQuietly(c);
+                Closing.quietly(c);
                 throw e;
             }
         }
@@ -237,15 +237,7 @@ final class RoleEndpoint implements AutoCloseable {
         }
         open.remove(key);
         key.cancel();
-        closeQuietly(key.channel());
-    }
-
-    private static void closeQuietly(java.io.Closeable c) {
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
+        Closing.quietly(key.channel());
     }
 
     /** Stops serving; the serving thread closes every connection and the port. */

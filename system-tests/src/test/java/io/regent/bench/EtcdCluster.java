@@ -23,6 +23,7 @@ final class EtcdCluster implements AutoCloseable {
     private final List<Process> members = new ArrayList<>();
 
     EtcdCluster(Path dir) throws IOException, InterruptedException {
+        Installed.require("etcd", "etcd-server");
         Figures.deleteTree(dir);
         StringBuilder initial = new StringBuilder();
         for (int i = 1; i <= 3; i++) {

@@ -2,6 +2,7 @@ package io.regent.bench;
 
 import io.regent.it.LocalGroup;
 import io.regent.it.Users;
+import io.regent.it.WarmUps;
 import jakarta.json.JsonObject;
 
 import java.io.IOException;
@@ -43,12 +44,12 @@ public final class FailoverBenchmark {
 
     private final LocalGroup group;
     private final int trials;
-    /** Servers seen to have finished their warm-up since they last started. */
-    private final java.util.Set<Integer> warm = new java.util.HashSet<>();
+    private final WarmUps warmUps;
 
     private FailoverBenchmark(LocalGroup group, int trials) {
         this.group = group;
         this.trials = trials;
+        this.warmUps = new WarmUps(group);
     }
 
     public static void main(String[] args) throws Exception {
@@ -374,26 +375,15 @@ public final class FailoverBenchmark {
         if (!await(Duration.ofSeconds(60), () -> group.soleReady(0) > 0 && routedToMaster())) {
             throw new IllegalStateException("the group did not settle");
         }
-        if (!await(Duration.ofSeconds(120), this::everyServerWarmedUp)) {
+        if (!await(Duration.ofSeconds(120), warmUps::all)) {
             throw new IllegalStateException("a server did not finish its warm-up within 120 s");
         }
         Thread.sleep(1_500);
     }
 
-    /** Each server is checked until seen warm (its event log keeps the last 100 events only). */
-    private boolean everyServerWarmedUp() {
-        for (int i = 1; i <= SIZE; i++) {
-            JsonObject s = warm.contains(i) ? null : group.status(i);
-            if (s != null && eventTime(s, "WarmUp") >= 0) {
-                warm.add(i);
-            }
-        }
-        return warm.size() == SIZE;
-    }
-
     /** Restarts a server: it warms up afresh. */
     private void restart(int i) {
-        warm.remove(i);
+        warmUps.restarted(i);
         group.start(i);
     }
 

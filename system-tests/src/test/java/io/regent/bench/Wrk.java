@@ -33,6 +33,7 @@ final class Wrk {
     /** Starts wrk for {@code seconds} and returns at once, for load beside another measurement. */
     static Running start(String url, String script, int connections, int seconds, Map<String, String> env)
             throws IOException {
+        Installed.require("wrk", "wrk");
         Path lua = Files.createTempFile("wrk", ".lua");
         try (var in = Wrk.class.getResourceAsStream("/wrk/" + script)) {
             Files.write(lua, in.readAllBytes());

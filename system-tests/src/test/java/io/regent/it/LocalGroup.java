@@ -347,6 +347,11 @@ public final class LocalGroup implements AutoCloseable {
         return Json.createReader(new StringReader(body)).readObject();
     }
 
+    /** Servers in the group. */
+    public int size() {
+        return size;
+    }
+
     /** Server i's /api/group, or null if it does not answer. */
     public JsonObject status(int i) {
         HttpResponse<String> r = get(url(i) + "/api/group");
