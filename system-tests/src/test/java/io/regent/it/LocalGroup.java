@@ -35,6 +35,7 @@ public final class LocalGroup implements AutoCloseable {
     private final int httpBase;
     private final int brokerPort;
     private final int size;
+    private final Thread stopOnExit = new Thread(this::down, "local-group-stop");
     private final Map<String, String> extraEnv;
     /** Each server's address; empty: all on 127.0.0.1. */
     private final List<String> hosts;
@@ -65,6 +66,8 @@ public final class LocalGroup implements AutoCloseable {
         this.brokerPort = brokerPort;
         this.extraEnv = extraEnv;
         this.hosts = hosts;
+        // a test JVM ended from outside (Ctrl-C, a build's time-out) runs no JUnit teardown
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
 
     /** A group of three on the hosts of {@code lab}: server K and broker K on host K. */
@@ -185,6 +188,11 @@ public final class LocalGroup implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException exiting) {
+            // called by the hook itself
+        }
         down();
     }
 
