@@ -149,8 +149,8 @@ class NetworkIT {
      * The cuts are made on a settled group: every server warmed up (DelayIT) and holding the same
      * state, so none is still compiling its code or catching up from the last heal. A backup that
      * has not heard its master within the reply time-out supports a candidate (DESIGN.md §2.5):
-     * on a slow machine, one that had just installed a snapshot let the cut backup depose the
-     * master as the cut healed.
+     * on a slow machine, one that had installed a snapshot seconds before let the cut backup
+     * depose the master as the cut healed.
      */
     private static void settled() {
         assertTrue(await(SETTLE, warmUps::all), "every server warmed up");
