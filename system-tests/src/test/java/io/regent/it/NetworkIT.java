@@ -80,7 +80,8 @@ class NetworkIT {
                 .redirectOutput(log.toFile()).redirectErrorStream(true).start();
         try {
             // enough acknowledged writes for the check to mean something, however slow this machine
-            assertTrue(await(Duration.ofSeconds(30), () -> acknowledgedIn(log) >= 20), "the client writes before the cut");
+            assertTrue(await(Duration.ofSeconds(30), () -> answers(log).stream().filter(a -> a[2].startsWith("2")).count() >= 20),
+                    "the client writes before the cut");
             long cut = System.currentTimeMillis();
             lab.cut(old);
             assertTrue(await(SETTLE, () -> otherReady(old) > 0), "the two others elect a master");
@@ -88,13 +89,7 @@ class NetworkIT {
             lab.heal(old);
             client.descendants().forEach(ProcessHandle::destroyForcibly);
             client.destroyForcibly();
-            List<String[]> answers = new ArrayList<>();
-            for (String line : Files.readAllLines(log)) {
-                String[] f = line.trim().split(" ");
-                if (f.length == 3) {
-                    answers.add(f);
-                }
-            }
+            List<String[]> answers = answers(log);
             long lastAcknowledged = -1;
             List<String> acknowledged = new ArrayList<>();
             for (String[] a : answers) {
@@ -158,12 +153,12 @@ class NetworkIT {
                 "every server holds the same state: " + group.positions());
     }
 
-    private static long acknowledgedIn(Path log) {
+    /** The client's answers so far, each {time, key, HTTP status}; a line being written is skipped. */
+    private static List<String[]> answers(Path log) {
         try {
-            return Files.readAllLines(log).stream().map(l -> l.trim().split(" "))
-                    .filter(f -> f.length == 3 && f[2].startsWith("2")).count();
+            return Files.readAllLines(log).stream().map(l -> l.trim().split(" ")).filter(f -> f.length == 3).toList();
         } catch (java.io.IOException e) {
-            return 0;
+            return List.of();
         }
     }
 
