@@ -20,19 +20,14 @@ import io.regent.protocol.Membership;
 import io.regent.protocol.Message;
 import io.regent.protocol.Role;
 import io.regent.protocol.TimerKind;
-import io.regent.replication.Entry;
 import io.regent.replication.Position;
 import io.regent.replication.Replica;
-import io.regent.replication.ReplicaEffect;
-import io.regent.replication.StreamBatching;
 import io.regent.replication.StreamMessage;
-import io.regent.replication.Utf8;
 import io.regent.storage.DiskStorage;
 import io.regent.wire.ControlCodec;
 import io.regent.wire.Frame;
 import io.regent.wire.FrameCodec;
 import io.regent.wire.Malformed;
-import io.regent.wire.ReplayGuard;
 import io.regent.wire.StreamCodec;
 import io.regent.wire.Topic;
 import io.regent.watch.Watches;
@@ -40,7 +35,6 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +46,8 @@ import java.util.logging.Logger;
 
 /**
  * This server as the rest of the application sees it, in plain Java: the member running on its
- * host, its storage, its two send queues and the fabric, the frames that come in, and what the
- * REST API, health checks and metrics ask. The {@link GroupEngine} EJB makes one at start and
+ * host, its storage, the fabric, what it sends ({@link Outbound}) and the frames that come in
+ * ({@link FrameAdmission}), and what the REST API, health checks and metrics ask. The {@link GroupEngine} EJB makes one at start and
  * gives it the container's timers; everything else calls it directly, without an EJB call per
  * request or per message.
  */
@@ -62,8 +56,6 @@ public final class GroupService {
     private static final Logger LOG = Logger.getLogger(GroupService.class.getName());
     /** Watches and event streams open at once on one server. */
     private static final int MAX_STREAMS = 1_000;
-    /** Acknowledgements wait in this queue only while another goes out: a little room is plenty. */
-    private static final long DIRECT_QUEUE_BYTES = 1L << 20;
     /** An acknowledgement's frame is a few hundred bytes; nothing longer is read from the direct port. */
     private static final int DIRECT_FRAME_BYTES = 4_096;
 
@@ -76,15 +68,11 @@ public final class GroupService {
     private final RegentSettings settings;
     private final DiskStorage storage;
     private final MemberHost host;
-    private final FrameCodec frames;
+    private final FrameAdmission admission;
     private final ControlCodec controlCodec = new ControlCodec();
     private final StreamCodec streamCodec = new StreamCodec();
-    private final Map<Topic, ReplayGuard> replays = new EnumMap<>(Topic.class);
-    private final TopicPublisher<Effect.Send> control;
-    private final TopicPublisher<ReplicaEffect.Send> stream;
-    /** Acknowledgements straight to the master, when addresses are configured; else null. */
-    private final TopicPublisher<ReplicaEffect.Send> direct;
-    private final DirectLinks directLinks;
+    private final Outbound outbound;
+    /** Takes acknowledgements straight from the followers, when addresses are configured; else null. */
     private final DirectListener directListener;
     private final BrokerLink broker;
     private final Fabric fabric;
@@ -93,9 +81,6 @@ public final class GroupService {
     private final EventLog events = new EventLog();
     private final LatencyStats inquiryRoundTrips = new LatencyStats(1_024);
     private final LatencyStats probeRoundTrips = new LatencyStats(1_024);
-    /** Sender's send to this server's receipt of a frame, per topic, ms (clocks of one host agree). */
-    private final Map<Topic, LatencyStats> transit = new EnumMap<>(Map.of(Topic.CONTROL, new LatencyStats(1_024),
-            Topic.STREAM, new LatencyStats(1_024), Topic.DIRECT, new LatencyStats(1_024)));
     private final AtomicLong dropped = new AtomicLong();
     private final GroupMetrics metrics;
     private final Watches watches;
@@ -112,35 +97,24 @@ public final class GroupService {
         Epoch restored = storage.epoch();
         Member member = new Member(settings.protocol(), settings.replication(), restored, storage,
                 new KeyValueStore(settings.limits().storeBytes(), settings.limits().storeKeys()));
-        frames = new FrameCodec(settings.serverId(), settings.pairKeys());
-        replays.put(Topic.CONTROL, new ReplayGuard());
-        replays.put(Topic.STREAM, new ReplayGuard());
-        replays.put(Topic.DIRECT, new ReplayGuard());
+        FrameCodec frames = new FrameCodec(settings.serverId(), settings.pairKeys());
+        admission = new FrameAdmission(settings.group(), settings.serverId(), settings.protocol().members().keySet(),
+                frames);
         broker = new BrokerLink(3 * settings.protocol().probeInterval());
         fabric = new Fabric(brokers(settings.fabric()), settings.fabric().user(), settings.fabric().password(),
                 settings.serverId(), Map.of(Topic.CONTROL, settings.controlTopic(), Topic.STREAM, settings.requestsTopic()),
                 settings.limits().frameBytes(), new Inbound(), broker, threads);
         TopicPublisher.Sender sender = new TopicPublisher.Sender(settings.group(), settings.serverId(),
                 storage.incarnation(), frames);
-        long queue = settings.limits().queueBytes();
-        control = new TopicPublisher<>(Topic.CONTROL, fabric.sender(Topic.CONTROL), queue,
-                new TopicPublisher.Format<>(Effect.Send::to, s -> 64, s -> controlCodec.encode(s.message()), l -> l),
-                sender);
-        StreamBatching batching = new StreamBatching(settings.limits().messageBytes());
-        TopicPublisher.Format<ReplicaEffect.Send> streamFormat = new TopicPublisher.Format<>(ReplicaEffect.Send::to,
-                s -> weight(s.message()), s -> streamCodec.encode(s.message()), batching::coalesce);
-        stream = new TopicPublisher<>(Topic.STREAM, fabric.sender(Topic.STREAM), queue, streamFormat, sender);
-        Map<String, InetSocketAddress> ackAddresses = settings.fabric().ackAddresses();
-        directLinks = ackAddresses.isEmpty() ? null : new DirectLinks(ackAddresses, threads);
-        direct = directLinks == null ? null : new TopicPublisher<>(Topic.DIRECT, directLinks,
-                Math.min(queue, DIRECT_QUEUE_BYTES), streamFormat, sender);
-        host = new MemberHost(member, System::currentTimeMillis, container, new Publishers(), new Disk(),
+        outbound = new Outbound(fabric, sender, settings.limits().queueBytes(), settings.limits().messageBytes(),
+                settings.fabric().ackAddresses(), threads);
+        host = new MemberHost(member, System::currentTimeMillis, container, outbound, new Disk(),
                 new Observer(), settings.storage().fsync(), threads);
         metrics = new GroupMetrics(registry, host::snapshot, this::isReady);
         watches = new Watches(settings.serverId(), storage, host.snapshot(),
                 () -> host.propose(KvCommand.barrier().encode()), System::currentTimeMillis, MAX_STREAMS, threads);
         roleEndpoint = roleEndpoint(settings.rolePort());
-        directListener = directLinks == null ? null
+        directListener = settings.fabric().ackAddresses().isEmpty() ? null
                 : directListener(settings.fabric().ackAddresses().get(settings.serverId()), threads);
         httpWarmUp = settings.warmUp() == null ? null : threads.newThread(new HttpWarmUp(settings.url(), settings.warmUp(),
                 what -> {
@@ -160,9 +134,9 @@ public final class GroupService {
     /** Until the protocol starts: a probe to itself, to learn that its subscription is live. */
     void warmUp() {
         if (!started) {
-            control.offer(new Effect.Send(null, new Message.Probe(settings.serverId(), Epoch.NONE,
+            outbound.control(new Effect.Send(null, new Message.Probe(settings.serverId(), Epoch.NONE,
                     System.currentTimeMillis())));
-            control.sendQueued();
+            outbound.send();
         }
     }
 
@@ -173,7 +147,7 @@ public final class GroupService {
         }
         left = true;
         host.handOver(null).ifPresent(target -> LOG.info(() -> "Handing mastership to " + target + " on stop"));
-        control.flush(1_000);
+        outbound.flushControl(1_000);
     }
 
     void stop() {
@@ -185,11 +159,8 @@ public final class GroupService {
             roleEndpoint.close();
         }
         host.stop();
-        control.close();
-        stream.close();
-        if (direct != null) {
-            direct.close();
-            directLinks.close();
+        outbound.close();
+        if (directListener != null) {
             directListener.close();
         }
         fabric.close();
@@ -234,20 +205,8 @@ public final class GroupService {
 
     /** A frame from a topic: checked, opened, and handed to the member. */
     void receive(Topic topic, byte[] sealed) {
-        Frame f;
         try {
-            f = frames.open(sealed);
-        } catch (Malformed e) {
-            drop(e.getMessage());
-            return;
-        }
-        transit.get(topic).add(System.currentTimeMillis() - f.sentAt());
-        String problem = problem(topic, f);
-        if (problem != null) {
-            drop(problem);
-            return;
-        }
-        try {
+            Frame f = admission.admit(topic, sealed);
             if (topic == Topic.CONTROL) {
                 receiveControl(f, controlCodec.decode(f.from(), f.payload()));
             } else if (started) {
@@ -275,32 +234,6 @@ public final class GroupService {
         if (started) {
             host.receive(m);
         }
-    }
-
-    /** Why a frame that is correctly signed must still be dropped, or null. */
-    private String problem(Topic topic, Frame f) {
-        if (f.topic() != topic) {
-            return "a " + f.topic() + " frame on the " + topic + " topic";
-        }
-        if (!settings.group().equals(f.group())) {
-            return "a frame of group " + f.group();
-        }
-        if (!settings.protocol().members().containsKey(f.from())) {
-            return "a frame from " + f.from() + ", not a member";
-        }
-        if (!f.broadcast() && !f.to().equals(settings.serverId())) {
-            return "a frame for " + f.to();
-        }
-        if (topic == Topic.DIRECT && f.broadcast()) {
-            return "a broadcast sent direct";
-        }
-        ReplayGuard guard = replays.get(topic);
-        synchronized (guard) {
-            if (!guard.accept(f)) {
-                return "a replayed or duplicated frame from " + f.from();
-            }
-        }
-        return null;
     }
 
     private void drop(String reason) {
@@ -430,20 +363,8 @@ public final class GroupService {
                     broker.lastRoundTrip(), broker.lastError(), fabric.failovers()), list,
                     delayMatrix(members, m.node().delays()), events.recent(),
                     new GroupStatus.RoundTrips(inquiryRoundTrips.summary(), probeRoundTrips.summary()),
-                    new GroupStatus.Hops(control.queueWait(), control.sendTime(), transit.get(Topic.CONTROL).summary(),
-                            stream.queueWait(), stream.sendTime(), transit.get(Topic.STREAM).summary(),
-                            direct == null ? LatencyStats.Summary.NONE : direct.sendTime(),
-                            transit.get(Topic.DIRECT).summary()),
-                    counters(m));
+                    outbound.hops(admission::transit), outbound.counters(dropped.get() + m.node().dropped()));
         });
-    }
-
-    private GroupStatus.Counters counters(Member m) {
-        List<TopicPublisher<?>> all = direct == null ? List.of(control, stream) : List.of(control, stream, direct);
-        return new GroupStatus.Counters(all.stream().mapToLong(TopicPublisher::sent).sum(),
-                all.stream().mapToLong(TopicPublisher::failures).sum(), dropped.get() + m.node().dropped(),
-                all.stream().mapToLong(TopicPublisher::overflowed).sum(),
-                all.stream().mapToLong(TopicPublisher::queuedBytes).sum());
     }
 
     public ReplicationStatus replicationStatus() {
@@ -466,32 +387,6 @@ public final class GroupService {
     }
 
     // ---- ports of the host --------------------------------------------------------------
-
-    private final class Publishers implements MemberHost.Outbox {
-        @Override
-        public void control(Effect.Send send) {
-            control.offer(send);
-        }
-
-        /** A follower's acknowledgement goes straight to its master when a link is up (DESIGN.md §4.4). */
-        @Override
-        public void stream(ReplicaEffect.Send send) {
-            if (direct != null && send.message() instanceof StreamMessage.Ack && directLinks.ready(send.to())) {
-                direct.offer(send);
-            } else {
-                stream.offer(send);
-            }
-        }
-
-        @Override
-        public void send() {
-            control.sendQueued();
-            stream.sendQueued();
-            if (direct != null) {
-                direct.sendQueued();
-            }
-        }
-    }
 
     private final class Disk implements MemberHost.Disk {
         @Override
@@ -576,21 +471,6 @@ public final class GroupService {
                     + "&retryInterval=100&connectTimeoutMillis=1000" + tls));
         }
         return brokers;
-    }
-
-    /** What a stream message weighs in its send queue: the bytes it carries. */
-    private static long weight(StreamMessage m) {
-        long bytes = 64;
-        if (m instanceof StreamMessage.Entries e) {
-            for (Entry x : e.entries()) {
-                bytes += Entry.messageBytes(Utf8.length(x.command()));
-            }
-        } else if (m instanceof StreamMessage.SnapshotChunk c) {
-            for (var p : c.chunk().pairs()) {
-                bytes += p.messageBytes();
-            }
-        }
-        return bytes;
     }
 
     private static Map<String, Map<String, Long>> delayMatrix(Membership members, DelayMatrix delays) {

@@ -1,0 +1,83 @@
+package io.regent.group;
+
+import io.regent.wire.Frame;
+import io.regent.wire.FrameCodec;
+import io.regent.wire.Malformed;
+import io.regent.wire.PairKeys;
+import io.regent.wire.Topic;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Signed frames that do not belong here are refused, naming why; the rest pass once (DESIGN.md §6). */
+class FrameAdmissionTest {
+
+    private static final byte[] GROUP_KEY = "0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+    /** s4 holds the group's key but is not configured as a member of s2's group. */
+    private static final List<String> KEYED = List.of("s1", "s2", "s3", "s4");
+
+    private final FrameAdmission s2 = new FrameAdmission("regent", "s2", Set.of("s1", "s2", "s3"), codec("s2"));
+
+    private static FrameCodec codec(String self) {
+        return new FrameCodec(self, PairKeys.derive(GROUP_KEY, self, KEYED));
+    }
+
+    private static byte[] sealed(Topic topic, String group, String from, String to, long counter) {
+        return codec(from).seal(new Frame(topic, group, from, to, 1, counter, System.currentTimeMillis(), new byte[] {7}));
+    }
+
+    private String refusal(Topic on, byte[] frame) {
+        return assertThrows(Malformed.class, () -> s2.admit(on, frame)).getMessage();
+    }
+
+    @Test
+    void admitsFramesForItselfAndBroadcastsOnTheirOwnTopic() throws Malformed {
+        assertEquals("s1", s2.admit(Topic.STREAM, sealed(Topic.STREAM, "regent", "s1", "s2", 1)).from());
+        assertEquals("", s2.admit(Topic.CONTROL, sealed(Topic.CONTROL, "regent", "s3", "", 1)).to());
+        assertEquals(Topic.DIRECT, s2.admit(Topic.DIRECT, sealed(Topic.DIRECT, "regent", "s1", "s2", 1)).topic());
+        assertEquals(3, s2.transit(Topic.CONTROL).samples() + s2.transit(Topic.STREAM).samples()
+                + s2.transit(Topic.DIRECT).samples());
+    }
+
+    @Test
+    void refusesAFrameOnAnotherTopicThanItWasSealedFor() {
+        assertEquals("a STREAM frame on the CONTROL topic",
+                refusal(Topic.CONTROL, sealed(Topic.STREAM, "regent", "s1", "s2", 1)));
+    }
+
+    @Test
+    void refusesAnotherGroupsFrame() {
+        assertEquals("a frame of group other", refusal(Topic.CONTROL, sealed(Topic.CONTROL, "other", "s1", "", 1)));
+    }
+
+    @Test
+    void refusesAServerThatIsNotAMember() {
+        assertEquals("a frame from s4, not a member", refusal(Topic.CONTROL, sealed(Topic.CONTROL, "regent", "s4", "", 1)));
+    }
+
+    @Test
+    void refusesABroadcastSentDirect() {
+        assertEquals("a broadcast sent direct", refusal(Topic.DIRECT, sealed(Topic.DIRECT, "regent", "s1", "", 1)));
+    }
+
+    @Test
+    void refusesAReplayedFrameButNotTheSameCounterOnAnotherTopic() throws Malformed {
+        byte[] once = sealed(Topic.STREAM, "regent", "s1", "s2", 5);
+        s2.admit(Topic.STREAM, once);
+        assertEquals("a replayed or duplicated frame from s1", refusal(Topic.STREAM, once));
+        // each topic counts its own frames
+        s2.admit(Topic.CONTROL, sealed(Topic.CONTROL, "regent", "s1", "", 5));
+    }
+
+    @Test
+    void refusesAFrameChangedAfterItWasSigned() {
+        byte[] frame = sealed(Topic.CONTROL, "regent", "s1", "s2", 1);
+        frame[5] ^= 1; // a byte of the body, after the magic
+        assertThrows(Malformed.class, () -> s2.admit(Topic.CONTROL, frame));
+    }
+}
