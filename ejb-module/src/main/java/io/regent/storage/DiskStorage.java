@@ -40,6 +40,17 @@ import java.util.Map;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
+import static io.regent.storage.Records.bytes;
+import static io.regent.storage.Records.commandLength;
+import static io.regent.storage.Records.counters;
+import static io.regent.storage.Records.decodeEntry;
+import static io.regent.storage.Records.encode;
+import static io.regent.storage.Records.epochOf;
+import static io.regent.storage.Records.position;
+import static io.regent.storage.Records.resultOf;
+import static io.regent.storage.Records.seqKey;
+import static io.regent.storage.Records.seqOf;
+
 /**
  * A server's durable state in RocksDB (DESIGN.md §3, durability): the state space in a column
  * family of its own, the retained log of writes in another, and what the server must not forget
@@ -185,8 +196,7 @@ public final class DiskStorage implements ReplicaStorage, AutoCloseable {
     /** The newest epoch this server persisted, or {@link Epoch#NONE}. */
     public Epoch epoch() {
         try {
-            byte[] e = db.get(meta, EPOCH);
-            return e == null ? Epoch.NONE : new Epoch(ByteBuffer.wrap(e).getLong(), ByteBuffer.wrap(e).getInt(8));
+            return Records.epoch(db.get(meta, EPOCH));
         } catch (RocksDBException e) {
             throw new StorageException("cannot read the epoch: " + e.getMessage(), e);
         }
@@ -194,7 +204,7 @@ public final class DiskStorage implements ReplicaStorage, AutoCloseable {
 
     /** Persists {@code e} durably before returning: nothing that depends on it may leave first. */
     public void persistEpoch(Epoch e) {
-        write(synced, b -> b.put(meta, EPOCH, ByteBuffer.allocate(12).putLong(e.term()).putInt(e.index()).array()));
+        write(synced, b -> b.put(meta, EPOCH, Records.encode(e)));
     }
 
     /** This run's number, above every earlier run's, durably: it tells this run's messages from replays. */
@@ -291,7 +301,7 @@ public final class DiskStorage implements ReplicaStorage, AutoCloseable {
                 if (!run.isEmpty() && bytes + size > maxBytes) {
                     break;
                 }
-                run.add(decodeEntry(ByteBuffer.wrap(it.key()).getLong(), value));
+                run.add(decodeEntry(seqOf(it.key()), value));
                 bytes += size;
             }
         }
@@ -308,7 +318,7 @@ public final class DiskStorage implements ReplicaStorage, AutoCloseable {
                 if (!run.isEmpty() && bytes + value.length > maxBytes) {
                     break;
                 }
-                Entry entry = decodeEntry(ByteBuffer.wrap(it.key()).getLong(), value);
+                Entry entry = decodeEntry(seqOf(it.key()), value);
                 run.add(new Applied(entry, resultOf(value)));
                 bytes += value.length;
             }
@@ -375,7 +385,7 @@ public final class DiskStorage implements ReplicaStorage, AutoCloseable {
                 if (entries - dropEntries <= retention.entries() * 9L / 10 && bytes - dropBytes <= retention.bytes() * 9 / 10) {
                     break;
                 }
-                long seq = ByteBuffer.wrap(it.key()).getLong();
+                long seq = seqOf(it.key());
                 if (seq >= newest.seq()) {
                     break;
                 }
@@ -659,57 +669,6 @@ public final class DiskStorage implements ReplicaStorage, AutoCloseable {
         } catch (RocksDBException e) {
             throw new StorageException("cannot write: " + e.getMessage(), e);
         }
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] seqKey(long seq) {
-        return ByteBuffer.allocate(8).putLong(seq).array();
-    }
-
-    private static byte[] counters(long digest, long pairs, long bytes) {
-        return ByteBuffer.allocate(24).putLong(digest).putLong(pairs).putLong(bytes).array();
-    }
-
-    private static byte[] encode(Position p) {
-        return ByteBuffer.allocate(20).putLong(p.seq()).putLong(p.epoch().term()).putInt(p.epoch().index()).array();
-    }
-
-    private static Position position(byte[] b) {
-        if (b == null) {
-            return Position.NONE;
-        }
-        ByteBuffer buf = ByteBuffer.wrap(b);
-        return new Position(buf.getLong(), new Epoch(buf.getLong(), buf.getInt()));
-    }
-
-    /** term, index, the command's length, the command, the result (UTF-8). */
-    private static byte[] encode(Entry e, String result) {
-        byte[] command = e.command().getBytes(StandardCharsets.UTF_8);
-        byte[] outcome = result.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(16 + command.length + outcome.length).putLong(e.epoch().term())
-                .putInt(e.epoch().index()).putInt(command.length).put(command).put(outcome).array();
-    }
-
-    private static Epoch epochOf(byte[] encoded) {
-        ByteBuffer b = ByteBuffer.wrap(encoded);
-        return new Epoch(b.getLong(), b.getInt());
-    }
-
-    private static int commandLength(byte[] encoded) {
-        return ByteBuffer.wrap(encoded, 12, 4).getInt();
-    }
-
-    private static Entry decodeEntry(long seq, byte[] encoded) {
-        int length = commandLength(encoded);
-        return new Entry(seq, epochOf(encoded), new String(encoded, 16, length, StandardCharsets.UTF_8));
-    }
-
-    private static String resultOf(byte[] encoded) {
-        int start = 16 + commandLength(encoded);
-        return new String(encoded, start, encoded.length - start, StandardCharsets.UTF_8);
     }
 
     /**
