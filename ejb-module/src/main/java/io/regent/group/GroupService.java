@@ -47,9 +47,9 @@ import java.util.logging.Logger;
 /**
  * This server as the rest of the application sees it, in plain Java: the member running on its
  * host, its storage, the fabric, what it sends ({@link Outbound}) and the frames that come in
- * ({@link FrameAdmission}), and what the REST API, health checks and metrics ask. The {@link GroupEngine} EJB makes one at start and
- * gives it the container's timers; everything else calls it directly, without an EJB call per
- * request or per message.
+ * ({@link FrameAdmission}), and what the REST API, health checks and metrics ask. The
+ * {@link GroupEngine} EJB makes one at start and gives it the container's timers; everything else
+ * calls it directly, without an EJB call per request or per message.
  */
 public final class GroupService {
 
