@@ -70,6 +70,12 @@ class ResilienceIT {
             group.start(stalest);
             Thread.sleep(5_000);
             assertEquals(-1, group.soleReady(0), "s" + stalest + " alone must not open: it cannot know every acknowledged write");
+            // no master in the pool: the load balancer answers for it, in Regent's form
+            HttpResponse<String> none = send(HttpRequest.newBuilder(URI.create(group.balancerUrl() + "/api/kv/crash-none"))
+                    .timeout(Duration.ofSeconds(5)));
+            assertEquals(503, none.statusCode(), "HAProxy without a master: " + none.body());
+            assertTrue(none.body().startsWith("{\"status\":503,\"error\":\"no master is ready"), none.body());
+            assertEquals("1", none.headers().firstValue("Retry-After").orElse(null));
             for (int i = 1; i <= SIZE; i++) {
                 if (i != stalest) {
                     group.start(i);
@@ -91,6 +97,9 @@ class ResilienceIT {
     @Order(2)
     void largeValuesWrittenForTwoMinutesLeaveEveryServerLiveAndTheGroupReady() throws InterruptedException {
         long seconds = Long.getLong("regent.attack.seconds", 120);
+        // the whole-group crash just restarted every server: each compiles its request path in its
+        // warm-up (up to two minutes on a slow machine), which under this load costs inquiries
+        assertTrue(await(Duration.ofSeconds(300), new WarmUps(group)::all), "every server warmed up");
         String body = "{\"value\":\"" + "x".repeat(60_000) + "\"}";
         AtomicBoolean attacking = new AtomicBoolean(true);
         Map<Integer, AtomicLong> answers = new ConcurrentHashMap<>();
@@ -105,7 +114,8 @@ class ResilienceIT {
                     int status = r == null ? 0 : r.statusCode();
                     answers.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
                     // no answer: the connection was cut (HAProxy ends the sessions of a master it
-                    // marks down), a write in doubt; judged below against the master changes seen
+                    // marks down), a write in doubt; judged below against the master changes seen.
+                    // HAProxy's own errors are JSON too (haproxy/regent.cfg)
                     boolean clear = r == null || status / 100 == 2 || r.body().startsWith("{\"status\":" + status);
                     if (!clear && unclear.size() < 10) {
                         unclear.add(status + " " + (r == null ? "no answer" : r.body().substring(0, Math.min(200, r.body().length()))));
@@ -148,11 +158,13 @@ class ResilienceIT {
         System.out.printf("large-value attack, %d s: answers %s, polls %d, outages %d, masters in turn %s;%s%n", seconds,
                 answers, polls, outages.size(), masters, memory);
         assertTrue(unclear.isEmpty(), "every answer is 2xx or a JSON error naming the problem: " + unclear);
-        // a server restarted just before (the whole-group crash) may still be compiling its code
-        // and miss its inquiries once under this load: at most one election, never a server down
+        // two cores under this load may starve the master of its inquiries once: at most one
+        // election, never a server down
         assertTrue(masters.size() <= 2, "at most one change of master: " + masters);
-        long unanswered = answers.getOrDefault(0, new AtomicLong()).get();
-        assertTrue(unanswered == 0 || masters.size() == 2, unanswered + " writes unanswered without a change of master");
+        // in doubt: no answer, or HAProxy's 502 (the answer cut short) or 504 (none in time)
+        long inDoubt = java.util.stream.Stream.of(0, 502, 504)
+                .mapToLong(code -> answers.getOrDefault(code, new AtomicLong()).get()).sum();
+        assertTrue(inDoubt == 0 || masters.size() == 2, inDoubt + " writes in doubt without a change of master");
         assertTrue(answers.getOrDefault(200, new AtomicLong()).get() + answers.getOrDefault(201, new AtomicLong()).get() > 100,
                 "writes went through: " + answers);
         // a poll may fall in the few ms between two health answers of a loaded server; an outage is a run of them
