@@ -25,10 +25,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 import static io.regent.it.LocalGroup.SIZE;
 import static io.regent.it.LocalGroup.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -73,6 +75,7 @@ class ResilienceIT {
             // no master in the pool: the load balancer answers for it, in Regent's form
             HttpResponse<String> none = send(HttpRequest.newBuilder(URI.create(group.balancerUrl() + "/api/kv/crash-none"))
                     .timeout(Duration.ofSeconds(5)));
+            assertNotNull(none, "HAProxy answers while no master is ready");
             assertEquals(503, none.statusCode(), "HAProxy without a master: " + none.body());
             assertTrue(none.body().startsWith("{\"status\":503,\"error\":\"no master is ready"), none.body());
             assertEquals("1", none.headers().firstValue("Retry-After").orElse(null));
@@ -162,7 +165,7 @@ class ResilienceIT {
         // election, never a server down
         assertTrue(masters.size() <= 2, "at most one change of master: " + masters);
         // in doubt: no answer, or HAProxy's 502 (the answer cut short) or 504 (none in time)
-        long inDoubt = java.util.stream.Stream.of(0, 502, 504)
+        long inDoubt = Stream.of(0, 502, 504)
                 .mapToLong(code -> answers.getOrDefault(code, new AtomicLong()).get()).sum();
         assertTrue(inDoubt == 0 || masters.size() == 2, inDoubt + " writes in doubt without a change of master");
         assertTrue(answers.getOrDefault(200, new AtomicLong()).get() + answers.getOrDefault(201, new AtomicLong()).get() > 100,
