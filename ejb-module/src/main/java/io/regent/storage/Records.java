@@ -63,7 +63,10 @@ final class Records {
                 .putInt(e.epoch().index()).putInt(command.length).put(command).put(outcome).array();
     }
 
-    /** A retained write's epoch: its first twelve bytes. */
+    /** The bytes of a retained write that hold its epoch, first. */
+    static final int EPOCH_BYTES = 12;
+
+    /** A retained write's epoch: its first {@link #EPOCH_BYTES} bytes. */
     static Epoch epochOf(byte[] encoded) {
         ByteBuffer b = ByteBuffer.wrap(encoded);
         return new Epoch(b.getLong(), b.getInt());

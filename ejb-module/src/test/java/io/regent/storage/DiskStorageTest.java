@@ -151,6 +151,31 @@ class DiskStorageTest {
     }
 
     @Test
+    void theLogIsTrimmedByBytesInSmallRunsAndCountedAlikeAfterARestart() {
+        long retention = 1L << 20;
+        String big = "x".repeat(60_000);
+        long afterTrims;
+        try (DiskStorage s = DiskStorage.open(dir, new DiskStorage.Retention(100_000, retention))) {
+            long least = Long.MAX_VALUE;
+            for (int i = 1; i <= 200; i++) {
+                s.apply(new Entry(i, E1, KvCommand.put("big", big + i, null).encode()), kv);
+                if (i > 20) { // past the retention from here on
+                    least = Math.min(least, s.retainedBytes());
+                }
+                assertTrue(s.retainedBytes() <= retention + retention / 50, "kept " + s.retainedBytes() + " after " + i);
+            }
+            // a run drops a few writes (to 49/50 of the retention), not a fifth of the log
+            assertTrue(least >= retention - retention / 50 - 61_000, "trimmed down to " + least);
+            assertTrue(s.holds(new Position(200, E1)));
+            assertFalse(s.holds(new Position(150, E1)), "past the retention: gone");
+            afterTrims = s.retainedBytes();
+        }
+        try (DiskStorage s = DiskStorage.open(dir, new DiskStorage.Retention(100_000, retention))) {
+            assertEquals(afterTrims, s.retainedBytes(), "the lengths read back at start are the ones trims counted");
+        }
+    }
+
+    @Test
     void runsAndChunksOfSmallItemsFitTheMessageTheyAreCountedFor() {
         // many small writes: framing outweighs content, and must be counted with it
         StreamCodec codec = new StreamCodec();
