@@ -409,7 +409,8 @@ public final class GroupService {
                 return;
             }
             events.record(event);
-            if (event instanceof Event.RoleChanged || event instanceof Event.Declared || event instanceof Event.Revoked
+            if (event instanceof Event.RoleChanged || event instanceof Event.MasterSuspected
+                    || event instanceof Event.Declared || event instanceof Event.Revoked
                     || event instanceof Event.HandedOver || event instanceof Event.QuorumLost
                     || event instanceof Event.Stalled) {
                 LOG.info(() -> "Regent " + settings.serverId() + ": " + EventLog.describe(event));

@@ -45,7 +45,9 @@ public final class EventLog {
         if (e instanceof Event.RoleChanged r) {
             return r.from() + " -> " + r.to() + " (master " + r.master() + ", epoch " + r.epoch() + ")";
         } else if (e instanceof Event.MasterSuspected s) {
-            return "master " + s.master() + " not functional after " + s.misses() + " missed inquiries; election delay "
+            return "master " + s.master() + " not functional after " + s.misses() + " missed inquiries"
+                    + (s.sinceAnswer() >= 0 ? " (last answer " + s.sinceAnswer() + " ms ago" : " (no answer yet")
+                    + (s.timerLate() > 0 ? ", time-out ran " + s.timerLate() + " ms late" : "") + "); election delay "
                     + s.electionDelay() + " ms";
         } else if (e instanceof Event.Declared d) {
             return "declared epoch " + d.epoch() + " by " + d.cause().label() + (d.electionMillis() > 0

@@ -7,8 +7,13 @@ public sealed interface Event {
 
     record RoleChanged(long at, Role from, Role to, String master, Epoch epoch) implements Event { }
 
-    /** Detection found the master not functional. */
-    record MasterSuspected(long at, String master, int misses, long electionDelay) implements Event { }
+    /**
+     * Detection found the master not functional. {@code sinceAnswer}: ms since the master last
+     * answered (-1: not since this server followed it, or no master); {@code timerLate}: how long
+     * after it was due the reply time-out ran (this server's own delay, from load or a pause).
+     */
+    record MasterSuspected(long at, String master, int misses, long electionDelay, long sinceAnswer, long timerLate)
+            implements Event { }
 
     /** This server declared itself; {@code electionMillis} runs from suspicion (0 if planned). */
     record Declared(long at, Epoch epoch, Cause cause, long electionMillis) implements Event {

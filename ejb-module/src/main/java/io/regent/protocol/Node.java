@@ -40,6 +40,8 @@ public final class Node {
     private long followingSince;
     /** When the master followed now last answered an inquiry. */
     private long lastAnswer;
+    /** When the reply time-out set last is due, or -1: how late it runs shows this server's own delay. */
+    private long replyDue = -1;
     /** Who supports this server's candidacy in the current epoch, while it canvasses. */
     private java.util.Set<String> supporters;
     private boolean quorumLost;
@@ -213,7 +215,7 @@ public final class Node {
                     timers.once(TimerKind.DISCOVERY, config.discoveryWindow());
                 } else {
                     // no master answered and no group is running: a new group, elect
-                    suspect(now, master);
+                    suspect(now, master, 0);
                 }
             }
             case DETECTION -> inquire(now);
@@ -429,7 +431,7 @@ public final class Node {
             // our own epoch from before a restart: the master it names is gone, so elect
             master = null;
             if (role != Role.WAITING) {
-                suspect(now, null);
+                suspect(now, null, 0);
             }
             return;
         }
@@ -555,7 +557,8 @@ public final class Node {
         }
         send(master, new Message.Inquiry(self, epoch, detection.nextInquiry(now)));
         if (!timers.pending(TimerKind.REPLY_TIMEOUT)) {
-            timers.once(TimerKind.REPLY_TIMEOUT, replyTimeout());
+            replyDue = now + replyTimeout();
+            timers.once(TimerKind.REPLY_TIMEOUT, replyDue - now);
         }
     }
 
@@ -565,7 +568,7 @@ public final class Node {
         // master has not answered yet (just after a heal, the path to it may still be forming)
         boolean judged = masterAnswered || now - followingSince >= config.discoveryWindow();
         if (role == Role.BACKUP && misses >= config.misses() && judged) {
-            suspect(now, master);
+            suspect(now, master, Math.max(0, now - replyDue));
             return;
         }
         armReplyTimeout(now);
@@ -575,12 +578,17 @@ public final class Node {
     private void armReplyTimeout(long now) {
         long due = detection.nextDeadline(replyTimeout());
         if (due >= 0) {
+            replyDue = due;
             timers.once(TimerKind.REPLY_TIMEOUT, due - now);
         }
     }
 
-    /** The master (or, at start, anyone) is not functional: wait D(self), then declare. */
-    private void suspect(long now, String failed) {
+    /**
+     * The master (or, at start, anyone) is not functional: wait D(self), then declare.
+     *
+     * @param late how long after it was due the reply time-out that judged it ran (0 if none did)
+     */
+    private void suspect(long now, String failed, long late) {
         // while it waits, a server keeps asking the master it suspects: if the others still hear
         // it and support no candidate, a late reply settles the question (claims 7-8)
         if (failed == null) {
@@ -592,7 +600,8 @@ public final class Node {
         List<String> backups = members.liveBackups(self, now, config.liveWindow(), failed);
         long delay = ElectionDelay.of(self, backups, delays, config.electionBase(), config.detectionSkew());
         timers.once(TimerKind.ELECTION, delay);
-        notice(new Event.MasterSuspected(now, failed, config.misses(), delay));
+        long sinceAnswer = failed != null && masterAnswered ? now - lastAnswer : -1;
+        notice(new Event.MasterSuspected(now, failed, config.misses(), delay, sinceAnswer, late));
     }
 
     private void declare(long now, Event.Declared.Cause cause) {
