@@ -44,6 +44,8 @@ public final class Node {
     private long replyDue = -1;
     /** Who supports this server's candidacy in the current epoch, while it canvasses. */
     private java.util.Set<String> supporters;
+    /** When this server last asked for support. */
+    private long canvassedAt;
     private boolean quorumLost;
     private boolean linkUp = true;
     /** When the link last came back: the quorum window runs again from there. */
@@ -491,14 +493,22 @@ public final class Node {
     /**
      * Supports a candidate unless this server hears a master: it is one, or its master answered it
      * within the reply time-out. Survivors of a crash have all stopped hearing theirs by the time
-     * the first of them canvasses; a server cut off alone gets no answer at all.
+     * the first of them canvasses; a server cut off alone gets no answer at all. A candidate still
+     * gathering support backs only a better-ranked one: when two candidacies cross (one survivor
+     * suspected later than the other, its delay no longer staggered), only the better is elected.
      */
     private void onCandidacy(long now, Message.Candidacy c) {
         boolean hearsMaster = role == Role.MASTER
                 || (role == Role.BACKUP && masterAnswered && now - lastAnswer <= config.replyTimeout());
-        if (!hearsMaster) {
+        boolean rivalRanksAfter = canvassing(now) && ranksBefore(self, c.from());
+        if (!hearsMaster && !rivalRanksAfter) {
             send(c.from(), new Message.Support(self, epoch, c.from()));
         }
+    }
+
+    /** Waiting for support asked for within the reply time-out, in this epoch. */
+    private boolean canvassing(long now) {
+        return role == Role.WAITING && supporters != null && now - canvassedAt <= config.replyTimeout();
     }
 
     private void onSupport(long now, Message.Support s) {
@@ -515,6 +525,7 @@ public final class Node {
     /** The election timer ran out: ask the others whether they, too, have lost their master. */
     private void canvass(long now) {
         supporters = new java.util.HashSet<>();
+        canvassedAt = now;
         if (1 >= quorum()) {
             declare(now, Event.Declared.Cause.ELECTION);
             return;

@@ -477,6 +477,28 @@ class NodeTest {
     }
 
     @Test
+    void aCandidateBacksOnlyABetterRankedCandidateWhileItCanvasses() {
+        // s1 was kept busy (a snapshot) and suspected the master after s2: their election timers
+        // no longer stagger, and both canvass at once
+        NodeHarness s1 = NodeHarness.of("s1").following("s3").fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT)
+                .fire(TimerKind.ELECTION);
+        NodeHarness s2 = NodeHarness.of("s2").following("s3").fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT)
+                .fire(TimerKind.ELECTION);
+        s1.receive(new Message.Candidacy("s2", s2.node.epoch()));
+        assertTrue(s1.sentOf(Message.Support.class).isEmpty(), "s1 canvasses and ranks before s2: no support");
+        s2.receive(new Message.Candidacy("s1", s1.node.epoch()));
+        assertEquals("s1", s2.sentOf(Message.Support.class).get(0).candidate(), "s2 backs the better-ranked s1");
+        s1.receive(s2.sentOf(Message.Support.class).get(0));
+        assertEquals(Role.MASTER, s1.node.role());
+        assertEquals(Role.WAITING, s2.node.role(), "one declaration, not two");
+        // once its canvass is older than a reply time-out (its own support lost, say), s1 backs s2
+        NodeHarness late = NodeHarness.of("s1").following("s3").fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT)
+                .fire(TimerKind.ELECTION);
+        late.advance(config("s1", 1, false).replyTimeout() + 1).receive(new Message.Candidacy("s2", late.node.epoch()));
+        assertEquals("s2", late.sentOf(Message.Support.class).get(0).candidate());
+    }
+
+    @Test
     void theEpochIsPersistedBeforeTheDeclarationLeaves() {
         NodeHarness b = NodeHarness.of("s2").following("s1").fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT);
         b.all.clear();
