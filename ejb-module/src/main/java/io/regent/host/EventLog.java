@@ -44,6 +44,8 @@ public final class EventLog {
     public static String describe(Event e) {
         if (e instanceof Event.RoleChanged r) {
             return r.from() + " -> " + r.to() + " (master " + r.master() + ", epoch " + r.epoch() + ")";
+        } else if (e instanceof Event.MasterSuspected s && s.master() == null) {
+            return "no master heard of; election delay " + s.electionDelay() + " ms";
         } else if (e instanceof Event.MasterSuspected s) {
             return "master " + s.master() + " not functional after " + s.misses() + " missed inquiries"
                     + (s.sinceAnswer() >= 0 ? " (last answer " + s.sinceAnswer() + " ms ago" : " (no answer yet")

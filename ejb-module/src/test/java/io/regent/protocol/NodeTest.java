@@ -143,6 +143,17 @@ class NodeTest {
     }
 
     @Test
+    void aSuspicionSaysHowLongTheMasterWasSilentAndHowLateTheTimeOutRan() {
+        NodeHarness b = NodeHarness.of("s2").following("s1");
+        long answered = b.now;
+        b.fire(TimerKind.DETECTION).advance(40).fire(TimerKind.REPLY_TIMEOUT); // held up 40 ms before it ran
+        Event.MasterSuspected s = (Event.MasterSuspected) b.events.stream()
+                .filter(e -> e instanceof Event.MasterSuspected).findFirst().orElseThrow();
+        assertEquals(b.now - answered, s.sinceAnswer());
+        assertEquals(40, s.timerLate());
+    }
+
+    @Test
     void theTimeOutWidensWhenRoundTripsJitterAndNeverFallsBelowTheConfiguredOne() {
         NodeHarness b = NodeHarness.of("s2").following("s1");
         long configured = NodeHarness.config("s2", 1, false).replyTimeout();
