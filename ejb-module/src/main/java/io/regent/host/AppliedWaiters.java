@@ -46,6 +46,9 @@ final class AppliedWaiters {
 
     /** The waiters {@code applied} satisfies, to complete once the lock is released. */
     List<Runnable> reached(long applied) {
+        if (waiting.isEmpty()) {
+            return List.of(); // the usual case, after every input
+        }
         List<Runnable> due = new ArrayList<>();
         while (!waiting.isEmpty() && waiting.peek().seq <= applied) {
             CompletableFuture<Long> f = waiting.poll().reached;

@@ -114,9 +114,20 @@ final class Commitments {
             return false; // the master counts its own copy only once it is durable
         }
         if (mode == AckMode.ALL_LIVE) {
-            return liveFollowers.stream().allMatch(f -> ackedBy(f) >= seq);
+            for (String f : liveFollowers) {
+                if (ackedBy(f) < seq) {
+                    return false;
+                }
+            }
+            return true;
         }
-        long copies = 1 + acked.values().stream().filter(a -> a >= seq).count();
+        // loops, not streams: this runs for every acknowledgement on a busy master
+        int copies = 1;
+        for (long a : acked.values()) {
+            if (a >= seq) {
+                copies++;
+            }
+        }
         return copies >= quorum;
     }
 }

@@ -421,7 +421,8 @@ public final class DiskStorage implements ReplicaStorage, AutoCloseable {
     /** One write's changes, read through to the state: the machine sees what it wrote. */
     private final class Changes implements StateSpace {
         private final WriteBatch batch;
-        private final Map<ByteBuffer, byte[]> written = new HashMap<>();
+        // a write touches a key or two: no table of sixteen for each
+        private final Map<ByteBuffer, byte[]> written = new HashMap<>(4);
         long digest = DiskStorage.this.digest;
         long pairs = DiskStorage.this.pairs;
         long bytes = DiskStorage.this.pairBytes;

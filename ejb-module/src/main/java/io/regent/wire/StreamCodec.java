@@ -17,7 +17,7 @@ import java.util.List;
 public final class StreamCodec {
 
     public byte[] encode(StreamMessage m) {
-        WireWriter w = new WireWriter(m instanceof StreamMessage.Entries || m instanceof StreamMessage.SnapshotChunk ? 4096 : 64);
+        WireWriter w = new WireWriter(sizeHint(m));
         if (m instanceof StreamMessage.Entries e) {
             w.u8(1).epoch(e.epoch()).position(e.prev()).i64(e.request()).position(e.upTo()).i32(e.entries().size());
             for (Entry x : e.entries()) {
@@ -46,6 +46,21 @@ public final class StreamCodec {
             throw new IllegalArgumentException("no encoding for " + m);
         }
         return w.toBytes();
+    }
+
+    /** About the encoded size (a lone write's frame is a few hundred bytes, a snapshot chunk up to megabytes). */
+    private static int sizeHint(StreamMessage m) {
+        long size = 64;
+        if (m instanceof StreamMessage.Entries e) {
+            for (Entry x : e.entries()) {
+                size += 32 + x.command().length();
+            }
+        } else if (m instanceof StreamMessage.SnapshotChunk c) {
+            for (Pair p : c.chunk().pairs()) {
+                size += 8 + p.key().length + p.value().length;
+            }
+        }
+        return (int) Math.min(size, Integer.MAX_VALUE - 8);
     }
 
     public StreamMessage decode(String from, byte[] payload) throws Malformed {

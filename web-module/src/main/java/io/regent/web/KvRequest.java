@@ -1,14 +1,15 @@
 package io.regent.web;
 
 import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.spi.JsonProvider;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,14 +40,15 @@ final class KvRequest {
     static String value(InputStream body, int maxValueBytes) throws Invalid, IOException {
         // JSON escapes take up to 6 characters per byte of value, plus the envelope
         long limit = 6L * maxValueBytes + 1_024;
-        byte[] bytes = readUpTo(body, limit + 1);
-        if (bytes.length > limit) {
+        Body read = readUpTo(body, limit + 1);
+        if (read.length() > limit) {
             throw new Invalid(413, "body is larger than a value of " + maxValueBytes
                     + " bytes can be (regent.kv.max-value-bytes)");
         }
         JsonObject o;
-        try {
-            o = JSON.createReader(new StringReader(new String(bytes, StandardCharsets.UTF_8))).readObject();
+        // closed, so the parser's buffer goes back to the provider's pool instead of to the collector
+        try (JsonReader reader = JSON.createReader(new StringReader(read.text()))) {
+            o = reader.readObject();
         } catch (RuntimeException e) {
             throw new Invalid(400, "body must be a JSON object like {\"value\":\"...\"}");
         }
@@ -58,11 +60,12 @@ final class KvRequest {
 
     /**
      * The answer to a write, {key,version,epoch}, as JSON text: written here rather than by
-     * JSON-B, which costs a write's answer more than the rest of its response on a busy master.
+     * JSON-B or a JSON-P writer, which cost a write's answer more than the rest of its response
+     * on a busy master (a writer takes an 8 KB buffer); JSON-P still quotes and escapes the strings.
      */
     static String written(String key, long version, String epoch) {
-        return JSON.createObjectBuilder().add("key", key).add("version", version).add("epoch", epoch).build()
-                .toString();
+        return "{\"key\":" + JSON.createValue(key) + ",\"version\":" + version + ",\"epoch\":"
+                + JSON.createValue(epoch) + "}";
     }
 
     /**
@@ -88,16 +91,30 @@ final class KvRequest {
         return Long.parseLong(m.group(1));
     }
 
-    private static byte[] readUpTo(InputStream in, long max) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+    /** A body as read: the first {@code length} bytes of {@code bytes}. */
+    private record Body(byte[] bytes, int length) {
+        String text() {
+            return new String(bytes, 0, length, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Reads up to {@code max} bytes into a buffer that grows from the size of a small body. */
+    private static Body readUpTo(InputStream in, long max) throws IOException {
+        byte[] buffer = new byte[(int) Math.min(max, 256)];
+        int length = 0;
         if (in == null) {
-            return out.toByteArray();
+            return new Body(buffer, 0);
         }
-        byte[] buffer = new byte[8_192];
-        int n;
-        while (out.size() < max && (n = in.read(buffer, 0, (int) Math.min(buffer.length, max - out.size()))) > 0) {
-            out.write(buffer, 0, n);
+        while (length < max) {
+            if (length == buffer.length) {
+                buffer = Arrays.copyOf(buffer, (int) Math.min(max, 2L * buffer.length));
+            }
+            int n = in.read(buffer, length, buffer.length - length);
+            if (n < 0) {
+                break;
+            }
+            length += n;
         }
-        return out.toByteArray();
+        return new Body(buffer, length);
     }
 }
