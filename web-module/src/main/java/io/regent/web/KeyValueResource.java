@@ -199,6 +199,7 @@ public class KeyValueResource {
     @PUT
     @Path("{key: .+}")
     @Consumes(MediaType.WILDCARD)
+    @AnsweredAtOnce
     @Operation(summary = "Write a key", description = "Body {\"value\":\"...\"}. On the master, answered once "
             + "durable on a majority, with ETag and Regent-Seq (the write's position).")
     @APIResponse(responseCode = "200", description = "Replaced: {key,version,epoch}")
@@ -238,6 +239,7 @@ public class KeyValueResource {
 
     @DELETE
     @Path("{key: .+}")
+    @AnsweredAtOnce
     @Operation(summary = "Delete a key", description = "As a write: on the master, once durable on a majority.")
     @APIResponse(responseCode = "200", description = "Deleted: {key,version,epoch}")
     @APIResponse(responseCode = "307", description = "This server is a backup: the Location is the master's")

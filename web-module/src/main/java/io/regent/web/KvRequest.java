@@ -110,8 +110,8 @@ final class KvRequest {
                 buffer = Arrays.copyOf(buffer, (int) Math.min(max, 2L * buffer.length));
             }
             int n = in.read(buffer, length, buffer.length - length);
-            if (n < 0) {
-                break;
+            if (n <= 0) {
+                break; // the end, or a stream that has nothing now: what came is the body
             }
             length += n;
         }
