@@ -113,6 +113,8 @@ class SecurityIT {
         assertEquals("000", curl(ready), "not trusted without the group's CA");
         assertEquals("200", curl("--cacert", group.caFile().toString(), group.balancerUrl() + "/health/ready"),
                 "HAProxy too");
+        assertEquals("1.1", curl("--cacert", group.caFile().toString(), "--http2", "-w", "%{http_version}", ready),
+                "HTTP/1.1 even to a client that offers h2 (server.xml: Liberty's HTTP/2 stalls asynchronous answers)");
         String plain = curl(ready.replace("https://", "http://"));
         assertTrue(!plain.startsWith("2"), "no plaintext HTTP: " + plain);
         assertThrows(JMSException.class, () -> new ActiveMQConnectionFactory("tcp://" + group.brokerAddress(1)
