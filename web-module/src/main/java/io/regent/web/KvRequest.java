@@ -100,11 +100,11 @@ final class KvRequest {
 
     /** Reads up to {@code max} bytes into a buffer that grows from the size of a small body. */
     private static Body readUpTo(InputStream in, long max) throws IOException {
+        if (in == null) {
+            return new Body(new byte[0], 0);
+        }
         byte[] buffer = new byte[(int) Math.min(max, 256)];
         int length = 0;
-        if (in == null) {
-            return new Body(buffer, 0);
-        }
         while (length < max) {
             if (length == buffer.length) {
                 buffer = Arrays.copyOf(buffer, (int) Math.min(max, 2L * buffer.length));
