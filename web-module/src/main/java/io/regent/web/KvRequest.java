@@ -40,14 +40,14 @@ final class KvRequest {
     static String value(InputStream body, int maxValueBytes) throws Invalid, IOException {
         // JSON escapes take up to 6 characters per byte of value, plus the envelope
         long limit = 6L * maxValueBytes + 1_024;
-        Body read = readUpTo(body, limit + 1);
-        if (read.length() > limit) {
+        byte[] read = readUpTo(body, limit + 1);
+        if (read.length > limit) {
             throw new Invalid(413, "body is larger than a value of " + maxValueBytes
                     + " bytes can be (regent.kv.max-value-bytes)");
         }
         JsonObject o;
         // closed, so the parser's buffer goes back to the provider's pool instead of to the collector
-        try (JsonReader reader = JSON.createReader(new StringReader(read.text()))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(new String(read, StandardCharsets.UTF_8)))) {
             o = reader.readObject();
         } catch (RuntimeException e) {
             throw new Invalid(400, "body must be a JSON object like {\"value\":\"...\"}");
@@ -91,17 +91,10 @@ final class KvRequest {
         return Long.parseLong(m.group(1));
     }
 
-    /** A body as read: the first {@code length} bytes of {@code bytes}. */
-    private record Body(byte[] bytes, int length) {
-        String text() {
-            return new String(bytes, 0, length, StandardCharsets.UTF_8);
-        }
-    }
-
     /** Reads up to {@code max} bytes into a buffer that grows from the size of a small body. */
-    private static Body readUpTo(InputStream in, long max) throws IOException {
+    private static byte[] readUpTo(InputStream in, long max) throws IOException {
         if (in == null) {
-            return new Body(new byte[0], 0);
+            return new byte[0];
         }
         byte[] buffer = new byte[(int) Math.min(max, 256)];
         int length = 0;
@@ -111,10 +104,10 @@ final class KvRequest {
             }
             int n = in.read(buffer, length, buffer.length - length);
             if (n <= 0) {
-                break; // the end, or a stream that has nothing now: what came is the body
+                break;
             }
             length += n;
         }
-        return new Body(buffer, length);
+        return Arrays.copyOf(buffer, length);
     }
 }
