@@ -6,11 +6,11 @@ import io.regent.host.HealthView;
 import io.regent.host.LatencyStats;
 import io.regent.host.MemberHost;
 import io.regent.host.NotOpenReason;
+import io.regent.host.ReadOutcome;
 import io.regent.host.RegentSettings;
 import io.regent.host.ReplicationStatus;
 import io.regent.host.WriteOutcome;
 import io.regent.kv.KeyValueStore;
-import io.regent.kv.KvCommand;
 import io.regent.member.Member;
 import io.regent.protocol.DelayMatrix;
 import io.regent.protocol.Effect;
@@ -20,6 +20,7 @@ import io.regent.protocol.Membership;
 import io.regent.protocol.Message;
 import io.regent.protocol.Role;
 import io.regent.protocol.TimerKind;
+import io.regent.replication.CommittedView;
 import io.regent.replication.Position;
 import io.regent.replication.Replica;
 import io.regent.replication.StreamMessage;
@@ -111,8 +112,8 @@ public final class GroupService {
         host = new MemberHost(member, System::currentTimeMillis, container, outbound, new Disk(),
                 new Observer(), settings.storage().fsync(), threads);
         metrics = new GroupMetrics(registry, host::snapshot, this::isReady);
-        watches = new Watches(settings.serverId(), storage, host.snapshot(),
-                () -> host.propose(KvCommand.barrier().encode()), System::currentTimeMillis, MAX_STREAMS, threads);
+        watches = new Watches(settings.serverId(), storage, host.snapshot(), System::currentTimeMillis, MAX_STREAMS,
+                threads);
         roleEndpoint = roleEndpoint(settings.rolePort());
         directListener = settings.fabric().ackAddresses().isEmpty() ? null
                 : directListener(settings.fabric().ackAddresses().get(settings.serverId()), threads);
@@ -273,12 +274,32 @@ public final class GroupService {
         return host.handOver(target);
     }
 
-    public Optional<KeyValueStore.Item> get(String key) {
-        return KeyValueStore.get(storage.space(), key);
+    /**
+     * A key in the committed state, and the commit point the answer reflects.
+     *
+     * @throws CommittedView.NotReadable while this server does not know what is committed
+     */
+    public CommittedView.Read<Optional<KeyValueStore.Item>> get(String key) {
+        return host.committedView().read(state -> KeyValueStore.get(state, key));
     }
 
-    public List<KeyValueStore.Item> list(String prefix, String after, int limit) {
-        return KeyValueStore.list(storage.space(), prefix, after, limit);
+    /**
+     * A page of keys in the committed state, and the commit point it reflects.
+     *
+     * @throws CommittedView.NotReadable while this server does not know what is committed
+     */
+    public CommittedView.Read<List<KeyValueStore.Item>> list(String prefix, String after, int limit) {
+        return host.committedView().read(state -> KeyValueStore.list(state, prefix, after, limit));
+    }
+
+    /** The commit point a read reflects at least, for the {@code Regent-Applied} header. */
+    public Position readPosition() {
+        return host.committedView().committed();
+    }
+
+    /** A linearizable read: completes when the committed state may answer it (see {@link MemberHost#linearizableRead}). */
+    public CompletionStage<ReadOutcome> linearizableRead() {
+        return host.linearizableRead();
     }
 
     /** Streams of changes and of role changes (see {@link Watches}). */
@@ -330,9 +351,9 @@ public final class GroupService {
         return new GroupStatus.Master(s.master(), s.master() == null ? null : s.epoch().index(), s.masterAddress());
     }
 
-    /** Completes once this server has applied {@code seq}: a read that must see a write it was told of. */
-    public java.util.concurrent.CompletableFuture<Long> appliedAtLeast(long seq) {
-        return host.appliedAtLeast(seq);
+    /** Completes once this server's committed state holds {@code seq}: a read that must see a write it was told of. */
+    public java.util.concurrent.CompletableFuture<Long> committedAtLeast(long seq) {
+        return host.committedAtLeast(seq);
     }
 
     public Epoch epoch() {

@@ -87,14 +87,20 @@ final class HttpWarmUp implements Runnable {
         }
     }
 
+    /**
+     * Waits until the endpoint answers reads: it is listening, and the server knows which of its
+     * writes are committed (until then, right after a start, it answers 503).
+     */
     private boolean endpointOpen(HttpClient client, long deadline) throws InterruptedException {
         while (System.currentTimeMillis() < deadline) {
             try {
-                send(client, list);
-                return true;
+                if (send(client, list) != 503) {
+                    return true;
+                }
             } catch (IOException notYet) {
-                Thread.sleep(250);
+                // not listening yet
             }
+            Thread.sleep(250);
         }
         return false;
     }

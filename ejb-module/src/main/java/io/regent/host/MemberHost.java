@@ -8,6 +8,7 @@ import io.regent.protocol.Event;
 import io.regent.protocol.Message;
 import io.regent.protocol.Role;
 import io.regent.protocol.TimerKind;
+import io.regent.replication.CommittedView;
 import io.regent.replication.Position;
 import io.regent.replication.Proposal;
 import io.regent.replication.ReplicaEffect;
@@ -93,7 +94,10 @@ public final class MemberHost {
     private final ExecutorService answerThreads;
     private final Map<Long, Waiting> waiting = new HashMap<>();
     /** Reads waiting for a position: as many as a server's request threads could ever hold, and then some. */
-    private final AppliedWaiters appliedWaiters = new AppliedWaiters(10_000);
+    private final CommittedWaiters committedWaiters = new CommittedWaiters(10_000);
+    /** Linearizable reads waiting for their round of heartbeats, by ticket. */
+    private final Map<Long, CompletableFuture<ReadOutcome>> reading = new HashMap<>();
+    private long readTickets;
     private final LatencyStats commitLatency = new LatencyStats(4_096);
     private volatile Snapshot snapshot = Snapshot.NOT_RUNNING;
     private Position unsyncedDurable;
@@ -134,6 +138,8 @@ public final class MemberHost {
             waiting.values().forEach(w -> failed.add(() -> w.client().complete(
                     new WriteOutcome.InDoubt(w.accepted().at(), "this server is stopping"))));
             waiting.clear();
+            reading.values().forEach(r -> failed.add(() -> r.complete(new ReadOutcome.NotOpen(NotOpenReason.NOT_RUNNING))));
+            reading.clear();
         } finally {
             lock.unlock();
         }
@@ -207,11 +213,40 @@ public final class MemberHost {
     }
 
     /**
-     * Completes once this server has applied {@code seq} (read-your-writes); a caller that stops
-     * waiting cancels or times out the future, and it is forgotten.
+     * Completes once this server knows {@code seq} committed and holds it (read-your-writes); a
+     * caller that stops waiting cancels or times out the future, and it is forgotten.
      */
-    public CompletableFuture<Long> appliedAtLeast(long seq) {
-        return call(now -> appliedWaiters.await(seq, member.replica().applied().seq()));
+    public CompletableFuture<Long> committedAtLeast(long seq) {
+        return call(now -> committedWaiters.await(seq, readableCommitted()));
+    }
+
+    /**
+     * A linearizable read: completes once this master has confirmed, by a round of heartbeats a
+     * majority answered after the read arrived, that the committed state may answer it. No thread
+     * waits, and nothing is written.
+     */
+    public CompletionStage<ReadOutcome> linearizableRead() {
+        CompletableFuture<ReadOutcome> client = new CompletableFuture<>();
+        input(now -> {
+            long ticket = ++readTickets;
+            if (member.read(now, ticket)) {
+                reading.put(ticket, client);
+            } else {
+                client.complete(new ReadOutcome.NotOpen(notOpenReason()));
+            }
+        });
+        return client;
+    }
+
+    /** The state as of this server's commit point, for readers on any thread. */
+    public CommittedView committedView() {
+        return member.replica().committedView();
+    }
+
+    /** How far readers may read here: the commit point, or -1 while the committed state is not readable. */
+    private long readableCommitted() {
+        CommittedView v = member.replica().committedView();
+        return v.readable() ? v.committed().seq() : -1;
     }
 
     /** A consistent look at the member under the lock, for the group API and the status page. */
@@ -274,7 +309,7 @@ public final class MemberHost {
                     member.node().master(), member.node().masterAddress(), member.open(),
                     member.open() ? null : notOpenReason(), member.replica().applied(), member.replica().current(),
                     member.replica().committed());
-            answers.addAll(appliedWaiters.reached(member.replica().applied().seq()));
+            answers.addAll(committedWaiters.reached(readableCommitted()));
         } finally {
             durabilityAsked = syncAsked;
             syncAsked = false;
@@ -360,6 +395,16 @@ public final class MemberHost {
             Waiting w = waiting.remove(f.seq());
             if (w != null) {
                 answers.add(() -> w.client().complete(new WriteOutcome.InDoubt(w.accepted().at(), f.reason())));
+            }
+        } else if (e instanceof ReplicaEffect.ReadReady r) {
+            CompletableFuture<ReadOutcome> read = reading.remove(r.ticket());
+            if (read != null) {
+                answers.add(() -> read.complete(new ReadOutcome.Confirmed(r.committed())));
+            }
+        } else if (e instanceof ReplicaEffect.ReadFailed f) {
+            CompletableFuture<ReadOutcome> read = reading.remove(f.ticket());
+            if (read != null) {
+                answers.add(() -> read.complete(new ReadOutcome.NotConfirmed(f.reason())));
             }
         } else if (e instanceof ReplicaEffect.Notice n) {
             observer.notice(n.what());

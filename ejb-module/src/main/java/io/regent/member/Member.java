@@ -107,6 +107,13 @@ public final class Member {
         return p;
     }
 
+    /** A linearizable read; see {@link Replica#read}. */
+    public boolean read(long now, long ticket) {
+        boolean open = node.running() && replica.read(now, ticket);
+        settle(now);
+        return open;
+    }
+
     /** The host made what was applied up to {@code p} durable. */
     public void durable(long now, Position p) {
         replica.durable(now, p);

@@ -13,6 +13,20 @@ public record Entry(long seq, Epoch epoch, String command) {
         return FRAMING + commandBytes;
     }
 
+    /**
+     * The entry a master sequences as it opens (DESIGN.md §3.6): it changes nothing, and once a
+     * majority holds it, every write before it is committed too, as Raft's leader commits a
+     * no-op of its term.
+     */
+    public static Entry noOp(long seq, Epoch epoch) {
+        return new Entry(seq, epoch, "");
+    }
+
+    /** Whether this is a master's opening {@link #noOp}: no state machine sees it. */
+    public boolean isNoOp() {
+        return command.isEmpty();
+    }
+
     public Position position() {
         return new Position(seq, epoch);
     }

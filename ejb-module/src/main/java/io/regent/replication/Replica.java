@@ -26,12 +26,18 @@ import java.util.Set;
  * itself up to the most advanced; then it announces where it stands and opens for writes.</li>
  * <li>The stream is fenced: messages of an older epoch are refused, and a master that learns of
  * a newer epoch fails what it has not committed and stops sequencing at once.</li>
+ * <li>Readers see only committed writes ({@link CommittedView}): the master sequences a no-op as
+ * it opens, and tells followers its commit point with its writes and its heartbeats. A
+ * linearizable read waits for a round of heartbeats a majority answered ({@link ReadRounds}).</li>
  * </ul>
  */
 public final class Replica {
 
     /** Following a master; master syncing the group before it opens (takeover); master open for writes. */
     public enum Mode { FOLLOWING, SYNCING, OPEN }
+
+    /** What a master's opening no-op is applied with: no state machine sees it. */
+    private static final StateMachine NO_OP = (command, state) -> "";
 
     /** An outstanding fetch, and the snapshot it is installing, if it turned into one. */
     private static final class Fetching {
@@ -76,6 +82,14 @@ public final class Replica {
     private boolean current;
     private long snapshotsInstalled;
     private long bytesFetched;
+    private final CommittedView committedView;
+    /** The newest commit point heard that this server's history may not reach yet. */
+    private Position heardCommit = Position.NONE;
+    /** The opening no-op of this mastership: reads wait until it commits. */
+    private long openSeq = -1;
+    private final ReadRounds reads = new ReadRounds();
+    /** The commit point last told to the followers. */
+    private long committedTold = -1;
 
     /** A replica of what {@code storage} holds, durable as it stands (it was just recovered). */
     public Replica(ReplicationConfig config, ReplicaStorage storage, StateMachine machine) {
@@ -88,6 +102,9 @@ public final class Replica {
         this.durable = storage.applied();
         this.persistAsked = durable;
         this.fence = durable.epoch();
+        // what this server recovered may hold writes that were never committed: not readable
+        // until the group's commit point reaches it
+        this.committedView = new CommittedView(storage.space(), storage.applied());
     }
 
     // ---- inputs -------------------------------------------------------------------------
@@ -133,14 +150,23 @@ public final class Replica {
         if (refusal != null) {
             return new Proposal.Refused(refusal);
         }
-        Position prev = storage.applied();
-        Entry entry = new Entry(prev.seq() + 1, mastership, command);
-        String result = storage.apply(entry, machine);
-        commitments.await(entry.seq(), now, size);
-        window.hold(prev, entry);
-        broadcastHeld(now);
-        persist();
+        Entry entry = new Entry(storage.applied().seq() + 1, mastership, command);
+        String result = sequence(now, entry, size);
         return new Proposal.Accepted(entry.position(), result);
+    }
+
+    /**
+     * A linearizable read, number {@code ticket}: false if this server is not the open master.
+     * {@link ReplicaEffect.ReadReady} says when the committed state may answer it.
+     */
+    public boolean read(long now, long ticket) {
+        if (mode != Mode.OPEN) {
+            return false;
+        }
+        if (reads.add(new ReadRounds.Read(ticket, Math.max(committed, openSeq), now))) {
+            startReadRound(now);
+        }
+        return true;
     }
 
     public void receive(long now, StreamMessage m) {
@@ -173,6 +199,10 @@ public final class Replica {
             }
         } else if (m instanceof StreamMessage.Tail t) {
             onTail(now, t);
+        } else if (m instanceof StreamMessage.Heartbeat h) {
+            onHeartbeat(h);
+        } else if (m instanceof StreamMessage.HeartbeatAck a) {
+            onHeartbeatAck(now, a);
         }
     }
 
@@ -228,6 +258,12 @@ public final class Replica {
             for (long seq : commitments.expired(now, config.ackTimeout())) {
                 out.add(new ReplicaEffect.Failed(seq, "not durable on enough servers within "
                         + config.ackTimeout() + " ms; it may have been applied"));
+            }
+            tickReads(now);
+            if (committed > committedTold) {
+                // followers learn the commit point with the next writes; when none follow, now
+                committedTold = committed;
+                broadcast(new StreamMessage.Heartbeat(self, mastership, 0, committedPosition()));
             }
         }
         serving.expire(now, 2 * config.fetchTimeout());
@@ -288,6 +324,11 @@ public final class Replica {
 
     public Mode mode() {
         return mode;
+    }
+
+    /** The state as of this server's commit point: what readers see. */
+    public CommittedView committedView() {
+        return committedView;
     }
 
     /** Whether this server has caught up since it (re)joined. */
@@ -371,7 +412,26 @@ public final class Replica {
         broadcast(new StreamMessage.Tail(self, mastership, applied));
         commitments.opened(now);
         notice("open for writes in epoch " + mastership + " at " + applied);
+        Entry noOp = Entry.noOp(applied.seq() + 1, mastership);
+        sequence(now, noOp, 0);
+        openSeq = noOp.seq();
         commit(now);
+    }
+
+    /** Applies {@code entry} as the master, holds it for broadcast and asks for it to be made durable. */
+    private String sequence(long now, Entry entry, long size) {
+        Position prev = storage.applied();
+        String result = apply(entry);
+        commitments.await(entry.seq(), now, size);
+        window.hold(prev, entry);
+        broadcastHeld(now);
+        persist();
+        return result;
+    }
+
+    /** Applies {@code entry} to the state, keeping what readers must still see until it commits. */
+    private String apply(Entry entry) {
+        return storage.apply(entry, committedView.recording(entry.seq(), entry.isNoOp() ? NO_OP : machine));
     }
 
     private void stepDown(String reason) {
@@ -379,8 +439,13 @@ public final class Replica {
         for (long seq : commitments.clear()) {
             out.add(new ReplicaEffect.Failed(seq, reason));
         }
+        for (ReadRounds.Read r : reads.clear()) {
+            out.add(new ReplicaEffect.ReadFailed(r.ticket(), reason));
+        }
         mastership = null;
         committed = -1;
+        openSeq = -1;
+        committedTold = -1;
         mode = Mode.FOLLOWING;
         sync = null;
         abandonFetch();
@@ -410,11 +475,80 @@ public final class Replica {
     }
 
     private void commit(long now) {
+        long before = committed;
         for (long seq : commitments.committable(durable.seq(), view.liveFollowers())) {
             committed = Math.max(committed, seq);
             out.add(new ReplicaEffect.Committed(seq));
         }
+        if (committed > before) {
+            committedView.committed(committedPosition());
+            answerReads();
+        }
         broadcastHeld(now);
+    }
+
+    /** The newest position this server knows committed. */
+    private Position committedPosition() {
+        return mode == Mode.OPEN && committed >= 0 ? new Position(committed, mastership) : committedView.committed();
+    }
+
+    // ---- linearizable reads ---------------------------------------------------------------
+
+    private void startReadRound(long now) {
+        long round = reads.start(now);
+        broadcast(new StreamMessage.Heartbeat(self, mastership, round, committedPosition()));
+        confirmReadsIfAnswered(reads.answer(self, round));
+    }
+
+    private void onHeartbeatAck(long now, StreamMessage.HeartbeatAck a) {
+        if (mode == Mode.OPEN && a.epoch().equals(mastership)) {
+            confirmReadsIfAnswered(reads.answer(a.from(), a.round()));
+            if (reads.waitingForRound()) {
+                startReadRound(now);
+            }
+        }
+    }
+
+    /** Confirms the round once as many servers answered it as a commit needs (this one included). */
+    private void confirmReadsIfAnswered(Set<String> answered) {
+        if (reads.current() == 0) {
+            return;
+        }
+        boolean enough;
+        if (config.ackMode() == AckMode.ALL_LIVE) {
+            enough = answered.containsAll(view.liveFollowers());
+        } else {
+            enough = answered.size() >= config.quorum(); // the master answered its own round
+        }
+        if (enough) {
+            reads.confirm();
+            answerReads();
+        }
+    }
+
+    private void answerReads() {
+        for (ReadRounds.Read r : reads.answerable(committed)) {
+            out.add(new ReplicaEffect.ReadReady(r.ticket(), committedPosition()));
+        }
+    }
+
+    private void tickReads(long now) {
+        String why = "this master was not confirmed by enough servers within " + config.ackTimeout() + " ms";
+        if (reads.current() != 0 && now - reads.startedAt() >= config.ackTimeout()) {
+            for (ReadRounds.Read r : reads.abandonRound()) {
+                out.add(new ReplicaEffect.ReadFailed(r.ticket(), why));
+            }
+        } else if (reads.current() != 0) {
+            // a heartbeat or its answers may have been lost with a broker: ask again
+            broadcast(new StreamMessage.Heartbeat(self, mastership, reads.current(), committedPosition()));
+        }
+        for (ReadRounds.Read r : reads.overdue(now - config.ackTimeout())) {
+            out.add(new ReplicaEffect.ReadFailed(r.ticket(), "the commit point did not reach position " + r.index()
+                    + " within " + config.ackTimeout() + " ms"));
+        }
+        if (reads.waitingForRound()) {
+            startReadRound(now);
+        }
     }
 
     /** Broadcasts the writes that waited for room in the window, if there is room now. */
@@ -422,7 +556,7 @@ public final class Replica {
         for (BroadcastWindow.Run run : window.release(committed, now)) {
             List<Entry> entries = run.entries();
             broadcast(new StreamMessage.Entries(self, mastership, run.prev(), entries, 0,
-                    entries.get(entries.size() - 1).position()));
+                    entries.get(entries.size() - 1).position(), committedPosition()));
         }
     }
 
@@ -469,7 +603,7 @@ public final class Replica {
                 continue;
             }
             if (entry.seq() == applied.seq() + 1 && prev.equals(applied)) {
-                storage.apply(entry, machine);
+                apply(entry);
                 applied = entry.position();
                 prev = applied;
                 advanced = true;
@@ -490,6 +624,7 @@ public final class Replica {
         if (advanced) {
             persist();
         }
+        heard(e.committed());
         if (e.fill() && connected) {
             if (applied.equals(e.upTo()) || !e.upTo().isAheadOf(applied)) {
                 fetched(now);
@@ -518,7 +653,8 @@ public final class Replica {
         boolean fresh = after.equals(Position.NONE) && !applied.equals(Position.NONE);
         if (!fresh && (after.equals(applied) || storage.holds(after))) {
             List<Entry> next = storage.entriesAfter(after, config.maxMessageBytes());
-            send(f.from(), new StreamMessage.Entries(self, fence, after, next, f.request(), applied));
+            send(f.from(), new StreamMessage.Entries(self, fence, after, next, f.request(), applied,
+                    committedPosition()));
         } else {
             // a server that starts, one that fell behind what is kept, or one with another history
             sendChunk(f.from(), f.request(), serving.open(f.from(), f.request(), storage, now), null);
@@ -534,7 +670,7 @@ public final class Replica {
 
     private void sendChunk(String to, long request, ReplicaStorage.SnapshotView v, byte[] afterKey) {
         Chunk chunk = v.chunk(afterKey, config.maxMessageBytes());
-        send(to, new StreamMessage.SnapshotChunk(self, fence, v.at(), request, chunk));
+        send(to, new StreamMessage.SnapshotChunk(self, fence, v.at(), request, chunk, committedPosition()));
         if (chunk.last()) {
             serving.close(to);
         }
@@ -559,8 +695,12 @@ public final class Replica {
             send(c.from(), new StreamMessage.ChunkRequest(self, fence, c.request(), c.chunk().lastKey()));
             return;
         }
+        committedView.replacing();
         fetching.restore.finish();
         fetching.restore = null;
+        committedView.replaced(c.at());
+        heardCommit = Position.NONE;
+        heard(c.committed()); // an idle master's commit point is where its snapshot stands: readable at once
         snapshotsInstalled++;
         notice("installed a snapshot at " + c.at() + " from " + c.from());
         persist();
@@ -602,6 +742,31 @@ public final class Replica {
             out.add(new ReplicaEffect.Current(true));
         }
         acknowledge();
+    }
+
+    /**
+     * A commit point another server told: it holds in every history that passes through it, so it
+     * counts here once this server's history reaches it, and not before.
+     */
+    private void heard(Position p) {
+        if (p.seq() > heardCommit.seq()) {
+            heardCommit = p;
+        }
+        Position applied = storage.applied();
+        if (heardCommit.seq() > committedView.committed().seq() && heardCommit.seq() <= applied.seq()
+                && (heardCommit.equals(applied) || storage.holds(heardCommit))) {
+            committedView.committed(heardCommit);
+        }
+    }
+
+    private void onHeartbeat(StreamMessage.Heartbeat h) {
+        if (mastership != null) {
+            return;
+        }
+        heard(h.committed());
+        if (h.round() > 0) {
+            send(h.from(), new StreamMessage.HeartbeatAck(self, fence, h.round()));
+        }
     }
 
     /** Tells the master how far this server's copy is durable, once per position and master. */

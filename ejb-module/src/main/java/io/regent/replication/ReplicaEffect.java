@@ -18,6 +18,16 @@ public sealed interface ReplicaEffect {
     /** The write at {@code seq} will not be confirmed: answer that it failed (it may be applied). */
     record Failed(long seq, String reason) implements ReplicaEffect { }
 
+    /**
+     * Linearizable read {@code ticket} may be answered from the committed state: a majority
+     * confirmed this master after the read arrived, and the state is committed up to where it
+     * stood then ({@code committed} or later).
+     */
+    record ReadReady(long ticket, Position committed) implements ReplicaEffect { }
+
+    /** Linearizable read {@code ticket} cannot be confirmed: answer that the client may retry. */
+    record ReadFailed(long ticket, String reason) implements ReplicaEffect { }
+
     /** This server's state has caught up with its master's, or has fallen behind it. */
     record Current(boolean current) implements ReplicaEffect { }
 

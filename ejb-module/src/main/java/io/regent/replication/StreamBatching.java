@@ -45,7 +45,7 @@ public final class StreamBatching {
             List<Entry> entries = new ArrayList<>(x.entries());
             entries.addAll(y.entries());
             return new ReplicaEffect.Send(null, new StreamMessage.Entries(x.from(), x.epoch(), x.prev(), entries, 0,
-                    y.upTo()));
+                    y.upTo(), y.committed()));
         }
         boolean sameTarget = a.to() != null && a.to().equals(b.to());
         if (sameTarget && a.message() instanceof StreamMessage.Ack x && b.message() instanceof StreamMessage.Ack y

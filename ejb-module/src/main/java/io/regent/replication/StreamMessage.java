@@ -20,10 +20,10 @@ public sealed interface StreamMessage {
      * Writes in order, following {@code prev}. The master broadcasts each write as it is
      * sequenced ({@code request} 0). A server answering {@link Fetch} number {@code request} sends
      * the next retained writes and where it stands ({@code upTo}); the asker fetches again until it
-     * reaches that position.
+     * reaches that position. {@code committed} is the newest position the sender knows committed.
      */
-    record Entries(String from, Epoch epoch, Position prev, List<Entry> entries, long request, Position upTo)
-            implements StreamMessage {
+    record Entries(String from, Epoch epoch, Position prev, List<Entry> entries, long request, Position upTo,
+            Position committed) implements StreamMessage {
         public Entries {
             entries = List.copyOf(entries);
         }
@@ -46,8 +46,10 @@ public sealed interface StreamMessage {
     /**
      * The answer to {@link Fetch} number {@code request} that writes cannot serve: the state at
      * {@code at}, in key order, one chunk at a time; the asker asks for each next one.
+     * {@code committed} is the newest position the sender knows committed.
      */
-    record SnapshotChunk(String from, Epoch epoch, Position at, long request, Chunk chunk) implements StreamMessage { }
+    record SnapshotChunk(String from, Epoch epoch, Position at, long request, Chunk chunk, Position committed)
+            implements StreamMessage { }
 
     /** Asks for the chunk of snapshot {@code request} that follows {@code afterKey}. */
     record ChunkRequest(String from, Epoch epoch, long request, byte[] afterKey) implements StreamMessage { }
@@ -64,6 +66,16 @@ public sealed interface StreamMessage {
      * lost acknowledgement at the end of a burst leaves nothing else to tell either side).
      */
     record Tail(String from, Epoch epoch, Position tail) implements StreamMessage { }
+
+    /**
+     * The master tells where its commit point stands, at each tick it moved and when it confirms
+     * it is still the master for linearizable reads: a follower answers a round above 0 with
+     * {@link HeartbeatAck}, unless it knows a newer epoch (then it refuses).
+     */
+    record Heartbeat(String from, Epoch epoch, long round, Position committed) implements StreamMessage { }
+
+    /** A follower still follows the master of {@code epoch}: the answer to heartbeat {@code round}. */
+    record HeartbeatAck(String from, Epoch epoch, long round) implements StreamMessage { }
 
     /** The receiver refused a message of an older epoch; {@code epoch} is the newer one. */
     record Refusal(String from, Epoch epoch) implements StreamMessage { }

@@ -60,6 +60,9 @@ final class ChangeLog {
     }
 
     private static Change change(Applied a) {
+        if (a.entry().isNoOp()) {
+            return null; // a master's opening entry: it changed nothing
+        }
         KvResult result = KvResult.decode(a.result());
         if (!result.changed()) {
             return null;

@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -86,7 +85,6 @@ public final class Watches implements AutoCloseable {
 
     private final String self;
     private final ChangeLog log;
-    private final Runnable barrier;
     private final LongSupplier clock;
     private final int limit;
     private final ConcurrentLinkedQueue<KvWatch> changeWatches = new ConcurrentLinkedQueue<>();
@@ -95,22 +93,18 @@ public final class Watches implements AutoCloseable {
     private final ExecutorService senders;
     private final Thread pump;
     private final Object signal = new Object();
-    private final AtomicBoolean barrierAsked = new AtomicBoolean();
     private volatile MemberHost.Snapshot latest;
     private boolean wake;
     private volatile boolean closed;
 
     /**
-     * @param barrier proposes a write that changes nothing: a new master commits its first one
-     *                with it, so a watch that resumes there need not wait for a client's write
      * @param limit   most streams of both kinds at once
      */
-    public Watches(String self, ReplicaStorage storage, MemberHost.Snapshot initial, Runnable barrier,
-            LongSupplier clock, int limit, ThreadFactory threads) {
+    public Watches(String self, ReplicaStorage storage, MemberHost.Snapshot initial, LongSupplier clock, int limit,
+            ThreadFactory threads) {
         this.self = self;
         this.log = new ChangeLog(storage);
         this.latest = initial;
-        this.barrier = barrier;
         this.clock = clock;
         this.limit = limit;
         this.senders = Executors.newCachedThreadPool(threads);
@@ -124,9 +118,6 @@ public final class Watches implements AutoCloseable {
     public void changed(MemberHost.Snapshot s) {
         MemberHost.Snapshot before = latest;
         latest = s;
-        if (s.committed() >= s.applied().seq() || !s.open()) {
-            barrierAsked.set(false); // the last one asked committed, or went with the mastership
-        }
         if (count.get() == 0) {
             return; // no stream to serve: the write path pays nothing for watches
         }
@@ -157,9 +148,6 @@ public final class Watches implements AutoCloseable {
         // the starting point first: a client that reconnects before any change resumes there
         w.inFlight = send(() -> out.progress(from));
         changeWatches.add(w);
-        if (s.committed() < applied && barrierAsked.compareAndSet(false, true)) {
-            barrier.run(); // a new master's writes so far are not known committed until one of its own is
-        }
         wakeUp();
         return Start.STARTED;
     }

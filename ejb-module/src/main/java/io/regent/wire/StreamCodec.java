@@ -19,7 +19,8 @@ public final class StreamCodec {
     public byte[] encode(StreamMessage m) {
         WireWriter w = new WireWriter(sizeHint(m));
         if (m instanceof StreamMessage.Entries e) {
-            w.u8(1).epoch(e.epoch()).position(e.prev()).i64(e.request()).position(e.upTo()).i32(e.entries().size());
+            w.u8(1).epoch(e.epoch()).position(e.prev()).i64(e.request()).position(e.upTo()).position(e.committed())
+                    .i32(e.entries().size());
             for (Entry x : e.entries()) {
                 w.i64(x.seq()).epoch(x.epoch()).text(x.command());
             }
@@ -28,7 +29,8 @@ public final class StreamCodec {
         } else if (m instanceof StreamMessage.Fetch f) {
             w.u8(3).epoch(f.epoch()).position(f.after()).i64(f.request()).bool(f.takeover());
         } else if (m instanceof StreamMessage.SnapshotChunk c) {
-            w.u8(4).epoch(c.epoch()).position(c.at()).i64(c.request()).bool(c.chunk().last()).i32(c.chunk().pairs().size());
+            w.u8(4).epoch(c.epoch()).position(c.at()).i64(c.request()).position(c.committed()).bool(c.chunk().last())
+                    .i32(c.chunk().pairs().size());
             for (Pair p : c.chunk().pairs()) {
                 w.bytes(p.key()).bytes(p.value());
             }
@@ -42,6 +44,10 @@ public final class StreamCodec {
             w.u8(8).epoch(t.epoch()).position(t.tail());
         } else if (m instanceof StreamMessage.Refusal r) {
             w.u8(9).epoch(r.epoch());
+        } else if (m instanceof StreamMessage.Heartbeat h) {
+            w.u8(10).epoch(h.epoch()).i64(h.round()).position(h.committed());
+        } else if (m instanceof StreamMessage.HeartbeatAck a) {
+            w.u8(11).epoch(a.epoch()).i64(a.round());
         } else {
             throw new IllegalArgumentException("no encoding for " + m);
         }
@@ -77,6 +83,8 @@ public final class StreamCodec {
             case 7 -> new StreamMessage.SyncReport(from, epoch, r.position("applied"));
             case 8 -> new StreamMessage.Tail(from, epoch, r.position("tail"));
             case 9 -> new StreamMessage.Refusal(from, epoch);
+            case 10 -> new StreamMessage.Heartbeat(from, epoch, r.i64("round"), r.position("committed"));
+            case 11 -> new StreamMessage.HeartbeatAck(from, epoch, r.i64("round"));
             default -> throw new Malformed("unknown stream message type " + type);
         };
         r.end("the message");
@@ -87,6 +95,7 @@ public final class StreamCodec {
         Position prev = r.position("prev");
         long request = r.i64("request");
         Position upTo = r.position("upTo");
+        Position committed = r.position("committed");
         int n = r.count("entries", 24);
         List<Entry> entries = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -97,12 +106,13 @@ public final class StreamCodec {
             }
             entries.add(new Entry(seq, e, r.text("command")));
         }
-        return new StreamMessage.Entries(from, epoch, prev, entries, request, upTo);
+        return new StreamMessage.Entries(from, epoch, prev, entries, request, upTo, committed);
     }
 
     private static StreamMessage.SnapshotChunk chunk(String from, Epoch epoch, WireReader r) throws Malformed {
         Position at = r.position("at");
         long request = r.i64("request");
+        Position committed = r.position("committed");
         boolean last = r.bool("last");
         int n = r.count("pairs", 8);
         List<Pair> pairs = new ArrayList<>(n);
@@ -112,6 +122,6 @@ public final class StreamCodec {
         if (!last && pairs.isEmpty()) {
             throw new Malformed("a snapshot chunk that is not the last must hold pairs");
         }
-        return new StreamMessage.SnapshotChunk(from, epoch, at, request, new Chunk(pairs, last));
+        return new StreamMessage.SnapshotChunk(from, epoch, at, request, new Chunk(pairs, last), committed);
     }
 }

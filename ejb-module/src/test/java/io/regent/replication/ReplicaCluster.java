@@ -105,6 +105,13 @@ final class ReplicaCluster {
         return p;
     }
 
+    /** A linearizable read, number {@code ticket}, asked of {@code id}; false if it is not the open master. */
+    boolean read(String id, long ticket) {
+        boolean open = get(id).read(now, ticket);
+        collect(id);
+        return open;
+    }
+
     void tick(long advance) {
         now += advance;
         for (String id : replicas.keySet()) {

@@ -22,11 +22,15 @@ class ReplicaTest {
     private static final Epoch E3 = new Epoch(3, 3);
     private static final List<String> BACKUPS_OF_S1 = List.of("s2", "s3");
 
-    /** s1 master of epoch 1 with s2 and s3 live and caught up, open for writes. */
+    /**
+     * s1 master of epoch 1 with s2 and s3 live and caught up, open for writes, its opening no-op
+     * committed if a majority is reachable (and its commit forgotten: the tests count their writes').
+     */
     private static ReplicaCluster openGroup(ReplicaCluster c) {
         c.elect("s1", E1, BACKUPS_OF_S1);
         c.deliverAll();
         assertTrue(c.get("s1").open(), "s1 opens once a majority reported");
+        c.taken("s1", ReplicaEffect.Committed.class);
         return c;
     }
 
@@ -64,17 +68,22 @@ class ReplicaTest {
     @Test
     void theMasterKnowsItsCommitPointOnlyWithinItsOwnMastership() {
         ReplicaCluster c = openGroup(new ReplicaCluster("s1", "s2", "s3"));
-        assertEquals(-1, c.get("s1").committed(), "nothing committed in epoch 1 yet");
+        assertEquals(1, c.get("s1").committed(), "its opening no-op, the first entry of epoch 1");
+        assertEquals(new Position(1, E1), c.get("s1").committedView().committed(), "what readers see");
         long first = seq(c.put("s1", "a", "1"));
         long second = seq(c.put("s1", "b", "1"));
         c.deliverAll();
         assertEquals(second, c.get("s1").committed(), "the newest committed write; " + first + " before it too");
-        assertEquals(-1, c.get("s2").committed(), "a follower does not know it");
+        assertEquals(-1, c.get("s2").committed(), "a follower does not sequence");
+        c.tick(1);
+        c.deliverAll();
+        assertEquals(new Position(second, E1), c.get("s2").committedView().committed(), "but its master told it");
         c.elect("s2", E2, List.of("s1", "s3"));
         assertEquals(-1, c.get("s1").committed(), "stepped down");
+        assertTrue(c.get("s2").committed() < 0, "what it took over is not known committed until its own no-op commits");
         c.deliverAll();
         assertTrue(c.get("s2").open());
-        assertEquals(-1, c.get("s2").committed(), "what it took over is not known committed until its own write commits");
+        assertEquals(second + 1, c.get("s2").committed(), "its no-op, and so everything before it");
         long own = seq(c.put("s2", "c", "1"));
         c.deliverAll();
         assertEquals(own, c.get("s2").committed());
@@ -198,7 +207,78 @@ class ReplicaTest {
         assertInstanceOf(Proposal.Accepted.class, r.propose(1, KvCommand.put("a", "x".repeat(50), null).encode()));
         Proposal refused = r.propose(2, KvCommand.put("b", "x".repeat(50), null).encode());
         assertTrue(assertInstanceOf(Proposal.Refused.class, refused).reason().contains("regent.kv.max-bytes"));
-        assertEquals(1, storage.applied().seq(), "nothing was sequenced");
+        assertEquals(2, storage.applied().seq(), "nothing was sequenced after the no-op and the first write");
+    }
+
+    // ---- reads ----------------------------------------------------------------------------
+
+    private static java.util.Optional<String> committedValue(ReplicaCluster c, String id, String key) {
+        return KeyValueStore.get(c.get(id).committedView().space(), key).map(KeyValueStore.Item::value);
+    }
+
+    @Test
+    void readersSeeOnlyCommittedWritesOnTheMasterAndOnFollowers() {
+        ReplicaCluster c = openGroup(new ReplicaCluster("s1", "s2", "s3"));
+        c.put("s1", "k", "committed");
+        c.deliverAll();
+        c.tick(1);
+        c.deliverAll();
+        c.cut.add("s3");
+        c.holdSyncs.add("s2"); // s2 applies the next write but cannot acknowledge it yet
+        c.put("s1", "k", "in flight");
+        c.deliverAll();
+        assertEquals("in flight", c.read("s1", "k").orElseThrow().value(), "applied on the master");
+        assertEquals("in flight", c.read("s2", "k").orElseThrow().value(), "and on s2");
+        assertEquals(java.util.Optional.of("committed"), committedValue(c, "s1", "k"), "not yet what readers see");
+        assertEquals(java.util.Optional.of("committed"), committedValue(c, "s2", "k"));
+        c.persist("s2");
+        c.deliverAll();
+        assertEquals(java.util.Optional.of("in flight"), committedValue(c, "s1", "k"), "committed: readers see it");
+        c.tick(1);
+        c.deliverAll();
+        assertEquals(java.util.Optional.of("in flight"), committedValue(c, "s2", "k"), "once the master told s2");
+    }
+
+    @Test
+    void aLinearizableReadWritesNothingAndWaitsForAMajorityToConfirmTheMaster() {
+        ReplicaCluster c = openGroup(new ReplicaCluster("s1", "s2", "s3"));
+        c.put("s1", "k", "v");
+        c.deliverAll();
+        Position before = c.get("s1").applied();
+        assertTrue(c.read("s1", 7));
+        assertTrue(c.taken("s1", ReplicaEffect.ReadReady.class).isEmpty(), "not before a round of heartbeats");
+        c.deliverAll(m -> m.from().equals("s3") || m.to().equals("s3"));
+        List<ReplicaEffect.ReadReady> ready = c.taken("s1", ReplicaEffect.ReadReady.class);
+        assertEquals(1, ready.size(), "s1 and s2 are a majority");
+        assertEquals(7, ready.get(0).ticket());
+        assertEquals(before, c.get("s1").applied(), "nothing was sequenced");
+        assertEquals(before, ready.get(0).committed(), "the committed state reflects the write acknowledged before it");
+        assertFalse(c.read("s2", 8), "a follower cannot vouch for being current");
+    }
+
+    @Test
+    void aMasterCutOffOrDeposedCannotConfirmALinearizableRead() {
+        ReplicaCluster c = openGroup(new ReplicaCluster("s1", "s2", "s3"));
+        c.cut.add("s2");
+        c.cut.add("s3");
+        assertTrue(c.read("s1", 1));
+        c.deliverAll();
+        c.tick(ReplicationConfig.defaults("x", 3).ackTimeout());
+        assertTrue(c.taken("s1", ReplicaEffect.ReadReady.class).isEmpty(), "a minority never confirms it");
+        assertEquals(1, c.taken("s1", ReplicaEffect.ReadFailed.class).size(), "it fails instead of hanging");
+
+        c.cut.clear();
+        c.cut.add("s1"); // s2 takes over while s1 hears nothing of it
+        c.view("s2", Role.MASTER, E2, "s2", List.of("s3"));
+        c.view("s3", Role.BACKUP, E2, "s2", List.of());
+        c.deliverAll();
+        assertTrue(c.get("s2").open());
+        c.cut.clear();
+        assertTrue(c.read("s1", 2), "s1 has not heard of epoch 2 yet");
+        c.deliverAll();
+        assertTrue(c.taken("s1", ReplicaEffect.ReadReady.class).isEmpty(), "the others refuse its heartbeat");
+        assertEquals(1, c.taken("s1", ReplicaEffect.ReadFailed.class).size(), "and it steps down on their refusal");
+        assertFalse(c.get("s1").open());
     }
 
     // ---- gaps, fetches, snapshots -------------------------------------------------------
@@ -300,7 +380,7 @@ class ReplicaTest {
         }
         c.deliverAll();
         c.cut.remove("s3");
-        assertEquals(100, c.get("s3").applied().seq(), "replayed from its disk");
+        assertEquals(101, c.get("s3").applied().seq(), "replayed from its disk: the no-op and 100 writes");
         c.view("s3", Role.JOINING, E1, "s1", List.of());
         c.deliverAll();
         assertEquals(c.digest("s1"), c.digest("s3"));
@@ -331,7 +411,7 @@ class ReplicaTest {
         assertTrue(c.read("s2", "b").isPresent());
         seq(c.put("s2", "c", "3"));
         c.deliverAll();
-        assertEquals(1, committed(c, "s2").size());
+        assertEquals(2, committed(c, "s2").size(), "its no-op, then the write");
         assertEquals(c.digest("s2"), c.digest("s3"));
     }
 
@@ -465,7 +545,7 @@ class ReplicaTest {
         c.network.addLast(new ReplicaCluster.InFlight("s1", "s2",
                 new StreamMessage.Entries("s1", E1, new Position(stale - 1, E1),
                         List.of(new Entry(stale, E1, KvCommand.put("lost", "x", null).encode())), 0,
-                        new Position(stale, E1))));
+                        new Position(stale, E1), Position.NONE)));
         c.deliverAll();
         List<ReplicaEffect.Failed> failed = c.taken("s1", ReplicaEffect.Failed.class);
         assertEquals(List.of(stale), failed.stream().map(ReplicaEffect.Failed::seq).toList());

@@ -16,7 +16,7 @@ class StreamBatchingTest {
     private static ReplicaEffect.Send write(long seq) {
         Entry e = new Entry(seq, E, "c" + seq);
         return new ReplicaEffect.Send(null, new StreamMessage.Entries("s1", E, new Position(seq - 1, E), List.of(e), 0,
-                e.position()));
+                e.position(), Position.NONE));
     }
 
     private static ReplicaEffect.Send ack(String to, long seq) {

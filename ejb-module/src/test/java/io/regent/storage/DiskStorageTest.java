@@ -184,12 +184,13 @@ class DiskStorageTest {
             write(s, 1, 5_000);
             List<Entry> run = s.entriesAfter(Position.NONE, limit);
             assertTrue(run.size() < 5_000, "a bounded run: " + run.size());
-            byte[] entries = codec.encode(new StreamMessage.Entries("s1", E1, Position.NONE, run, 1, run.get(run.size() - 1).position()));
+            byte[] entries = codec.encode(new StreamMessage.Entries("s1", E1, Position.NONE, run, 1, run.get(run.size() - 1).position(),
+                    Position.NONE));
             assertTrue(entries.length <= limit + 256, "a run of " + run.size() + " entries encodes to " + entries.length);
             try (ReplicaStorage.SnapshotView view = s.openSnapshot()) {
                 Chunk c = view.chunk(null, limit);
                 assertFalse(c.last());
-                byte[] chunk = codec.encode(new StreamMessage.SnapshotChunk("s1", E1, view.at(), 1, c));
+                byte[] chunk = codec.encode(new StreamMessage.SnapshotChunk("s1", E1, view.at(), 1, c, view.at()));
                 assertTrue(chunk.length <= limit + 256, "a chunk of " + c.pairs().size() + " pairs encodes to " + chunk.length);
             }
         }

@@ -52,17 +52,19 @@ class WireTest {
         Position p = new Position(9, E);
         List<StreamMessage> all = List.of(
                 new StreamMessage.Entries("s1", E, p, List.of(new Entry(10, E, "put k - ü v"), new Entry(11, E, "")), 3,
-                        new Position(11, E)),
+                        new Position(11, E), new Position(8, E)),
                 new StreamMessage.Ack("s1", E, p), new StreamMessage.Fetch("s1", E, p, 4, true),
                 new StreamMessage.SyncQuery("s1", E), new StreamMessage.SyncReport("s1", E, p),
-                new StreamMessage.Tail("s1", E, p), new StreamMessage.Refusal("s1", E));
+                new StreamMessage.Tail("s1", E, p), new StreamMessage.Refusal("s1", E),
+                new StreamMessage.Heartbeat("s1", E, 7, p), new StreamMessage.HeartbeatAck("s1", E, 7));
         for (StreamMessage m : all) {
             assertEquals(m, stream.decode("s1", stream.encode(m)), m.getClass().getSimpleName());
         }
         StreamMessage.SnapshotChunk chunk = new StreamMessage.SnapshotChunk("s1", E, p, 4,
-                new Chunk(List.of(new Pair(new byte[] {1, 2}, new byte[] {3})), false));
+                new Chunk(List.of(new Pair(new byte[] {1, 2}, new byte[] {3})), false), new Position(8, E));
         StreamMessage.SnapshotChunk back = (StreamMessage.SnapshotChunk) stream.decode("s1", stream.encode(chunk));
         assertEquals(chunk.at(), back.at());
+        assertEquals(chunk.committed(), back.committed());
         assertArrayEquals(new byte[] {3}, back.chunk().pairs().get(0).value());
         StreamMessage.ChunkRequest next = (StreamMessage.ChunkRequest) stream.decode("s1",
                 stream.encode(new StreamMessage.ChunkRequest("s1", E, 4, new byte[] {1, 2})));
@@ -120,14 +122,14 @@ class WireTest {
     @Test
     void malformedPayloadsAreRefusedWithTheirProblem() {
         byte[] good = stream.encode(new StreamMessage.Entries("s1", E, new Position(1, E),
-                List.of(new Entry(2, E, "put a - b")), 0, new Position(2, E)));
+                List.of(new Entry(2, E, "put a - b")), 0, new Position(2, E), new Position(1, E)));
         for (int cut = 1; cut < good.length; cut++) {
             byte[] truncated = Arrays.copyOf(good, cut);
             assertThrows(Malformed.class, () -> stream.decode("s1", truncated), "cut at " + cut);
         }
         byte[] huge = good.clone();
         // the entry count claims two billion entries in a few bytes
-        int countAt = 1 + 12 + 20 + 8 + 20;
+        int countAt = 1 + 12 + 20 + 8 + 20 + 20;
         huge[countAt] = 0x7F;
         Malformed m = assertThrows(Malformed.class, () -> stream.decode("s1", huge));
         assertTrue(m.getMessage().contains("impossible count"), m.getMessage());

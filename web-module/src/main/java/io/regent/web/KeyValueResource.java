@@ -2,6 +2,7 @@ package io.regent.web;
 
 import io.regent.kv.KeyRules;
 import io.regent.kv.KeyValueStore;
+import io.regent.replication.CommittedView;
 import io.regent.kv.KvCommand;
 import io.regent.kv.KvResult;
 import jakarta.inject.Inject;
@@ -153,12 +154,12 @@ public class KeyValueResource {
             return Problem.of(Response.Status.BAD_REQUEST, "limit must be a whole number from 1 to " + MAX_PAGE,
                     Map.of("field", "limit"));
         }
-        String applied = group.get().applied().toString();
-        List<KeyValueStore.Item> page = group.get().list(prefix, after, limit);
+        CommittedView.Read<List<KeyValueStore.Item>> read = group.get().list(prefix, after, limit);
+        List<KeyValueStore.Item> page = read.value();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", page);
         body.put("next", page.size() == limit ? page.get(page.size() - 1).key() : null);
-        return Response.ok(body).header(APPLIED, applied).build();
+        return Response.ok(body).header(APPLIED, read.at().toString()).build();
     }
 
     @GET
@@ -184,12 +185,12 @@ public class KeyValueResource {
         if (bad != null) {
             return bad;
         }
-        String applied = group.get().applied().toString();
-        return group.get().get(key)
+        CommittedView.Read<java.util.Optional<KeyValueStore.Item>> read = group.get().get(key);
+        return read.value()
                 .map(item -> Response.ok(item).tag(new EntityTag(Long.toString(item.version()))))
                 .orElseGet(() -> Response.fromResponse(Problem.of(Response.Status.NOT_FOUND, "no such key",
                         Map.of("key", key))))
-                .header(APPLIED, applied).build();
+                .header(APPLIED, read.at().toString()).build();
     }
 
     /**

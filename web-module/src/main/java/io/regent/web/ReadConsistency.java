@@ -1,6 +1,7 @@
 package io.regent.web;
 
-import io.regent.kv.KvCommand;
+import io.regent.host.ReadOutcome;
+import io.regent.replication.CommittedView;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.AsyncResponse;
@@ -14,14 +15,16 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * How current a read must be, chosen per request (README, API):
+ * How current a read must be, chosen per request (README, API). Every read answers from this
+ * server's committed state, never a write a failover could still undo (DESIGN.md §3.6):
  * <ul>
- * <li>by default, this server's copy as it stands; {@code Regent-Applied} says where that is;
- * <li>{@code min-seq=N}: once this server has applied position N (read-your-writes: N is the
+ * <li>by default, as it stands; {@code Regent-Applied} says which commit point it reflects;
+ * <li>{@code min-seq=N}: once this server knows position N committed (read-your-writes: N is the
  *     {@code Regent-Seq} a write was answered with), waiting up to {@code regent.replication.timeout};
- * <li>{@code consistency=linearizable}: on the master, after a barrier it sequenced once the read
- *     arrived has been acknowledged by a majority, which proves it was still the master then
- *     (a backup answers 307 to the master, like a write).
+ * <li>{@code consistency=linearizable}: on the master, once a round of heartbeats that a majority
+ *     answered after the read arrived proved it was still the master then, and its commit point
+ *     reached where it stood when the read arrived; nothing is written (a backup answers 307 to
+ *     the master, like a write).
  * </ul>
  */
 @ApplicationScoped
@@ -34,7 +37,7 @@ public class ReadConsistency {
     private ThisServer group;
 
     @Inject
-    private ReplicatedWrites writes;
+    private ReplicatedWrites elsewhere;
 
     /** Answers {@code read} once it may be answered as asked, or with why not. */
     void answer(String consistency, String minSeqText, URI request, Supplier<Response> read, AsyncResponse response) {
@@ -50,23 +53,43 @@ public class ReadConsistency {
             return;
         }
         if ("linearizable".equals(consistency)) {
-            writes.submit(KvCommand.barrier(), request, passed -> Response.fromResponse(read.get()))
-                    .thenAccept(response::resume);
+            group.get().linearizableRead().thenAccept(outcome -> response.resume(answer(outcome, request, read)));
         } else if (minSeq != null) {
             long wait = group.get().settings().replication().ackTimeout();
-            group.get().appliedAtLeast(minSeq).orTimeout(wait, TimeUnit.MILLISECONDS).whenComplete((applied, failure) ->
-                    response.resume(failure == null ? read.get() : behind(minSeq, wait, failure)));
+            group.get().committedAtLeast(minSeq).orTimeout(wait, TimeUnit.MILLISECONDS).whenComplete((committed, failure) ->
+                    response.resume(failure == null ? committed(read) : behind(minSeq, wait, failure)));
         } else {
-            response.resume(read.get());
+            response.resume(committed(read));
         }
+    }
+
+    /** The read from the committed state, or 503 while this server does not know what is committed. */
+    private Response committed(Supplier<Response> read) {
+        try {
+            return read.get();
+        } catch (CommittedView.NotReadable e) {
+            return Problem.retryShortly(e.getMessage() + "; retry shortly, or read from the master",
+                    Map.of("committedSeq", group.get().readPosition().seq()));
+        }
+    }
+
+    private Response answer(ReadOutcome outcome, URI request, Supplier<Response> read) {
+        if (outcome instanceof ReadOutcome.Confirmed) {
+            return committed(read);
+        }
+        if (outcome instanceof ReadOutcome.NotOpen n) {
+            return elsewhere.elsewhere(n.why(), request);
+        }
+        return Problem.retryShortly(((ReadOutcome.NotConfirmed) outcome).reason() + "; retry shortly", Map.of());
     }
 
     private Response behind(long minSeq, long waited, Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         String why = cause instanceof TimeoutException
-                ? "this server has not applied position " + minSeq + " within " + waited + " ms; retry, or read from the master"
+                ? "this server has not known position " + minSeq + " committed within " + waited + " ms; retry, or read "
+                        + "from the master"
                 : cause.getMessage();
-        return Problem.retryShortly(why, Map.of(MIN_SEQ, minSeq, "appliedSeq", group.get().applied().seq()));
+        return Problem.retryShortly(why, Map.of(MIN_SEQ, minSeq, "appliedSeq", group.get().readPosition().seq()));
     }
 
     private static Long minSeq(String text) {
