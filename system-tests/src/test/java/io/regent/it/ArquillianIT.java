@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @ExtendWith({GroupExtension.class, ArquillianExtension.class})
 @RunAsClient
+@org.junit.jupiter.api.Order(0)
 class ArquillianIT {
 
     private static final String BASE = "http://127.0.0.1:9190";

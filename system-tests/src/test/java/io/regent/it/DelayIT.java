@@ -34,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * win, without a revocation. ({@code -Dregent.delay.kills=20} for the longer run the README reports.)
  */
 @ExtendWith(GroupExtension.class)
+@org.junit.jupiter.api.Order(9)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DelayIT {
 
@@ -45,12 +46,17 @@ class DelayIT {
     private static final Duration SETTLE = Duration.ofSeconds(120);
     /** What the broker and the JVMs may add to a link's delay on a loaded machine. */
     private static final long PROCESSING_SLACK_MS = 80;
+    /**
+     * How much that addition may differ between links: it is the same broker and the same JVMs on
+     * every link, so a link measured as a round trip, or with another link's delay, stands out.
+     */
+    private static final long SLACK_SPREAD_MS = 50;
     private static final List<DelayProxy> proxies = new ArrayList<>();
     private static LocalGroup group;
 
     @BeforeAll
-    static void delayedGroup(LocalGroup main) throws IOException {
-        main.down(); // the machine's two cores are for this group now
+    static void delayedGroup(GroupExtension.Groups shared) throws IOException {
+        shared.stopAllBut(null); // the machine's two cores are for this group now
         int brokerPort = 61916;
         // the reply time-out is raised above the slowest inquiry's round trip: 2 x (60 + 15) ms
         Map<String, String> env = new HashMap<>(Map.of("REGENT_BROKERS", "1", "REGENT_HOP_MIN", "1",
@@ -81,8 +87,9 @@ class DelayIT {
     /**
      * The estimate is the largest recent half round trip, so that an election delay errs long
      * (DESIGN.md §2.2): it may never be shorter than the link, and it exceeds the link by what the
-     * broker and two busy JVMs add, which on this 2-core machine under a full test run reaches a few
-     * tens of ms. So: never short, the excess bounded, and the shortest links shorter than the longest.
+     * broker and two busy JVMs add, which on this 2-core machine reaches a few tens of ms, about the
+     * same on every link. So: never short, the excess bounded and alike on every link, and the
+     * shortest links shorter than the longest.
      */
     @Test
     @Order(1)
@@ -92,6 +99,8 @@ class DelayIT {
             off.clear();
             JsonObject delays = group.status(1).getJsonObject("delays");
             java.util.TreeMap<Long, List<Long>> byInjected = new java.util.TreeMap<>();
+            long leastExcess = Long.MAX_VALUE;
+            long mostExcess = Long.MIN_VALUE;
             for (int k = 1; k <= SIZE; k++) {
                 for (int j = 1; j <= SIZE; j++) {
                     long expected = ACCESS[k] + ACCESS[j];
@@ -100,10 +109,15 @@ class DelayIT {
                         continue;
                     }
                     byInjected.computeIfAbsent(expected, e -> new ArrayList<>()).add(measured);
-                    if (measured < expected * 0.8 || measured > expected + PROCESSING_SLACK_MS) {
+                    leastExcess = Math.min(leastExcess, measured - expected);
+                    mostExcess = Math.max(mostExcess, measured - expected);
+                    if (measured < expected || measured > expected + PROCESSING_SLACK_MS) {
                         off.add("d(s" + k + ",s" + j + ") = " + measured + " ms, injected " + expected);
                     }
                 }
+            }
+            if (mostExcess - leastExcess > SLACK_SPREAD_MS) {
+                off.add("the excess over the injected delays runs from " + leastExcess + " to " + mostExcess + " ms");
             }
             // the shortest links against the longest: those in between differ by less than the noise
             List<Long> shortest = byInjected.values().iterator().next();
@@ -112,8 +126,8 @@ class DelayIT {
                 off.add("the shortest links measured " + shortest + ", not shorter than the longest " + longest);
             }
             return off.isEmpty();
-        }), "each one-way delay at least 80 % of the injected one, at most " + PROCESSING_SLACK_MS
-                + " ms more, the shortest links shorter than the longest: " + off);
+        }), "each one-way delay at least the injected one, at most " + PROCESSING_SLACK_MS + " ms more, the excess "
+                + "alike within " + SLACK_SPREAD_MS + " ms, the shortest links shorter than the longest: " + off);
         System.out.println("measured delay matrix: " + group.status(1).getJsonObject("delays"));
     }
 
@@ -133,7 +147,7 @@ class DelayIT {
     @Test
     @Order(2)
     void onEachKillOfTheMasterTheBestRankedLiveBackupWinsWithoutARevocation() {
-        int kills = Integer.getInteger("regent.delay.kills", 3);
+        int kills = Integer.getInteger("regent.delay.kills", 1);
         List<Long> failovers = new ArrayList<>();
         WarmUps warmUps = new WarmUps(group);
         for (int trial = 1; trial <= kills; trial++) {
@@ -148,9 +162,11 @@ class DelayIT {
             assertEquals(best, group.soleReady(old), "trial " + trial + ": the best-ranked live backup s" + best + " won");
             assertEquals(0, revocationsSince(killed), "trial " + trial + ": no revocation was needed");
             failovers.add(ready);
-            warmUps.restarted(old);
-            group.start(old);
-            assertTrue(await(SETTLE, group::allCaughtUp));
+            if (trial < kills) {
+                warmUps.restarted(old);
+                group.start(old);
+                assertTrue(await(SETTLE, group::allCaughtUp));
+            }
         }
         System.out.println("failover with delays " + List.of(ACCESS[1], ACCESS[2], ACCESS[3]) + " ms of access, kill to ready: "
                 + failovers + " ms");

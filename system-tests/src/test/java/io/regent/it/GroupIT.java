@@ -27,11 +27,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * SIGSTOP, stopped gracefully and asked to hand over. One scenario builds on the last.
  */
 @ExtendWith(GroupExtension.class)
-@GroupExtension.WithServers
+@GroupExtension.Uses
+@org.junit.jupiter.api.Order(1)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GroupIT {
 
     private static final Duration SETTLE = Duration.ofSeconds(20);
+    /** The default of regent.preempt.delay (README, Configuration). */
+    private static final long PREEMPT_DELAY_MS = 5_000;
     private static LocalGroup group;
 
     @org.junit.jupiter.api.BeforeAll
@@ -66,6 +69,19 @@ class GroupIT {
      * Each server read its own endpoint as the warm-up user (README, Operations, Warm-up), over
      * HTTPS trusting its own key, and every read was answered.
      */
+    /** The curl line {@code group up} printed for a first try (README, The two commands) works as printed. */
+    @Test
+    @Order(1)
+    void theWriteGroupUpPrintsToTryAnswers() throws Exception {
+        java.nio.file.Path tryIt = group.file("try.sh");
+        assertTrue(java.nio.file.Files.isRegularFile(tryIt), "group up wrote the line it printed to " + tryIt);
+        Process p = new ProcessBuilder("bash", tryIt.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the curl line finished");
+        assertEquals(0, p.exitValue(), "the printed curl line answered 2xx: " + out);
+        assertTrue(out.contains("\"key\":\"greeting\""), "and wrote the key: " + out);
+    }
+
     @Test
     @Order(1)
     void everyServerWarmedItsRequestPathAsItJoined() {
@@ -84,6 +100,7 @@ class GroupIT {
 
     @Test
     @Order(2)
+    @GroupExtension.Elects
     void killingTheMasterMakesIndexTwoMaster(LocalGroup group) {
         group.kill(1);
         assertTrue(await(Duration.ofSeconds(10), () -> soleReady() == 2), "only s2 is ready: " + readyList());
@@ -96,13 +113,17 @@ class GroupIT {
     void theOldMasterRejoinsAsBackupWithoutPreempting(LocalGroup group) throws InterruptedException {
         group.start(1);
         assertTrue(await(SETTLE, () -> "BACKUP".equals(role(1)) && master(1).equals("s2")), "s1 follows s2");
-        Thread.sleep(3_000);
+        String epoch = status(2).getString("epoch");
+        // past the preempt delay (regent.preempt.delay), when a preempting s1 would have taken over
+        Thread.sleep(PREEMPT_DELAY_MS + 2_000);
         assertEquals(2, soleReady(), "s2 stays master: no preempt by default");
+        assertEquals(epoch, status(1).getString("epoch"), "no election while s1 waited as a backup");
         assertBalancerRoutesTo(2);
     }
 
     @Test
     @Order(4)
+    @GroupExtension.Elects
     void aPausedMasterStepsDownOnTheNewerEpoch(LocalGroup group) {
         String staleEpoch = status(2).getString("epoch");
         group.pause(2);
@@ -120,6 +141,7 @@ class GroupIT {
 
     @Test
     @Order(5)
+    @GroupExtension.Elects
     void aPlannedHandoverMovesMastershipToTheBestBackup() {
         HttpResponse<String> r = post(url(1) + "/api/group/handover");
         assertEquals(202, r.statusCode(), r.body());
@@ -144,6 +166,7 @@ class GroupIT {
 
     @Test
     @Order(7)
+    @GroupExtension.Elects
     void aGracefulStopOfTheMasterHandsOver(LocalGroup group) {
         group.stop(2);
         assertTrue(await(Duration.ofSeconds(10), () -> soleReady() == 1), "s1 took over: " + readyList());

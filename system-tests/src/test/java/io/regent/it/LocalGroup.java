@@ -442,6 +442,20 @@ public final class LocalGroup implements AutoCloseable {
         return ready;
     }
 
+    /** The only server other than {@code skip} whose role port says master, or -1 if none or several. */
+    public int soleMasterByRole(int skip) {
+        int master = -1;
+        for (int i = 1; i <= size; i++) {
+            if (i != skip && role(i, "master")) {
+                if (master > 0) {
+                    return -1;
+                }
+                master = i;
+            }
+        }
+        return master;
+    }
+
     /** Every server follows with a caught-up copy (BACKUP) or is the one master open for writes. */
     public boolean allCaughtUp() {
         int open = 0;
@@ -466,6 +480,26 @@ public final class LocalGroup implements AutoCloseable {
         }
         return seen;
     }
+
+    /**
+     * The newest epoch any live server reports ("term.index": a higher term is newer, then the
+     * better, lower, index), or null if none answers: it changes with every election and handover.
+     */
+    public String newestEpoch() {
+        String newest = null;
+        for (int i = 1; i <= size; i++) {
+            JsonObject s = status(i);
+            String epoch = s == null ? null : s.getString("epoch", null);
+            if (epoch != null && (newest == null || EPOCH_ORDER.compare(epoch, newest) > 0)) {
+                newest = epoch;
+            }
+        }
+        return newest;
+    }
+
+    private static final java.util.Comparator<String> EPOCH_ORDER = java.util.Comparator
+            .<String>comparingLong(e -> Long.parseLong(e.substring(0, e.indexOf('.'))))
+            .thenComparingLong(e -> -Long.parseLong(e.substring(e.indexOf('.') + 1)));
 
     /** Server i's /api/replication, or null if it does not answer. */
     public JsonObject replication(int i) {

@@ -4,8 +4,6 @@ import io.regent.load.StoreReader;
 import io.regent.load.Writer;
 import io.regent.net.NetworkLab;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -32,41 +30,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * nothing; a backup cut off costs no election.
  */
 @ExtendWith(GroupExtension.class)
+@GroupExtension.Uses(SharedGroup.NETWORK)
+@org.junit.jupiter.api.Order(7)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NetworkIT {
 
     private static final Duration SETTLE = Duration.ofSeconds(120);
-    private static NetworkLab lab;
     private static LocalGroup group;
+    private static NetworkLab lab;
     private static WarmUps warmUps;
 
     @BeforeAll
-    static void hosts(LocalGroup main) {
-        Assumptions.assumeTrue(NetworkLab.available(), "network namespaces need root and iproute2");
-        main.down(); // the machine's two cores are for this group now; later classes start theirs again
-        lab = NetworkLab.create(SIZE);
-        Path dir = Path.of(System.getProperty("regent.it.dir", "target/it-group")).resolveSibling("net-group");
-        group = LocalGroup.onHosts(dir, 9280, 61816, lab);
-        group.up();
-        assertTrue(await(SETTLE, group::allCaughtUp), "the group on three hosts is up");
+    static void hosts(LocalGroup onHosts, GroupExtension.Groups groups) {
+        group = onHosts;
+        lab = groups.lab();
         warmUps = new WarmUps(group);
-    }
-
-    @AfterAll
-    static void removeHosts() {
-        try {
-            if (group != null) {
-                group.close();
-            }
-        } finally {
-            if (lab != null) {
-                lab.close();
-            }
-        }
     }
 
     @Test
     @Order(1)
+    @GroupExtension.Elects
     void aMasterCutOffStopsAcknowledgingWithinASecondAndItsAcknowledgedWritesSurvive() throws Exception {
         settled();
         int old = master();

@@ -39,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with valid writes, or make a broker's death cost an election.
  */
 @ExtendWith(GroupExtension.class)
-@GroupExtension.WithServers
+@GroupExtension.Uses
+@org.junit.jupiter.api.Order(6)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ResilienceIT {
 
@@ -51,11 +52,11 @@ class ResilienceIT {
     @BeforeAll
     static void group(LocalGroup theGroup) {
         group = theGroup;
-        assertTrue(group.everyServerUp(Duration.ofSeconds(120)), "every server caught up, one master open");
     }
 
     @Test
     @Order(1)
+    @GroupExtension.Elects
     void everyAcknowledgedWriteSurvivesAWholeGroupCrashAndALoneStaleDiskNeverOpens() throws InterruptedException {
         try (Writer writer = new Writer(group.balancerUrl(), "crash", 4, 64, Long.MAX_VALUE).start()) {
             awaitWritesFlowing(writer, 300);
@@ -99,11 +100,15 @@ class ResilienceIT {
     @Test
     @Order(2)
     void largeValuesWrittenForTwoMinutesLeaveEveryServerLiveAndTheGroupReady() throws InterruptedException {
-        long seconds = Long.getLong("regent.attack.seconds", 120);
+        // two minutes under -Psoak; the same assertions on a shorter attack by default
+        long seconds = Long.getLong("regent.attack.seconds", 30);
         // the whole-group crash just restarted every server: each compiles its request path in its
         // warm-up (up to two minutes on a slow machine), which under this load costs inquiries
         assertTrue(await(Duration.ofSeconds(300), new WarmUps(group)::all), "every server warmed up");
-        String body = "{\"value\":\"" + "x".repeat(60_000) + "\"}";
+        String padding = "x".repeat(60_000);
+        long versionBefore = version("big");
+        AtomicLong sent = new AtomicLong();
+        Map<Long, String> acknowledged = new ConcurrentHashMap<>();
         AtomicBoolean attacking = new AtomicBoolean(true);
         Map<Integer, AtomicLong> answers = new ConcurrentHashMap<>();
         List<String> unclear = Collections.synchronizedList(new ArrayList<>());
@@ -111,10 +116,15 @@ class ResilienceIT {
         for (int c = 0; c < 4; c++) {
             Thread t = new Thread(() -> {
                 while (attacking.get()) {
+                    // each value its own, so that the key's final value names the write that made it
+                    String value = sent.incrementAndGet() + "-" + padding;
                     HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(group.balancerUrl() + "/api/kv/big"))
                             .timeout(Duration.ofSeconds(15)).header("Content-Type", "application/json")
-                            .PUT(HttpRequest.BodyPublishers.ofString(body)));
+                            .PUT(HttpRequest.BodyPublishers.ofString("{\"value\":\"" + value + "\"}")));
                     int status = r == null ? 0 : r.statusCode();
+                    if (status / 100 == 2) {
+                        acknowledged.put(LocalGroup.json(r.body()).getJsonNumber("version").longValue(), value);
+                    }
                     answers.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
                     // no answer: the connection was cut (HAProxy ends the sessions of a master it
                     // marks down), a write in doubt; judged below against the master changes seen.
@@ -161,15 +171,18 @@ class ResilienceIT {
         System.out.printf("large-value attack, %d s: answers %s, polls %d, outages %d, masters in turn %s;%s%n", seconds,
                 answers, polls, outages.size(), masters, memory);
         assertTrue(unclear.isEmpty(), "every answer is 2xx or a JSON error naming the problem: " + unclear);
-        // two cores under this load may starve the master of its inquiries once: at most one
-        // election, never a server down
-        assertTrue(masters.size() <= 2, "at most one change of master: " + masters);
+        assertEquals(1, masters.size(), "one master throughout: " + masters);
         // in doubt: no answer, or HAProxy's 502 (the answer cut short) or 504 (none in time)
         long inDoubt = Stream.of(0, 502, 504)
                 .mapToLong(code -> answers.getOrDefault(code, new AtomicLong()).get()).sum();
-        assertTrue(inDoubt == 0 || masters.size() == 2, inDoubt + " writes in doubt without a change of master");
-        assertTrue(answers.getOrDefault(200, new AtomicLong()).get() + answers.getOrDefault(201, new AtomicLong()).get() > 100,
-                "writes went through: " + answers);
+        assertEquals(0, inDoubt, "writes in doubt while the master stayed: " + answers);
+        long written = answers.getOrDefault(200, new AtomicLong()).get() + answers.getOrDefault(201, new AtomicLong()).get();
+        assertTrue(written > 50, "writes went through: " + answers);
+        // every write answered 2xx, and only those, moved the key on by one version; the last one stays
+        JsonObject big = LocalGroup.json(get("/api/kv/big?consistency=linearizable").body());
+        assertEquals(versionBefore + written, big.getJsonNumber("version").longValue(), "one version per acknowledged write");
+        assertEquals(acknowledged.get(versionBefore + written), big.getString("value"),
+                "the key holds the value of the write answered with its version");
         // a poll may fall in the few ms between two health answers of a loaded server; an outage is a run of them
         assertTrue(outages.size() <= polls / 100, "every server live and one master ready throughout: " + outages);
         awaitConverged();
@@ -189,11 +202,9 @@ class ResilienceIT {
                 assertTrue(await(SETTLE, () -> writer.firstSuccessSentAfter(killed) > 0), "writes go on");
                 long outage = (writer.firstSuccessSentAfter(killed) - killed) / 1_000_000;
                 awaitWritesFlowing(writer, 50);
-                // the bar: at most one election per broker fault (usually none: the master stays)
+                // the other brokers carry the group on: nobody is elected
                 String after = group.status(master()).getString("epoch");
-                long terms = Long.parseLong(after.substring(0, after.indexOf('.')))
-                        - Long.parseLong(epoch.substring(0, epoch.indexOf('.')));
-                assertTrue(terms <= 1, "trial " + trial + ": at most one election, epoch " + epoch + " -> " + after);
+                assertEquals(epoch, after, "trial " + trial + ": no election, epoch " + epoch + " -> " + after);
                 System.out.printf("broker %d killed under load: writes resumed after %d ms, master s%d in epoch %s, then s%d in %s%n",
                         broker, outage, master, epoch, master(), after);
                 group.brokerStart(broker);
@@ -239,6 +250,17 @@ class ResilienceIT {
         int[] found = new int[1];
         assertTrue(await(SETTLE, () -> (found[0] = group.soleReady(0)) > 0), "one ready master");
         return found[0];
+    }
+
+    /** The key's version on the master (0 if absent), read linearizably. */
+    private static long version(String key) {
+        HttpResponse<String> r = get("/api/kv/" + key + "?consistency=linearizable");
+        assertTrue(r != null && (r.statusCode() == 200 || r.statusCode() == 404), "a read of " + key);
+        return r.statusCode() == 404 ? 0 : LocalGroup.json(r.body()).getJsonNumber("version").longValue();
+    }
+
+    private static HttpResponse<String> get(String pathAndQuery) {
+        return send(HttpRequest.newBuilder(URI.create(group.url(master()) + pathAndQuery)).timeout(Duration.ofSeconds(10)));
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {

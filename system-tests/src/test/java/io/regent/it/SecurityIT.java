@@ -41,7 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * outsider and a member do, and what a replayed or forged frame changes (nothing: it is counted).
  */
 @ExtendWith(GroupExtension.class)
-@GroupExtension.WithServers
+@GroupExtension.Uses
+@org.junit.jupiter.api.Order(2)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecurityIT {
 

@@ -16,6 +16,7 @@ public final class NetworkLab implements AutoCloseable {
 
     private static final String BRIDGE = "rgbr0";
     private static final String NET = "10.231.0.";
+    private static final String CUT_TABLE = "regent-cut";
     private final int hosts;
 
     private NetworkLab(int hosts) {
@@ -74,6 +75,34 @@ public final class NetworkLab implements AutoCloseable {
 
     public void heal(int k) {
         run(true, "ip", "link", "set", veth(k), "up");
+    }
+
+    /** Whether one-way cuts can be made: nftables ({@code nft}, Debian's {@code nftables}). */
+    public static boolean oneWayCutsAvailable() {
+        try {
+            return run(false, "nft", "--version") == 0;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Host k hears nothing more from the other hosts while they still hear it, and the root
+     * namespace (the load balancer and the tests' clients) still reaches it both ways: a one-way
+     * cut, made with an nftables rule inside the host's namespace.
+     */
+    public void deafen(int k) {
+        String ns = namespace(k);
+        run(true, "ip", "netns", "exec", ns, "nft", "add", "table", "inet", CUT_TABLE);
+        run(true, "ip", "netns", "exec", ns, "nft", "add", "chain", "inet", CUT_TABLE, "input",
+                "{ type filter hook input priority 0; policy accept; }");
+        run(true, "ip", "netns", "exec", ns, "nft", "add", "rule", "inet", CUT_TABLE, "input", "iifname", "eth0",
+                "ip", "saddr", NET + "0/24", "ip", "saddr", "!=", NET + "254", "drop");
+    }
+
+    /** Undoes {@link #deafen}. */
+    public void undeafen(int k) {
+        run(false, "ip", "netns", "exec", namespace(k), "nft", "delete", "table", "inet", CUT_TABLE);
     }
 
     @Override
