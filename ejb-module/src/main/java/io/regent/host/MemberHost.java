@@ -39,6 +39,12 @@ import java.util.function.LongSupplier;
  * released, so no response is written under it; several at once on the answer threads, so the
  * thread that delivered an acknowledgement or finished an fsync goes back to that work instead
  * of writing HTTP responses).
+ *
+ * <p>A step or an effect that throws (a failed fsync, a write the storage refused) <b>halts</b>
+ * the member for good: it may have taken an epoch it could not persist, or state it cannot make
+ * durable, and going on would let it promise what a restart takes back. It stops, sends nothing
+ * more, answers every waiting client that its request may or may not have applied, and reports
+ * itself not live, so an operator (or an orchestrator) restarts it from what its disk holds.
  */
 public final class MemberHost {
 
@@ -59,7 +65,7 @@ public final class MemberHost {
         void send();
     }
 
-    /** Makes state durable: the epoch at once, everything applied in batches. */
+    /** Makes state durable: the epoch at once, everything applied in batches; each throws if the storage failed. */
     public interface Disk {
         void persistEpoch(Epoch epoch);
 
@@ -100,6 +106,8 @@ public final class MemberHost {
     private long readTickets;
     private final LatencyStats commitLatency = new LatencyStats(4_096);
     private volatile Snapshot snapshot = Snapshot.NOT_RUNNING;
+    /** Why the member halted, or null while it runs. */
+    private volatile RuntimeException halted;
     private Position unsyncedDurable;
     /** The input being carried out asked the group commit for an fsync. */
     private boolean syncAsked;
@@ -116,7 +124,7 @@ public final class MemberHost {
         this.outbox = outbox;
         this.disk = disk;
         this.observer = observer;
-        this.groupCommit = fsync ? new GroupCommit(disk::sync, this::durable, threads) : null;
+        this.groupCommit = fsync ? new GroupCommit(this::syncOrHalt, this::durable, threads) : null;
         this.answerThreads = Executors.newFixedThreadPool(ANSWER_THREADS, r -> {
             Thread t = threads.newThread(r);
             t.setName("regent-answer-" + t.getId());
@@ -183,7 +191,8 @@ public final class MemberHost {
 
     /** Planned handover to {@code target}, or to the best-ranked live backup when null. */
     public Optional<String> handOver(String target) {
-        return call(now -> member.handOver(now, target));
+        Optional<String> chosen = call(now -> member.handOver(now, target));
+        return chosen == null ? Optional.empty() : chosen; // null: the member has halted
     }
 
     /**
@@ -192,12 +201,23 @@ public final class MemberHost {
      */
     public CompletionStage<WriteOutcome> propose(String command) {
         CompletableFuture<WriteOutcome> client = new CompletableFuture<>();
+        if (halted != null) {
+            client.complete(new WriteOutcome.NotOpen(NotOpenReason.HALTED));
+            return client;
+        }
         input(now -> {
             if (!member.open()) {
                 client.complete(new WriteOutcome.NotOpen(notOpenReason()));
                 return;
             }
-            Proposal p = member.propose(now, command);
+            Proposal p;
+            try {
+                p = member.propose(now, command);
+            } catch (RuntimeException e) {
+                // the storage refused the write as it was applied: whether it stuck is not known
+                client.complete(new WriteOutcome.InDoubt(member.replica().applied(), NotOpenReason.HALTED.text()));
+                throw e;
+            }
             if (p instanceof Proposal.Accepted a) {
                 waiting.put(a.at().seq(), new Waiting(client, a, System.nanoTime()));
             } else if (p instanceof Proposal.Refused r) {
@@ -217,7 +237,9 @@ public final class MemberHost {
      * caller that stops waiting cancels or times out the future, and it is forgotten.
      */
     public CompletableFuture<Long> committedAtLeast(long seq) {
-        return call(now -> committedWaiters.await(seq, readableCommitted()));
+        CompletableFuture<Long> reached = call(now -> committedWaiters.await(seq, readableCommitted()));
+        return reached != null ? reached
+                : CompletableFuture.failedFuture(new IllegalStateException(NotOpenReason.HALTED.text()));
     }
 
     /**
@@ -227,6 +249,10 @@ public final class MemberHost {
      */
     public CompletionStage<ReadOutcome> linearizableRead() {
         CompletableFuture<ReadOutcome> client = new CompletableFuture<>();
+        if (halted != null) {
+            client.complete(new ReadOutcome.NotOpen(NotOpenReason.HALTED));
+            return client;
+        }
         input(now -> {
             long ticket = ++readTickets;
             if (member.read(now, ticket)) {
@@ -297,21 +323,29 @@ public final class MemberHost {
 
     private <T> T call(Function<Long, T> step) {
         List<Runnable> answers = new ArrayList<>();
-        T result;
+        T result = null;
+        RuntimeException failure = null;
         Snapshot before = snapshot;
         boolean durabilityAsked;
         lock.lock();
         try {
             long now = clock.getAsLong();
-            result = step.apply(now);
-            carryOut(now, answers);
-            snapshot = new Snapshot(member.node().running(), member.node().role(), member.node().epoch(),
-                    member.node().master(), member.node().masterAddress(), member.open(),
-                    member.open() ? null : notOpenReason(), member.replica().applied(), member.replica().current(),
-                    member.replica().committed());
+            if (halted == null) {
+                try {
+                    result = step.apply(now);
+                    carryOut(now, answers);
+                } catch (RuntimeException e) {
+                    failure = e;
+                    halt(now, e, answers);
+                }
+            }
+            snapshot = halted != null ? haltedSnapshot() : new Snapshot(member.node().running(),
+                    member.node().role(), member.node().epoch(), member.node().master(), member.node().masterAddress(),
+                    member.open(), member.open() ? null : notOpenReason(), member.replica().applied(),
+                    member.replica().current(), member.replica().committed());
             answers.addAll(committedWaiters.reached(readableCommitted()));
         } finally {
-            durabilityAsked = syncAsked;
+            durabilityAsked = syncAsked && halted == null;
             syncAsked = false;
             lock.unlock();
             outbox.send();
@@ -325,7 +359,54 @@ public final class MemberHost {
             // last, so that this input's frames and answers do not wait for the fsync
             groupCommit.syncAsked();
         }
+        if (failure != null) {
+            throw failure;
+        }
         return result;
+    }
+
+    /** Why the member halted (see the class comment), or null while it runs. */
+    public RuntimeException halted() {
+        return halted;
+    }
+
+    /** Under the lock: stops the member for good after {@code cause}, and answers everyone waiting. */
+    private void halt(long now, RuntimeException cause, List<Runnable> answers) {
+        halted = cause;
+        member.stop(now);
+        member.drain(); // what the failed step would have done next: nothing of it goes out
+        String why = NotOpenReason.HALTED.text() + ": " + cause.getMessage();
+        waiting.values().forEach(w -> answers.add(() -> w.client().complete(new WriteOutcome.InDoubt(w.accepted().at(), why))));
+        waiting.clear();
+        reading.values().forEach(r -> answers.add(() -> r.complete(new ReadOutcome.NotOpen(NotOpenReason.HALTED))));
+        reading.clear();
+        observer.notice("halted: " + why);
+    }
+
+    /** What health checks and load balancers see of a halted member: not live, not open, and why. */
+    private Snapshot haltedSnapshot() {
+        return new Snapshot(false, Role.JOINING, member.node().epoch(), null, null, false, NotOpenReason.HALTED,
+                member.replica().applied(), false, -1);
+    }
+
+    /** The group commit's fsync: a failure halts the member before the group commit sees it. */
+    private void syncOrHalt() {
+        try {
+            disk.sync();
+        } catch (RuntimeException e) {
+            lock.lock();
+            List<Runnable> answers = new ArrayList<>();
+            try {
+                if (halted == null) {
+                    halt(clock.getAsLong(), e, answers);
+                    snapshot = haltedSnapshot();
+                }
+            } finally {
+                lock.unlock();
+            }
+            answer(answers);
+            throw e;
+        }
     }
 
     /** One answer is written at once (no hand-off on a lightly loaded server); a batch goes to the answer threads. */

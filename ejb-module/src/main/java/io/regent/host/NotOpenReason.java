@@ -13,7 +13,9 @@ public enum NotOpenReason {
     /** This server cannot reach any broker. */
     NO_BROKER("this server cannot reach the broker"),
     /** The group engine is starting or stopping. */
-    NOT_RUNNING("the group engine is not running");
+    NOT_RUNNING("the group engine is not running"),
+    /** A write or an fsync of this server's storage failed: it stopped, and must be restarted. */
+    HALTED("this server's storage failed (a write or an fsync), so it stopped; restart it");
 
     private final String text;
 

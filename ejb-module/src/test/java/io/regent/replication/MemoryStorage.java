@@ -1,5 +1,7 @@
 package io.regent.replication;
 
+import io.regent.storage.StorageException;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,6 +13,11 @@ import java.util.function.Consumer;
  * A {@link ReplicaStorage} in memory that models a disk: what was synced survives a crash, and of
  * what was not, a crash keeps a prefix of whole steps (as a write-ahead log recovers up to its
  * last intact record). For the replica tests and the simulation.
+ *
+ * <p>An fsync may fail ({@link #failSync}), leaving the storage as RocksDB leaves
+ * {@code DiskStorage} after a WAL sync error: that sync and every later one throw, every write
+ * throws before it changes anything, reads go on, and only a restart ({@link #crash}) opens it
+ * again.
  */
 public final class MemoryStorage implements ReplicaStorage {
 
@@ -20,6 +27,7 @@ public final class MemoryStorage implements ReplicaStorage {
     private final State synced;
     private final List<Consumer<State>> unsynced = new ArrayList<>();
     private final StateSpace space = new Space();
+    private boolean failed;
 
     public MemoryStorage(long retainBytes, int retainEntries) {
         this(retainBytes, retainEntries, new State());
@@ -32,12 +40,29 @@ public final class MemoryStorage implements ReplicaStorage {
         this.synced = recovered.copy();
     }
 
-    /** Makes every step so far durable. */
+    /** Makes every step so far durable, or throws as {@code DiskStorage.sync} does once the storage failed. */
     public void sync() {
+        if (failed) {
+            throw new StorageException("sync failed", null);
+        }
         for (Consumer<State> step : unsynced) {
             step.accept(synced);
         }
         unsynced.clear();
+    }
+
+    /**
+     * The fsync under way fails (the {@link #sync} that follows throws), and nothing more becomes
+     * durable: the storage refuses writes and syncs until it is opened again, as RocksDB does after
+     * a WAL sync error (its background error).
+     */
+    public void failSync() {
+        failed = true;
+    }
+
+    /** Whether an fsync failed since the storage was opened. */
+    public boolean failed() {
+        return failed;
     }
 
     /** The durable value of {@code key}: what a crash now would keep for sure, or null. */
@@ -79,6 +104,7 @@ public final class MemoryStorage implements ReplicaStorage {
 
     @Override
     public String apply(Entry entry, StateMachine machine) {
+        refuseIfFailed("cannot apply " + entry.position());
         String[] result = new String[1];
         step(s -> result[0] = s.apply(entry, machine, retainBytes, retainEntries));
         return result[0];
@@ -157,15 +183,18 @@ public final class MemoryStorage implements ReplicaStorage {
 
     @Override
     public Restore beginRestore(Position at) {
+        refuseIfFailed("cannot start a snapshot install");
         TreeMap<byte[], byte[]> staged = new TreeMap<>(Arrays::compareUnsigned);
         return new Restore() {
             @Override
             public void add(List<Pair> pairs) {
+                refuseIfFailed("cannot install a snapshot chunk");
                 pairs.forEach(p -> staged.put(p.key(), p.value()));
             }
 
             @Override
             public void finish() {
+                refuseIfFailed("cannot finish a snapshot install");
                 TreeMap<byte[], byte[]> copy = new TreeMap<>(staged);
                 step(s -> s.replace(copy, at));
             }
@@ -175,6 +204,12 @@ public final class MemoryStorage implements ReplicaStorage {
                 staged.clear();
             }
         };
+    }
+
+    private void refuseIfFailed(String what) {
+        if (failed) {
+            throw new StorageException(what + ": an earlier fsync failed", null);
+        }
     }
 
     private void step(Consumer<State> step) {

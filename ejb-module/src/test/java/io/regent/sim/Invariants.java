@@ -75,8 +75,14 @@ final class Invariants {
         }
     }
 
-    /** 8. A write answered 2xx is durable on a majority of the configured group at that moment. */
+    /**
+     * 8. A write answered 2xx is durable on a majority of the configured group at that moment,
+     * and its master's own fsync of it did not fail: a copy that a failed fsync covered counts
+     * for nothing, whatever the server believes of it.
+     */
     void acknowledged(Ledger.Write w) {
+        check(!sim.ledger.syncFailed(w), () -> "write " + w + " acknowledged by " + w.server()
+                + " though its fsync there failed");
         check(durableCopies(w) >= quorum(), () -> "write " + w + " acknowledged while durable on only "
                 + durableCopies(w) + " of " + sim.servers.size() + " servers");
     }

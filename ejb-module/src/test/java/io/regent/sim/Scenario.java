@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * One seeded scenario: a group of random size and timing, started, settled, then put through
@@ -23,7 +24,10 @@ import java.util.Random;
 final class Scenario {
 
     enum Kind { CLEAN_CRASH, JITTER_CRASH, STALE_MASTER, HANDOVER, RESTART, WHOLE_GROUP_CRASH, PARTITION, BROKER_FAULT,
-        CHAOS }
+        CHAOS, ONE_WAY_PARTITION, BRIDGE, SLOW_HOSTS, DISK_STALL, DISK_FAILURE }
+
+    /** The most a drifting host's clock rate is off, in millionths. */
+    private static final long MAX_DRIFT = 50_000;
 
     /** What a crash scenario measured, for the scale table. */
     record Failover(long millis, long protocolMessages, long allMessages, long revocations) { }
@@ -35,6 +39,10 @@ final class Scenario {
     private final List<ProtocolConfig> configs = new ArrayList<>();
     private final Simulation sim;
     private final long maxSkew;
+    /** How far a host's clock rate may be off, in millionths (0: clocks keep time). */
+    private final long maxDrift;
+    /** The latest any host's timer may fire, ms (0: timers fire when due). */
+    private long maxLag;
     /** A scale-table run: no client load, so the message counts are the protocol's own. */
     private final boolean measured;
     private Failover failover;
@@ -59,7 +67,8 @@ final class Scenario {
         this.rng = new Random(seed);
         this.size = size > 0 ? size : 3 + rng.nextInt(7);
         this.kind = kind != null ? kind : pickKind();
-        boolean clean = this.kind != Kind.JITTER_CRASH && this.kind != Kind.CHAOS;
+        boolean clean = this.kind != Kind.JITTER_CRASH && this.kind != Kind.CHAOS && this.kind != Kind.SLOW_HOSTS;
+        this.maxDrift = drifting() ? MAX_DRIFT : 0;
 
         long interval = 50 + rng.nextInt(151);
         long timeout = interval / 2 + rng.nextInt((int) (interval * 3 / 2));
@@ -107,29 +116,71 @@ final class Scenario {
         // unclean timing: delays past the floor, yet a round trip still fits in the time-out
         long highest = clean ? Math.max(1, minHop * 8 / 10 - maxSkew) : Math.min(minHop * 3, timeout / 2 - maxSkew);
         Network network = new Network(rng, this.size, 1, highest);
-        this.sim = new Simulation(seed, rng, configs, replication, 5 + rng.nextInt(30), network, maxSkew,
+        this.sim = new Simulation(seed, rng, configs, replication, 5 + rng.nextInt(30), network, maxSkew, maxDrift,
                 1 + rng.nextInt(4));
-        sim.invariants.waitingBound(electionDelayBound() + quorumWindow + 1);
+        if (this.kind == Kind.SLOW_HOSTS || this.kind == Kind.CHAOS) {
+            loadHosts();
+        }
+        // a WAITING server's timers are its election delay and the quorum window, both on its own
+        // clock, and the election timer and one retry may each fire late
+        sim.invariants.waitingBound(onSlowestClock(electionDelayBound() + quorumWindow) + 2 * maxLag + 1);
+    }
+
+    /** Kinds whose hosts' clocks run at rates of their own. */
+    private boolean drifting() {
+        return switch (kind) {
+            case CHAOS, ONE_WAY_PARTITION, BRIDGE, SLOW_HOSTS, DISK_STALL, DISK_FAILURE -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * Most hosts run loaded JVMs: each of their timers fires a little late, and now and then one
+     * waits out a pause. The others' timers fire when due.
+     */
+    private void loadHosts() {
+        for (SimServer s : sim.servers) {
+            if (rng.nextInt(4) > 0) {
+                s.lag = new TimerLag(rng, 2 + rng.nextInt(19), 0.005 + rng.nextDouble() * 0.025,
+                        300 + rng.nextInt(1_201));
+                maxLag = Math.max(maxLag, s.lag.longest());
+            }
+        }
+    }
+
+    /** The simulation's time that {@code millis} of the slowest possible host clock take. */
+    private long onSlowestClock(long millis) {
+        return (millis * 1_000_000 + 999_999 - maxDrift) / (1_000_000 - maxDrift);
     }
 
     private Kind pickKind() {
         int roll = rng.nextInt(100);
-        if (roll < 22) {
+        if (roll < 15) {
             return Kind.CLEAN_CRASH;
-        } else if (roll < 34) {
+        } else if (roll < 25) {
             return Kind.JITTER_CRASH;
-        } else if (roll < 46) {
+        } else if (roll < 35) {
             return Kind.STALE_MASTER;
-        } else if (roll < 54) {
+        } else if (roll < 42) {
             return Kind.HANDOVER;
-        } else if (roll < 62) {
+        } else if (roll < 49) {
             return Kind.RESTART;
-        } else if (roll < 72) {
+        } else if (roll < 57) {
             return Kind.WHOLE_GROUP_CRASH;
-        } else if (roll < 80) {
+        } else if (roll < 64) {
             return Kind.PARTITION;
-        } else if (roll < 86) {
+        } else if (roll < 69) {
             return Kind.BROKER_FAULT;
+        } else if (roll < 74) {
+            return Kind.ONE_WAY_PARTITION;
+        } else if (roll < 79) {
+            return Kind.BRIDGE;
+        } else if (roll < 83) {
+            return Kind.SLOW_HOSTS;
+        } else if (roll < 87) {
+            return Kind.DISK_STALL;
+        } else if (roll < 90) {
+            return Kind.DISK_FAILURE;
         }
         return Kind.CHAOS;
     }
@@ -153,25 +204,38 @@ final class Scenario {
      * pause, the reply time-out (a probe echoed late by a paused peer is capped there).
      */
     private long hopBound() {
-        boolean pauses = kind == Kind.CHAOS || kind == Kind.STALE_MASTER;
+        boolean pauses = kind == Kind.CHAOS || kind == Kind.STALE_MASTER || kind == Kind.DISK_STALL;
         long worst = pauses ? cfg().replyTimeout() : Math.min(cfg().replyTimeout(), sim.network.highestDelay());
         return Math.max(cfg().minHop(), worst);
     }
 
-    /** The largest election delay any server can compute. */
+    /** The largest election delay any server can compute (delays measured on a fast clock read longer). */
     private long electionDelayBound() {
-        return cfg().electionBase() + cfg().detectionSkew() + (long) (size - 1) * hopBound();
+        long hops = (long) (size - 1) * hopBound();
+        return cfg().electionBase() + cfg().detectionSkew() + hops + (hops * maxDrift + 999_999) / 1_000_000;
     }
 
     /**
      * Crash to agreed master: detection (one tick of skew, K ticks, the time-out), the largest
-     * election delay, and the declaration's hop (plus a revocation's, with unclean timing).
+     * election delay, and the declaration's hop (plus a revocation's, with unclean timing); each
+     * on the slowest clock, and each of the timers among them (tick, time-out, election, a retry)
+     * as late as a loaded host's may be.
      */
     long failoverBound() {
+        return timedFailover() + lagAllowance();
+    }
+
+    /** {@link #failoverBound} were every timer to fire when due. */
+    private long timedFailover() {
         ProtocolConfig c = cfg();
-        long hops = kind == Kind.JITTER_CRASH ? 3 : 1;
-        return (c.misses() + 1) * c.detectionInterval() + c.replyTimeout() + electionDelayBound()
+        long hops = kind == Kind.JITTER_CRASH || kind == Kind.SLOW_HOSTS ? 3 : 1;
+        return onSlowestClock((c.misses() + 1) * c.detectionInterval() + c.replyTimeout() + electionDelayBound())
                 + hops * sim.network.highestDelay() + 2 * maxSkew + 1;
+    }
+
+    /** How late the timers of one failover may fire in all: the tick, the time-out, the election and a retry. */
+    private long lagAllowance() {
+        return 4 * maxLag;
     }
 
     // ---- the run ------------------------------------------------------------------------
@@ -192,13 +256,22 @@ final class Scenario {
             case PARTITION -> partition(settled);
             case BROKER_FAULT -> brokerFault(settled);
             case CHAOS -> chaos(settled);
+            case ONE_WAY_PARTITION -> oneWayPartition(settled);
+            case BRIDGE -> bridge(settled);
+            case SLOW_HOSTS -> slowHosts(settled);
+            case DISK_STALL -> diskStall(settled);
+            case DISK_FAILURE -> diskFailure(settled);
         }
         quiesce(Math.max(loadUntil, sim.now()));
+        if (drifting() && !measured) {
+            expectWritesCommit("once quiet");
+        }
     }
 
     /** Clients stop; everything comes back; once quiet, every server holds the same state. */
     private void quiesce(long from) {
         sim.network.heal();
+        sim.disksRecover();
         for (SimServer s : sim.servers) {
             if (s.paused) {
                 sim.resume(s.number);
@@ -207,7 +280,8 @@ final class Scenario {
                 sim.start(s.number);
             }
         }
-        sim.runUntil(from + cfg().discoveryWindow() + 2 * failoverBound() + 6 * cfg().probeInterval() + 1_000);
+        sim.runUntil(from + cfg().discoveryWindow() + 2 * timedFailover() + lagAllowance() + 6 * cfg().probeInterval()
+                + 1_000);
         expectAgreedMaster("once quiet");
         sim.invariants.converged();
     }
@@ -217,11 +291,12 @@ final class Scenario {
             int server = i;
             sim.at(rng.nextInt(50), () -> sim.start(server));
         }
-        long settled = cfg().discoveryWindow() + 50 + electionDelayBound() + 5 * sim.network.highestDelay()
-                + cfg().probeInterval();
+        // the discovery and election timers may each fire late
+        long settled = onSlowestClock(cfg().discoveryWindow() + electionDelayBound() + cfg().probeInterval()) + 50
+                + 5 * sim.network.highestDelay() + 2 * maxLag;
         sim.runUntil(settled);
         SimServer master = expectAgreedMaster("after start");
-        if (kind != Kind.CHAOS && kind != Kind.JITTER_CRASH) {
+        if (kind != Kind.CHAOS && kind != Kind.JITTER_CRASH && !drifting()) {
             sim.invariants.check(master == bestUp(), "clean start elected index " + master.index() + ", not "
                     + bestUp().index());
         }
@@ -373,6 +448,129 @@ final class Scenario {
                         + after.node().epoch());
     }
 
+    /**
+     * Links fail one way only: the master goes deaf (it hears nobody, everybody hears it), or mute
+     * (nobody hears it, it hears everybody), or random links fail one way; on both topics, or on
+     * one only. A deaf master steps down by check-quorum, a mute one when it hears its successor;
+     * once healed, the group agrees on a master.
+     */
+    private void oneWayPartition(long from) {
+        SimServer old = expectAgreedMaster("before the one-way partition");
+        sim.runUntil(from + rng.nextInt(500));
+        Set<Network.Path> paths = somePaths();
+        int how = rng.nextInt(3);
+        for (SimServer s : sim.servers) {
+            if (s == old) {
+                continue;
+            }
+            if (how == 0) {
+                sim.network.cut(s.number, old.number, paths);
+            } else if (how == 1) {
+                sim.network.cut(old.number, s.number, paths);
+            }
+        }
+        if (how == 2) {
+            for (SimServer a : sim.servers) {
+                for (SimServer b : sim.servers) {
+                    if (a != b && rng.nextInt(4) == 0) {
+                        sim.network.cut(a.number, b.number, paths);
+                    }
+                }
+            }
+        }
+        sim.trace(old, () -> "links cut one way: " + sim.network.describeCuts(i -> sim.servers.get(i).id()));
+        sim.runUntil(sim.now() + failoverBound() + onSlowestClock(cfg().quorumWindow() + 2 * cfg().probeInterval()));
+        if (how < 2 && paths.equals(Network.BOTH)) {
+            sim.invariants.check(old.node().role() != Role.MASTER, () -> "the " + (how == 0 ? "deaf" : "mute")
+                    + " master " + old.id() + " is still master");
+        }
+        sim.network.heal();
+        sim.runUntil(sim.now() + cfg().discoveryWindow() + failoverBound() + 4 * cfg().probeInterval());
+        expectAgreedMaster("after the one-way partition healed");
+    }
+
+    /**
+     * Two sides that cannot hear each other, both heard by the servers between them (a bridge),
+     * on both topics or on one; the master on one side or among the bridges. Once healed, the
+     * group agrees on a master.
+     */
+    private void bridge(long from) {
+        SimServer old = expectAgreedMaster("before the bridge");
+        sim.runUntil(from + rng.nextInt(500));
+        List<Integer> order = new ArrayList<>();
+        sim.servers.forEach(s -> order.add(s.number));
+        Collections.shuffle(order, rng);
+        int bridges = 1 + rng.nextInt(size - 2);
+        List<Integer> sides = new ArrayList<>(order.subList(bridges, size));
+        int leftSize = 1 + rng.nextInt(sides.size() - 1);
+        List<Integer> left = sides.subList(0, leftSize);
+        List<Integer> right = sides.subList(leftSize, sides.size());
+        sim.network.bridge(left, right, somePaths());
+        sim.trace(old, () -> "bridged: " + sim.network.describeCuts(i -> sim.servers.get(i).id()));
+        sim.runUntil(sim.now() + failoverBound() + onSlowestClock(cfg().quorumWindow() + 2 * cfg().probeInterval()));
+        sim.network.heal();
+        sim.runUntil(sim.now() + cfg().discoveryWindow() + failoverBound() + 4 * cfg().probeInterval());
+        expectAgreedMaster("after the bridge healed");
+    }
+
+    /** Both topics, most often; one of them now and then. */
+    private Set<Network.Path> somePaths() {
+        int roll = rng.nextInt(4);
+        return roll < 2 ? Network.BOTH : Set.of(Network.Path.values()[roll - 2]);
+    }
+
+    /**
+     * The master crashes on hosts whose clocks drift and whose timers fire late, some by a pause:
+     * a single master is agreed within the failover bound those clocks and timers allow.
+     */
+    private void slowHosts(long from) {
+        SimServer old = expectAgreedMaster("before the crash on slow hosts");
+        long crashAt = from + rng.nextInt((int) (3 * cfg().detectionInterval()));
+        sim.runUntil(crashAt);
+        sim.crash(old.number, rng.nextBoolean());
+        long agreedAt = runUntilAgreed(crashAt + failoverBound());
+        sim.invariants.check(agreedAt >= 0,
+                "no agreed master " + failoverBound() + " ms after the crash on slow hosts");
+    }
+
+    /**
+     * fsyncs stall now and then on every host, some for seconds, and the master's next one
+     * stalls for sure: writes wait or time out in doubt, a delivery thread inside a stalled fsync
+     * holds its topic's messages, and nothing acknowledged is lost.
+     */
+    private void diskStall(long from) {
+        expectAgreedMaster("before the stalls");
+        for (SimServer s : sim.servers) {
+            s.disk.stalls(0.02 + rng.nextDouble() * 0.2, 300 + rng.nextInt(2_701));
+        }
+        sim.runUntil(from + rng.nextInt(1_000));
+        SimServer master = sim.agreedMaster();
+        if (master != null) {
+            sim.stallSync(master.number, 300 + rng.nextInt(2_701));
+        }
+        sim.runUntil(from + 3_000);
+    }
+
+    /**
+     * An fsync fails under write load, on the master or on a follower, and the server carries on
+     * as production's host leaves it; half the time an operator restarts it a while later (kill
+     * -9 or power cut). No write whose fsync failed is acknowledged by its master, and none that
+     * was acknowledged is lost.
+     */
+    private void diskFailure(long from) {
+        SimServer master = expectAgreedMaster("before the fsync failure");
+        sim.runUntil(from + rng.nextInt(1_000));
+        SimServer victim = rng.nextBoolean() ? master : sim.servers.get(rng.nextInt(size));
+        sim.failSync(victim.number);
+        if (rng.nextBoolean()) {
+            sim.runUntil(sim.now() + rng.nextInt(2_000));
+            sim.crash(victim.number, rng.nextBoolean());
+            sim.runUntil(sim.now() + rng.nextInt(500));
+            sim.start(victim.number);
+        }
+        sim.runUntil(from + 3_000);
+    }
+
     private void chaos(long from) {
         long end = from + 3_000 + rng.nextInt(3_000);
         sim.network.faults(rng.nextDouble() * 0.2, rng.nextDouble() * 0.1);
@@ -380,7 +578,7 @@ final class Scenario {
         for (long t = from; t < end; t += 50 + rng.nextInt(400)) {
             long when = t;
             int target = rng.nextInt(size);
-            int what = rng.nextInt(11);
+            int what = rng.nextInt(15);
             sim.at(when, () -> disturb(what, target, paused));
         }
         sim.runUntil(end);
@@ -416,6 +614,25 @@ final class Scenario {
                     sim.departed(target); // its broker lived on and saw the connection close
                 }
             }
+            case 6 -> sim.network.cut(target, (target + 1 + rng.nextInt(size - 1)) % size, somePaths());
+            case 7 -> {
+                List<Integer> others = new ArrayList<>();
+                for (int i = 0; i < size; i++) {
+                    if (i != target) {
+                        others.add(i);
+                    }
+                }
+                Collections.shuffle(others, rng);
+                sim.network.bridge(List.of(target), others.subList(0, 1 + rng.nextInt(size - 2)), somePaths());
+            }
+            case 8 -> sim.stallSync(target, 200 + rng.nextInt(2_801));
+            case 9 -> {
+                if (rng.nextInt(5) == 0) {
+                    sim.failSync(target);
+                } else {
+                    sim.network.faults(rng.nextDouble() * 0.2, rng.nextDouble() * 0.1);
+                }
+            }
             default -> sim.forge(target, forgery(target));
         }
     }
@@ -438,6 +655,25 @@ final class Scenario {
     }
 
     // ---- helpers ------------------------------------------------------------------------
+
+    /**
+     * Once quiet, the group takes writes again: of a few written to the open master, one is
+     * acknowledged within the replication time-out.
+     */
+    private void expectWritesCommit(String when) {
+        int before = sim.ledger.acknowledged().size();
+        long from = sim.now();
+        long deadline = from + 500 + onSlowestClock(ackTimeout()) + 2 * Simulation.TICK + maxLag;
+        sim.load(from, from + 500, 50);
+        while (sim.now() < deadline && sim.ledger.acknowledged().size() == before) {
+            sim.runUntil(sim.now() + Simulation.TICK);
+        }
+        sim.invariants.check(sim.ledger.acknowledged().size() > before, "the group acknowledged no write " + when);
+    }
+
+    private long ackTimeout() {
+        return sim.servers.get(0).replication.ackTimeout();
+    }
 
     private long runUntilAgreed(long deadline) {
         while (sim.now() < deadline) {

@@ -6,7 +6,6 @@ import io.regent.protocol.Node;
 import io.regent.protocol.ProtocolConfig;
 import io.regent.protocol.TimerKind;
 import io.regent.replication.MemoryStorage;
-import io.regent.replication.Position;
 import io.regent.replication.ReplicationConfig;
 
 import java.util.ArrayDeque;
@@ -16,17 +15,23 @@ import java.util.Map;
 
 /**
  * A simulated host: a {@link Member}, its disk (a {@link MemoryStorage} and the persisted epoch,
- * both kept across crashes), its up/paused state, its clock offset and its timers.
+ * both kept across crashes, and how its fsyncs go), its up/paused state, its clock, its timers
+ * and its group commit.
  */
 final class SimServer {
 
     final int number;
     final ProtocolConfig config;
     final ReplicationConfig replication;
-    final long clockOffset;
+    final HostClock clock;
+    final SimDisk disk;
+    /** How late this host's timers fire. */
+    TimerLag lag = TimerLag.PUNCTUAL;
     final Map<TimerKind, Long> timerTokens = new EnumMap<>(TimerKind.class);
     /** Inputs that arrived while paused, processed in order on resume (as a SIGCONT'd JVM does). */
     final Deque<Runnable> backlog = new ArrayDeque<>();
+    /** Messages each topic's session holds while its delivery thread is inside an fsync. */
+    private final Map<Network.Path, Deque<Runnable>> held = new EnumMap<>(Network.Path.class);
     Member member;
     MemoryStorage storage;
     Epoch persistedEpoch = Epoch.NONE;
@@ -34,18 +39,22 @@ final class SimServer {
     long incarnation;
     boolean up;
     boolean paused;
-    /** The disk: the latest position asked to be made durable, and whether a sync is under way. */
-    Position persistWanted;
-    boolean syncing;
+    /** This life's group commit. */
+    SimGroupCommit commit;
     /** Whether the member was open for writes after its last input. */
     boolean wasOpen;
 
-    SimServer(int number, ProtocolConfig config, ReplicationConfig replication, MemoryStorage storage, long clockOffset) {
+    SimServer(int number, ProtocolConfig config, ReplicationConfig replication, MemoryStorage storage, HostClock clock,
+            SimDisk disk) {
         this.number = number;
         this.config = config;
         this.replication = replication;
         this.storage = storage;
-        this.clockOffset = clockOffset;
+        this.clock = clock;
+        this.disk = disk;
+        for (Network.Path p : Network.Path.values()) {
+            held.put(p, new ArrayDeque<>());
+        }
     }
 
     String id() {
@@ -63,5 +72,14 @@ final class SimServer {
     /** Up and not paused: its inputs are processed as they come. */
     boolean active() {
         return up && !paused;
+    }
+
+    Deque<Runnable> held(Network.Path path) {
+        return held.get(path);
+    }
+
+    /** A new life delivers nothing an earlier one's sessions held. */
+    void clearHeld() {
+        held.values().forEach(Deque::clear);
     }
 }

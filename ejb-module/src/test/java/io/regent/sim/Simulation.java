@@ -16,8 +16,10 @@ import io.regent.replication.Proposal;
 import io.regent.replication.ReplicaEffect;
 import io.regent.replication.ReplicationConfig;
 import io.regent.replication.StreamMessage;
+import io.regent.storage.StorageException;
 
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +29,13 @@ import java.util.function.Consumer;
 
 /**
  * Discrete-event simulation of a group of composed servers ({@link Member}: election, replication
- * and storage): a virtual clock, simulated hosts with disks that sync after a delay and keep only
- * what was synced (or a prefix of the rest) when they crash, a simulated network carrying both
- * topics, clients that write unique keys, and the invariants checked after every input a server
- * processes.
+ * and storage): a virtual clock, simulated hosts with clocks of their own rate, timers that may
+ * fire late, and disks that sync after a delay (or stall, or fail) and keep only what was synced
+ * (or a prefix of the rest) when they crash, a simulated network carrying both topics, clients
+ * that write unique keys, and the invariants checked after every input a server processes.
+ *
+ * <p>A storage failure is carried out as {@code io.regent.host.MemberHost} carries it out: the
+ * exception ends the host's input where it was thrown, and nothing in the host catches it.
  */
 final class Simulation {
 
@@ -40,6 +45,7 @@ final class Simulation {
     static final long TICK = 250;
     /** {@code -Dregent.sim.trace=true} prints what each server does, to follow a failing seed. */
     private static final boolean TRACE = Boolean.getBoolean("regent.sim.trace");
+    private static final boolean FSYNC_FAILURES = !"false".equals(System.getProperty("regent.sim.fsyncFailures"));
 
     final long seed;
     final Random rng;
@@ -48,38 +54,50 @@ final class Simulation {
     final Invariants invariants;
     final Ledger ledger = new Ledger();
     private final KeyValueStore machine = new KeyValueStore(Long.MAX_VALUE, Long.MAX_VALUE);
-    private final long diskDelay;
     private final Map<String, SimServer> byId = new HashMap<>();
     private final PriorityQueue<Pending> queue = new PriorityQueue<>(
             (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.order, b.order));
     private long order;
     private long now;
     private long writes;
+    /** The topic whose delivery thread carries the input under way, or null for any other thread. */
+    private Network.Path delivering;
 
     /** Control messages sent (one count per receiver) by type since {@link #resetCounts}. */
     final Map<String, Long> sent = new HashMap<>();
     long streamSent;
     long revocations;
     long handled;
+    long failedSyncs;
 
     /**
      * @param retainEntries writes each server keeps to fill gaps (small: snapshots get exercised)
-     * @param diskDelay     the longest a sync takes, ms
+     * @param maxDrift      the most a host's clock rate is off, in millionths (0: every clock keeps time)
+     * @param diskDelay     the longest a sync takes when nothing is wrong, ms
      */
     Simulation(long seed, Random rng, List<ProtocolConfig> configs, List<ReplicationConfig> replication,
-            int retainEntries, Network network, long maxSkew, long diskDelay) {
+            int retainEntries, Network network, long maxSkew, long maxDrift, long diskDelay) {
         this.seed = seed;
         this.rng = rng;
         this.network = network;
-        this.diskDelay = diskDelay;
         for (int i = 0; i < configs.size(); i++) {
             long skew = maxSkew == 0 ? 0 : rng.nextLong(maxSkew + 1);
             SimServer s = new SimServer(i, configs.get(i), replication.get(i),
-                    new MemoryStorage(1 << 20, retainEntries), skew);
+                    new MemoryStorage(1 << 20, retainEntries), new HostClock(skew, drift(maxDrift)),
+                    new SimDisk(rng, diskDelay));
             servers.add(s);
             byId.put(s.id(), s);
         }
         this.invariants = new Invariants(this);
+    }
+
+    /** A rate off by at least a fifth of {@code maxDrift} and at most all of it, either way. */
+    private long drift(long maxDrift) {
+        if (maxDrift == 0) {
+            return 0;
+        }
+        long off = maxDrift / 5 + rng.nextLong(maxDrift - maxDrift / 5 + 1);
+        return rng.nextBoolean() ? off : -off;
     }
 
     long now() {
@@ -108,19 +126,21 @@ final class Simulation {
         s.up = true;
         s.paused = false;
         s.wasOpen = false;
-        s.syncing = false;
-        s.persistWanted = null;
+        s.commit = new SimGroupCommit(this, s);
         s.backlog.clear();
+        s.clearHeld();
         s.timerTokens.clear();
         invariants.restarted(s);
-        trace(s, () -> "start at " + s.storage.applied() + " epoch " + s.persistedEpoch);
-        scheduleTick(s, s.incarnation, now + TICK - Math.floorMod(now, TICK));
+        trace(s, () -> "start at " + s.storage.applied() + " epoch " + s.persistedEpoch + ", clock " + s.clock);
+        scheduleTick(s, s.incarnation, s.clock.read(now + TICK - Math.floorMod(now, TICK)));
         input(s, m -> m.start(clock(s)));
     }
 
     /**
      * kill -9 ({@code powerCut} false: every write the process made survives in the OS) or a power
      * cut (only what was synced survives, plus a random prefix of the rest, the last write torn).
+     * After a failed fsync even a kill keeps only a prefix: the kernel may have dropped what it
+     * could not write back.
      */
     void crash(int i, boolean powerCut) {
         SimServer s = servers.get(i);
@@ -128,11 +148,11 @@ final class Simulation {
         s.paused = false;
         s.incarnation++;
         s.backlog.clear();
+        s.clearHeld();
         s.timerTokens.clear();
-        int keep = powerCut ? rng.nextInt(s.storage.unsyncedSteps() + 1) : Integer.MAX_VALUE;
+        boolean prefix = powerCut || s.storage.failed();
+        int keep = prefix ? rng.nextInt(s.storage.unsyncedSteps() + 1) : Integer.MAX_VALUE;
         s.storage = s.storage.crash(keep);
-        s.syncing = false;
-        s.persistWanted = null;
         ledger.crashed(s.id());
         trace(s, () -> (powerCut ? "power cut" : "killed") + ", recovers at " + s.storage.applied());
         invariants.crashed(s);
@@ -204,6 +224,26 @@ final class Simulation {
         }
     }
 
+    /** The next fsync of server i takes {@code millis} ms longer than usual. */
+    void stallSync(int i, long millis) {
+        servers.get(i).disk.stallNext(millis);
+    }
+
+    /**
+     * The next fsync of server i fails, unless {@code -Dregent.sim.fsyncFailures=false} leaves
+     * failures out (to run the other faults while a failure's consequence is being fixed).
+     */
+    void failSync(int i) {
+        if (FSYNC_FAILURES) {
+            servers.get(i).disk.failNext();
+        }
+    }
+
+    /** Every disk works as usual from now on; a storage whose fsync failed stays so until its server restarts. */
+    void disksRecover() {
+        servers.forEach(s -> s.disk.recover());
+    }
+
     // ---- clients ------------------------------------------------------------------------
 
     /**
@@ -231,33 +271,58 @@ final class Simulation {
         }
         String key = "w" + (++writes);
         String value = key + "@" + seed;
-        Proposal p = target.member.propose(clock(target), KvCommand.put(key, value, null).encode());
-        if (p instanceof Proposal.Accepted a) {
-            ledger.proposed(target.id(), a.at().seq(), key, value);
-        }
-        afterInput(target);
+        SimServer server = target;
+        input(server, m -> {
+            Proposal p = m.propose(clock(server), KvCommand.put(key, value, null).encode());
+            if (p instanceof Proposal.Accepted a) {
+                ledger.proposed(server.id(), a.at().seq(), key, value);
+            }
+        });
     }
 
     // ---- plumbing -----------------------------------------------------------------------
 
     private long clock(SimServer s) {
-        return now + s.clockOffset;
+        return s.clock.read(now);
     }
 
+    /**
+     * One input to the host, as {@code MemberHost.call} runs it: the member's step, then its
+     * effects in order, then the answers to clients, then the fsync it asked for. A storage
+     * failure in the step or in its effects halts the server, as the host does: nothing more goes
+     * out, no client is answered, and the server is down until an operator restarts it.
+     */
     private void input(SimServer s, Consumer<Member> step) {
-        step.accept(s.member);
-        afterInput(s);
+        handled++;
+        try {
+            step.accept(s.member);
+        } catch (StorageException e) {
+            halt(s, "its input failed: " + e.getMessage());
+            return;
+        }
+        List<Ledger.Write> answers = new ArrayList<>();
+        try {
+            for (MemberEffect e : s.member.drain()) {
+                if (e instanceof MemberEffect.Protocol p) {
+                    apply(s, p.effect());
+                } else if (e instanceof MemberEffect.Replication r) {
+                    apply(s, r.effect(), answers);
+                }
+            }
+        } catch (StorageException e) {
+            halt(s, "its effects failed: " + e.getMessage() + "; " + answers.size() + " clients not answered");
+            return;
+        }
+        for (Ledger.Write w : answers) {
+            ledger.acknowledged(w);
+            trace(s, () -> "acknowledged " + w.key() + " at " + w.seq());
+            invariants.acknowledged(w);
+        }
+        s.commit.inputDone(delivering);
+        checked(s);
     }
 
-    private void afterInput(SimServer s) {
-        handled++;
-        for (MemberEffect e : s.member.drain()) {
-            if (e instanceof MemberEffect.Protocol p) {
-                apply(s, p.effect());
-            } else if (e instanceof MemberEffect.Replication r) {
-                apply(s, r.effect());
-            }
-        }
+    private void checked(SimServer s) {
         invariants.afterStep(s);
         boolean open = s.member.open();
         if (open && !s.wasOpen) {
@@ -277,10 +342,14 @@ final class Simulation {
             }
         } else if (e instanceof Effect.SetTimer t) {
             s.timerTokens.put(t.kind(), t.token());
-            scheduleTimer(s, s.incarnation, t.kind(), t.token(), now + t.delay(), t.period());
+            scheduleTimer(s, s.incarnation, t.kind(), t.token(), clock(s) + t.delay(), t.period());
         } else if (e instanceof Effect.CancelTimer c) {
             s.timerTokens.remove(c.kind());
         } else if (e instanceof Effect.Persist p) {
+            if (s.storage.failed()) {
+                // a synced write to a storage whose fsync failed: DiskStorage.persistEpoch throws
+                throw new StorageException("cannot write the epoch " + p.epoch() + ": an earlier fsync failed", null);
+            }
             s.persistedEpoch = p.epoch(); // synced at once, before what follows it goes out
         } else if (e instanceof Effect.Notice n) {
             if (n.event() instanceof Event.Revoked) {
@@ -292,7 +361,7 @@ final class Simulation {
         }
     }
 
-    private void apply(SimServer s, ReplicaEffect e) {
+    private void apply(SimServer s, ReplicaEffect e, List<Ledger.Write> answers) {
         if (e instanceof ReplicaEffect.Send send) {
             for (SimServer to : servers) {
                 boolean addressed = send.to() == null ? to != s : to.id().equals(send.to());
@@ -302,15 +371,11 @@ final class Simulation {
                 }
             }
         } else if (e instanceof ReplicaEffect.Persist p) {
-            s.persistWanted = p.upTo();
-            if (!s.syncing) {
-                startSync(s);
-            }
+            s.commit.request(p.upTo());
         } else if (e instanceof ReplicaEffect.Committed c) {
             Ledger.Write w = ledger.committed(s.id(), c.seq());
             if (w != null) {
-                trace(s, () -> "acknowledged " + w.key() + " at " + c.seq());
-                invariants.acknowledged(w);
+                answers.add(w);
             }
         } else if (e instanceof ReplicaEffect.Failed f) {
             ledger.failed(s.id(), f.seq());
@@ -319,44 +384,55 @@ final class Simulation {
         }
     }
 
-    /** Group commit: one sync covers everything asked for before it started. */
-    private void startSync(SimServer s) {
-        s.syncing = true;
-        Position target = s.persistWanted;
-        long life = s.incarnation;
-        at(now + 1 + rng.nextInt((int) diskDelay), () -> {
-            if (s.incarnation != life) {
-                return;
-            }
-            Runnable done = () -> {
-                s.storage.sync();
-                s.syncing = false;
-                input(s, m -> m.durable(clock(s), target));
-                if (s.up && s.persistWanted != null && !s.persistWanted.equals(target) && !s.syncing) {
-                    startSync(s);
-                }
-            };
-            if (s.paused) {
-                s.backlog.add(done);
-            } else {
-                done.run();
-            }
-        });
+    /** The group commit made everything up to {@code target} durable: the member hears it on the syncing thread. */
+    void durable(SimServer s, Position target) {
+        input(s, m -> m.durable(clock(s), target));
+    }
+
+    /** An fsync of s failed: the member is never told, no write it covered may be acknowledged, and the host halts. */
+    void syncFailed(SimServer s, Position target, StorageException e) {
+        failedSyncs++;
+        trace(s, () -> "fsync up to " + target + " failed (" + e.getMessage() + "); durable stays "
+                + s.member.replica().durable());
+        ledger.syncFailed(s.id(), s.member.replica().durable().seq(), target.seq());
+        halt(s, "an fsync failed");
+    }
+
+    /**
+     * The host halts after a storage failure (MemberHost): the server goes silent, its process
+     * still up (the broker sees no departure), and its disk keeps what was synced and a prefix of
+     * the rest, as after a crash, until an operator restarts it.
+     */
+    private void halt(SimServer s, String why) {
+        if (!s.up) {
+            return;
+        }
+        trace(s, () -> "halts: " + why);
+        crash(servers.indexOf(s), true);
+    }
+
+    /** The fsync that held {@code path}'s delivery thread returned: what waited for it is delivered, in order. */
+    void released(SimServer s, Network.Path path) {
+        Deque<Runnable> held = s.held(path);
+        while (s.active() && !s.commit.holds(path) && !held.isEmpty()) {
+            deliver(path, held.poll());
+        }
     }
 
     private void transmit(SimServer from, SimServer to, Object m) {
-        if (!network.delivers(from.number, to.number)) {
+        Network.Path path = m instanceof Message ? Network.Path.CONTROL : Network.Path.STREAM;
+        if (!network.delivers(from.number, to.number, path)) {
             return;
         }
         int copies = network.duplicates() ? 2 : 1;
         for (int c = 0; c < copies; c++) {
             long life = to.incarnation;
-            at(now + network.delay(from.number, to.number), () -> arrive(to, life, m));
+            at(now + network.delay(from.number, to.number), () -> arrive(to, life, path, m));
         }
     }
 
-    private void arrive(SimServer s, long life, Object m) {
-        reach(s, life, () -> {
+    private void arrive(SimServer s, long life, Network.Path path, Object m) {
+        reach(s, life, () -> onTopic(s, path, () -> {
             if (m instanceof Message control) {
                 invariants.beforeReceive(s, control);
                 input(s, n -> n.receive(clock(s), control));
@@ -364,7 +440,30 @@ final class Simulation {
             } else {
                 input(s, n -> n.receive(clock(s), (StreamMessage) m));
             }
-        });
+        }));
+    }
+
+    /**
+     * A message delivered by {@code path}'s session, one at a time and in order: it waits while that
+     * session's thread is inside an fsync, or behind others that wait.
+     */
+    private void onTopic(SimServer s, Network.Path path, Runnable step) {
+        Deque<Runnable> held = s.held(path);
+        if (s.commit.holds(path) || !held.isEmpty()) {
+            held.add(step);
+        } else {
+            deliver(path, step);
+        }
+    }
+
+    private void deliver(Network.Path path, Runnable step) {
+        Network.Path outer = delivering;
+        delivering = path;
+        try {
+            step.run();
+        } finally {
+            delivering = outer;
+        }
     }
 
     /** Something reaches server s: lost if it restarted since, held while it is paused. */
@@ -379,8 +478,12 @@ final class Simulation {
         }
     }
 
+    /**
+     * A timer due when s's clock reads {@code due} (periodic ones keep their schedule on that clock,
+     * however late a firing was).
+     */
     private void scheduleTimer(SimServer s, long life, TimerKind kind, long token, long due, long period) {
-        at(due, () -> {
+        at(firing(s, due), () -> {
             Long current = s.timerTokens.get(kind);
             if (!s.up || s.incarnation != life || current == null || current != token) {
                 return;
@@ -397,8 +500,14 @@ final class Simulation {
         });
     }
 
+    /** When a timer due at {@code due} on s's clock fires: once that clock reads it, as late as s's timers run. */
+    private long firing(SimServer s, long due) {
+        return Math.max(now, s.clock.when(due)) + s.lag.next();
+    }
+
+    /** The container's tick, due when s's clock reads {@code due}. */
     private void scheduleTick(SimServer s, long life, long due) {
-        at(due, () -> {
+        at(firing(s, due), () -> {
             if (!s.up || s.incarnation != life) {
                 return;
             }
