@@ -6,17 +6,16 @@ import io.regent.history.Request.Kind;
 import io.regent.kv.KeyValueStore;
 import io.regent.kv.KvCommand;
 import io.regent.kv.KvResult;
-import io.regent.replication.Pair;
-import io.regent.replication.StateSpace;
+import io.regent.protocol.Epoch;
+import io.regent.replication.Entry;
+import io.regent.replication.MemoryStorage;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 
 /**
  * A history of concurrent clients against a store that is linearizable by construction: the
@@ -37,8 +36,9 @@ final class SimulatedWorkload {
     private final List<String> keys;
     private final int operations;
 
-    private final Space space = new Space();
+    private final MemoryStorage storage = new MemoryStorage(1 << 20, 16);
     private final KeyValueStore store = new KeyValueStore(Long.MAX_VALUE / 4, 1_000_000);
+    private static final Epoch EPOCH = new Epoch(1, 1);
     private long seq;
     /** Per key, its states in order of position. */
     private final Map<String, List<KeyState>> states = new HashMap<>();
@@ -140,7 +140,7 @@ final class SimulatedWorkload {
         Long ifVersion = p.kind.isConditional() ? expected : null;
         KvCommand command = p.kind.writesValue() ? KvCommand.put(p.key, p.value, ifVersion)
                 : KvCommand.delete(p.key, ifVersion);
-        KvResult answer = KvResult.decode(store.apply(command.encode(), space));
+        KvResult answer = KvResult.decode(storage.apply(new Entry(seq + 1, EPOCH, command.encode()), store));
         p.seq = ++seq;
         p.result = switch (answer.outcome()) {
             case WRITTEN -> Result.written(answer.version());
@@ -149,7 +149,7 @@ final class SimulatedWorkload {
             case ABSENT -> Result.ABSENT;
             default -> throw new AssertionError(answer);
         };
-        KeyValueStore.Item item = KeyValueStore.get(space, p.key).orElse(null);
+        KeyValueStore.Item item = KeyValueStore.get(storage.space(), p.key).orElse(null);
         states.computeIfAbsent(p.key, k -> new ArrayList<>())
                 .add(new KeyState(seq, item == null ? null : item.value(), item == null ? 0 : item.version()));
     }
@@ -211,50 +211,5 @@ final class SimulatedWorkload {
             case READ -> p.consistency == Consistency.MIN_SEQ ? Request.readMinSeq(p.key, 0)
                     : Request.read(p.key, p.consistency);
         };
-    }
-
-    /** The store's state in memory: keys in unsigned byte order, as the servers' storage keeps them. */
-    private static final class Space implements StateSpace {
-        private final TreeMap<String, byte[]> pairs = new TreeMap<>(); // a key's bytes as ISO-8859-1 chars sort unsigned
-        private long bytes;
-
-        @Override
-        public byte[] get(byte[] key) {
-            return pairs.get(text(key));
-        }
-
-        @Override
-        public void put(byte[] key, byte[] value) {
-            byte[] old = pairs.put(text(key), value);
-            bytes += value.length - (old == null ? -key.length : old.length);
-        }
-
-        @Override
-        public void delete(byte[] key) {
-            byte[] old = pairs.remove(text(key));
-            if (old != null) {
-                bytes -= key.length + old.length;
-            }
-        }
-
-        @Override
-        public List<Pair> scan(byte[] from, int limit) {
-            return pairs.tailMap(text(from)).entrySet().stream().limit(limit)
-                    .map(e -> new Pair(e.getKey().getBytes(StandardCharsets.ISO_8859_1), e.getValue())).toList();
-        }
-
-        @Override
-        public long bytes() {
-            return bytes;
-        }
-
-        @Override
-        public long count() {
-            return pairs.size();
-        }
-
-        private static String text(byte[] key) {
-            return new String(key, StandardCharsets.ISO_8859_1);
-        }
     }
 }

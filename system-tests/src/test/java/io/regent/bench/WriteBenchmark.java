@@ -36,9 +36,9 @@ public final class WriteBenchmark {
         Map<Integer, Wrk.Result> etcd = new LinkedHashMap<>();
         try (EtcdCluster cluster = new EtcdCluster(root.resolveSibling("bench-etcd"))) {
             String leader = EtcdCluster.clientUrl(cluster.leader());
-            Wrk.run(leader, "etcd-put.lua", 8, 3, Map.of()); // warm-up
+            Wrk.run(leader, "etcd-kv.lua", 8, 3, Map.of()); // warm-up
             for (int c : connections) {
-                etcd.put(c, Wrk.run(leader, "etcd-put.lua", c, seconds, Map.of()));
+                etcd.put(c, Wrk.run(leader, "etcd-kv.lua", c, seconds, Map.of()));
             }
         }
         Map<Integer, Wrk.Result> durable = regent(root, seconds, connections, "fsync");

@@ -110,24 +110,20 @@ class HistoryIT {
                     group.resume(master);
                 }
             }
-            case CUT -> {
-                lab.cut(master);
-                try {
-                    Thread.sleep(FAULT.toMillis());
-                } finally {
-                    lab.heal(master);
-                }
-            }
-            case DEAFEN -> {
-                lab.deafen(master);
-                try {
-                    Thread.sleep(FAULT.toMillis());
-                } finally {
-                    lab.undeafen(master);
-                }
-            }
+            case CUT -> hold(() -> lab.cut(master), () -> lab.heal(master));
+            case DEAFEN -> hold(() -> lab.deafen(master), () -> lab.undeafen(master));
         }
         assertTrue(await(SETTLE, group::allCaughtUp), "caught up after " + fault);
+    }
+
+    /** Makes a fault, holds it for {@link #FAULT}, and undoes it, whatever happens meanwhile. */
+    private static void hold(Runnable fault, Runnable undo) throws InterruptedException {
+        fault.run();
+        try {
+            Thread.sleep(FAULT.toMillis());
+        } finally {
+            undo.run();
+        }
     }
 
     private static void report(History history, Map<Fault, Integer> faults, RegisterWorkload workload) throws IOException {

@@ -8,12 +8,10 @@ import io.regent.it.Users;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -29,8 +27,7 @@ public final class ClientWorkload implements AutoCloseable {
     private final String prefix;
     private final int threads;
     private final BooleanSupplier paused;
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final List<Thread> workers = new ArrayList<>();
+    private final ClientThreads workers = new ClientThreads("client-workload", 70_000);
     private final Map<String, Long> answered = new ConcurrentHashMap<>();
     private final List<String> failures = new CopyOnWriteArrayList<>();
 
@@ -45,20 +42,13 @@ public final class ClientWorkload implements AutoCloseable {
     }
 
     public ClientWorkload start() {
-        running.set(true);
-        for (int t = 0; t < threads; t++) {
-            String keys = prefix + "-" + t + "-";
-            Thread worker = new Thread(() -> write(keys), "client-workload-" + t);
-            worker.setDaemon(true);
-            workers.add(worker);
-            worker.start();
-        }
+        workers.start(threads, t -> write(prefix + "-" + t + "-"));
         return this;
     }
 
     private void write(String keys) {
-        for (long n = 1; running.get(); n++) {
-            while (paused.getAsBoolean() && running.get()) {
+        for (long n = 1; workers.running(); n++) {
+            while (paused.getAsBoolean() && workers.running()) {
                 sleep();
             }
             String key = keys + n;
@@ -82,15 +72,7 @@ public final class ClientWorkload implements AutoCloseable {
     }
 
     public void stop() {
-        running.set(false);
-        for (Thread w : workers) {
-            try {
-                w.join(70_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        workers.stop();
     }
 
     @Override

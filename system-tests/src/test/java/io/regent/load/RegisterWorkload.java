@@ -13,12 +13,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -42,8 +40,7 @@ public final class RegisterWorkload implements AutoCloseable {
     private final int clients;
     private final long seed;
     private final History history = new History();
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final List<Thread> threads = new ArrayList<>();
+    private final ClientThreads threads = new ClientThreads("register", 30_000);
     private final Map<String, AtomicLong> statuses = new ConcurrentHashMap<>();
     private final List<String> unexpected = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -61,28 +58,13 @@ public final class RegisterWorkload implements AutoCloseable {
     }
 
     public RegisterWorkload start() {
-        running.set(true);
-        for (int c = 0; c < clients; c++) {
-            int client = c;
-            Thread t = new Thread(() -> new Client(client, new Random(seed * 31 + client)).run(), "register-" + c);
-            t.setDaemon(true);
-            threads.add(t);
-            t.start();
-        }
+        threads.start(clients, client -> new Client(client, new Random(seed * 31 + client)).run());
         return this;
     }
 
     /** Stops the clients after their current operation and waits for them. */
     public void stop() {
-        running.set(false);
-        for (Thread t : threads) {
-            try {
-                t.join(30_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        threads.stop();
     }
 
     @Override
@@ -117,7 +99,7 @@ public final class RegisterWorkload implements AutoCloseable {
         }
 
         void run() {
-            while (running.get()) {
+            while (threads.running()) {
                 String key = keys.get(rng.nextInt(keys.size()));
                 long seen = lastVersion.getOrDefault(key, 0L);
                 int dice = rng.nextInt(100);

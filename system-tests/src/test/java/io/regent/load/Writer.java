@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -32,8 +31,7 @@ public final class Writer implements AutoCloseable {
     private final int clients;
     private final int valueBytes;
     private final long limitPerClient;
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final List<Thread> threads = new ArrayList<>();
+    private final ClientThreads threads;
     private final Map<String, String> acknowledged = new ConcurrentHashMap<>();
     /** Each acknowledged write's last attempt: when it was sent and when its 2xx came, ns. */
     private final ConcurrentLinkedQueue<long[]> successes = new ConcurrentLinkedQueue<>();
@@ -52,36 +50,24 @@ public final class Writer implements AutoCloseable {
         this.clients = clients;
         this.valueBytes = valueBytes;
         this.limitPerClient = limitPerClient;
+        this.threads = new ClientThreads("writer-" + prefix, 30_000);
     }
 
     public Writer start() {
-        running.set(true);
-        for (int c = 0; c < clients; c++) {
-            int client = c;
-            Thread t = new Thread(() -> run(client), "writer-" + prefix + "-" + c);
-            t.setDaemon(true);
-            threads.add(t);
-            t.start();
-        }
+        threads.start(clients, this::run);
         return this;
     }
 
     /** Stops the clients after their current write and waits for them. */
     public void stop() {
-        running.set(false);
+        threads.halt();
         resume();
-        join();
+        threads.join();
     }
 
     /** Waits for clients with a limit to finish. */
     public void join() {
-        for (Thread t : threads) {
-            try {
-                t.join(30_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        threads.join();
     }
 
     @Override
@@ -166,7 +152,7 @@ public final class Writer implements AutoCloseable {
 
     private void awaitUnpaused() {
         synchronized (gate) {
-            while (paused && running.get()) {
+            while (paused && threads.running()) {
                 try {
                     gate.wait(100);
                 } catch (InterruptedException e) {
@@ -179,12 +165,12 @@ public final class Writer implements AutoCloseable {
 
     private void run(int client) {
         String padding = "x".repeat(Math.max(0, valueBytes - 24));
-        for (long i = 0; running.get() && i < limitPerClient; i++) {
+        for (long i = 0; threads.running() && i < limitPerClient; i++) {
             awaitUnpaused();
             String key = prefix + "-c" + client + "-" + i;
             String value = "v" + i + "-" + padding;
             long started = System.nanoTime();
-            for (int attempt = 0; running.get(); attempt++) {
+            for (int attempt = 0; threads.running(); attempt++) {
                 long sent = System.nanoTime();
                 int status = put(target + "/api/kv/" + key, value, 2);
                 if (status / 100 == 2) {
@@ -221,7 +207,7 @@ public final class Writer implements AutoCloseable {
             return 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            running.set(false);
+            threads.halt();
             return 0;
         }
     }

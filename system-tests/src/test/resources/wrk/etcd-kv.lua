@@ -1,4 +1,6 @@
--- wrk: put distinct keys with 64-byte values through etcd's v3 JSON gateway
+-- wrk: etcd's v3 JSON gateway. ETCD_BENCH_OP=put (the default) puts distinct keys with 64-byte
+-- values; ETCD_BENCH_OP=range reads keys that exist (bench-read-0 .. bench-read-999), linearizably,
+-- or from the member's own copy with ETCD_BENCH_SERIALIZABLE=true
 local counter = 0
 local threads = 0
 local chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
@@ -19,11 +21,23 @@ function setup(thread)
   threads = threads + 1
 end
 function init(args)
+  range = os.getenv("ETCD_BENCH_OP") == "range"
+  serializable = os.getenv("ETCD_BENCH_SERIALIZABLE") == "true"
   prefix = "bench-" .. id .. "-" .. math.random(1, 1000000000) .. "-"
   value = base64(string.rep("v", 64))
+  keys = {}
+  if range then
+    for i = 0, 999 do keys[i] = base64("bench-read-" .. i) end
+    counter = math.random(0, 999)
+  end
 end
 function request()
   counter = counter + 1
+  if range then
+    local key = keys[counter % 1000]
+    local body = '{"key":"' .. key .. '"' .. (serializable and ',"serializable":true' or '') .. '}'
+    return wrk.format("POST", "/v3/kv/range", {["Content-Type"] = "application/json"}, body)
+  end
   local body = '{"key":"' .. base64(prefix .. counter) .. '","value":"' .. value .. '"}'
   return wrk.format("POST", "/v3/kv/put", {["Content-Type"] = "application/json"}, body)
 end
