@@ -13,6 +13,7 @@ import io.regent.replication.Position;
 import io.regent.replication.Proposal;
 import io.regent.replication.ReplicaEffect;
 import io.regent.replication.StreamMessage;
+import io.regent.storage.StorageException;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,7 +41,8 @@ import java.util.function.LongSupplier;
  * thread that delivered an acknowledgement or finished an fsync goes back to that work instead
  * of writing HTTP responses).
  *
- * <p>A step or an effect that throws (a failed fsync, a write the storage refused) <b>halts</b>
+ * <p>A step or an effect that meets a storage failure (a {@link StorageException}: a failed
+ * fsync, a write the storage refused) <b>halts</b>
  * the member for good: it may have taken an epoch it could not persist, or state it cannot make
  * durable, and going on would let it promise what a restart takes back. It stops, sends nothing
  * more, answers every waiting client that its request may or may not have applied, and reports
@@ -65,7 +67,10 @@ public final class MemberHost {
         void send();
     }
 
-    /** Makes state durable: the epoch at once, everything applied in batches; each throws if the storage failed. */
+    /**
+     * Makes state durable: the epoch at once, everything applied in batches. Each throws
+     * {@link StorageException} if the storage failed.
+     */
     public interface Disk {
         void persistEpoch(Epoch epoch);
 
@@ -107,7 +112,7 @@ public final class MemberHost {
     private final LatencyStats commitLatency = new LatencyStats(4_096);
     private volatile Snapshot snapshot = Snapshot.NOT_RUNNING;
     /** Why the member halted, or null while it runs. */
-    private volatile RuntimeException halted;
+    private volatile StorageException halted;
     private Position unsyncedDurable;
     /** The input being carried out asked the group commit for an fsync. */
     private boolean syncAsked;
@@ -146,7 +151,8 @@ public final class MemberHost {
             waiting.values().forEach(w -> failed.add(() -> w.client().complete(
                     new WriteOutcome.InDoubt(w.accepted().at(), "this server is stopping"))));
             waiting.clear();
-            reading.values().forEach(r -> failed.add(() -> r.complete(new ReadOutcome.NotOpen(NotOpenReason.NOT_RUNNING))));
+            reading.values().forEach(r -> failed.add(() -> r.complete(
+                    new ReadOutcome.NotOpen(NotOpenReason.NOT_RUNNING))));
             reading.clear();
         } finally {
             lock.unlock();
@@ -213,7 +219,7 @@ public final class MemberHost {
             Proposal p;
             try {
                 p = member.propose(now, command);
-            } catch (RuntimeException e) {
+            } catch (StorageException e) {
                 // the storage refused the write as it was applied: whether it stuck is not known
                 client.complete(new WriteOutcome.InDoubt(member.replica().applied(), NotOpenReason.HALTED.text()));
                 throw e;
@@ -324,7 +330,7 @@ public final class MemberHost {
     private <T> T call(Function<Long, T> step) {
         List<Runnable> answers = new ArrayList<>();
         T result = null;
-        RuntimeException failure = null;
+        StorageException failure = null;
         Snapshot before = snapshot;
         boolean durabilityAsked;
         lock.lock();
@@ -334,7 +340,7 @@ public final class MemberHost {
                 try {
                     result = step.apply(now);
                     carryOut(now, answers);
-                } catch (RuntimeException e) {
+                } catch (StorageException e) {
                     failure = e;
                     halt(now, e, answers);
                 }
@@ -366,17 +372,18 @@ public final class MemberHost {
     }
 
     /** Why the member halted (see the class comment), or null while it runs. */
-    public RuntimeException halted() {
+    public StorageException halted() {
         return halted;
     }
 
     /** Under the lock: stops the member for good after {@code cause}, and answers everyone waiting. */
-    private void halt(long now, RuntimeException cause, List<Runnable> answers) {
+    private void halt(long now, StorageException cause, List<Runnable> answers) {
         halted = cause;
         member.stop(now);
         member.drain(); // what the failed step would have done next: nothing of it goes out
         String why = NotOpenReason.HALTED.text() + ": " + cause.getMessage();
-        waiting.values().forEach(w -> answers.add(() -> w.client().complete(new WriteOutcome.InDoubt(w.accepted().at(), why))));
+        waiting.values().forEach(w -> answers.add(() -> w.client().complete(
+                new WriteOutcome.InDoubt(w.accepted().at(), why))));
         waiting.clear();
         reading.values().forEach(r -> answers.add(() -> r.complete(new ReadOutcome.NotOpen(NotOpenReason.HALTED))));
         reading.clear();
@@ -393,7 +400,7 @@ public final class MemberHost {
     private void syncOrHalt() {
         try {
             disk.sync();
-        } catch (RuntimeException e) {
+        } catch (StorageException e) {
             lock.lock();
             List<Runnable> answers = new ArrayList<>();
             try {

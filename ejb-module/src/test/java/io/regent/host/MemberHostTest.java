@@ -10,6 +10,7 @@ import io.regent.protocol.TimerKind;
 import io.regent.replication.MemoryStorage;
 import io.regent.replication.ReplicaEffect;
 import io.regent.replication.ReplicationConfig;
+import io.regent.storage.StorageException;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -65,14 +66,14 @@ class MemberHostTest {
             @Override
             public void persistEpoch(Epoch epoch) {
                 if (diskFails) {
-                    throw new IllegalStateException("cannot write the epoch " + epoch);
+                    throw new StorageException("cannot write the epoch " + epoch, null);
                 }
             }
 
             @Override
             public void sync() {
                 if (diskFails) {
-                    throw new IllegalStateException("fsync failed");
+                    throw new StorageException("fsync failed", null);
                 }
             }
         };
