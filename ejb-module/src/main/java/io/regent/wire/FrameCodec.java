@@ -95,9 +95,12 @@ public final class FrameCodec {
         }
         Frame f = parseBody(sealed, bodyStart, bodyEnd);
         ThreadLocal<Mac> mac = macs.get(f.from());
+        if (mac == null) {
+            throw new Malformed("bad signature"); // no member: no key, and nothing of this frame may stay in the digest
+        }
         MessageDigest digest = sha256.get();
         digest.update(sealed, bodyStart, bodyEnd - bodyStart);
-        if (mac == null || !MessageDigest.isEqual(mac.get().doFinal(digest.digest()), tag)) {
+        if (!MessageDigest.isEqual(mac.get().doFinal(digest.digest()), tag)) {
             throw new Malformed("bad signature");
         }
         return f;

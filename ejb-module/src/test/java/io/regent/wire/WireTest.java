@@ -108,6 +108,18 @@ class WireTest {
         assertThrows(IllegalArgumentException.class, () -> codec("s3").seal(f), "a codec seals only its own frames");
     }
 
+    /** A frame in a non-member's name left its body in the thread's digest, and the next genuine frame failed. */
+    @Test
+    void aFrameFromANonMemberLeavesNothingBehindForTheNextFrame() throws Malformed {
+        Frame genuine = new Frame(Topic.CONTROL, "regent", "s1", "s2", 3, 19, 1_000, control.encode(new Message.Declaration("s1", E)));
+        Frame stranger = new Frame(Topic.CONTROL, "regent", "s9", "s2", 3, 20, 1_000, control.encode(new Message.Declaration("s9", E)));
+        FrameCodec outsider = new FrameCodec("s9", Map.of("s9", GROUP_KEY, "s2", GROUP_KEY));
+        FrameCodec s2 = codec("s2");
+        assertEquals("bad signature", assertThrows(Malformed.class, () -> s2.open(outsider.seal(stranger))).getMessage());
+        Frame opened = s2.open(codec("s1").seal(genuine)); // refused as a bad signature before the fix
+        assertEquals(19, opened.counter(), "the next genuine frame on the same thread opens");
+    }
+
     @Test
     void aReplayedOrDuplicatedFrameIsRefusedAndANewRunStartsAfresh() {
         ReplayGuard guard = new ReplayGuard();
