@@ -56,6 +56,32 @@ class SecurityIT {
                 "a master and caught-up backups");
     }
 
+    /**
+     * A slowloris client that trickles its request head cannot hold one of HAProxy's connections:
+     * HAProxy closes it once {@code timeout http-request} has passed (it waited the 30 s client
+     * time-out before).
+     */
+    @Test
+    @Order(7)
+    void theLoadBalancerClosesAClientThatTricklesItsRequestHead() throws Exception {
+        URI lb = URI.create(group.balancerUrl());
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) LocalGroup.trustingSelfSigned().getSocketFactory()
+                .createSocket(lb.getHost(), lb.getPort())) {
+            socket.setSoTimeout(20_000);
+            socket.startHandshake();
+            long began = System.nanoTime();
+            socket.getOutputStream().write("GET /api/group HTTP/1.1\r\nHost: regent\r\n".getBytes(
+                    java.nio.charset.StandardCharsets.US_ASCII)); // the head never ends
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+            long waited = (System.nanoTime() - began) / 1_000_000;
+            System.out.printf("SecurityIT: HAProxy closed a trickling client after %d ms: %s%n", waited,
+                    answer.lines().findFirst().orElse("(no answer)"));
+            assertTrue(waited < 10_000, "closed within the request time-out, not the client's: " + waited + " ms");
+            assertTrue(answer.isEmpty() || answer.startsWith("HTTP/1.1 408"), "408 or a plain close: " + answer);
+        }
+    }
+
     @Test
     @Order(1)
     void withoutCredentialsTheApiAnswers401InJsonAndHealthStaysOpen() {
