@@ -1,5 +1,6 @@
 package io.regent.sim;
 
+import io.regent.history.Operation;
 import io.regent.protocol.Epoch;
 import io.regent.protocol.Index;
 import io.regent.protocol.Message;
@@ -46,6 +47,9 @@ final class Scenario {
     /** A scale-table run: no client load, so the message counts are the protocol's own. */
     private final boolean measured;
     private Failover failover;
+    /** The register clients, unless the scenario measures the protocol's own messages. */
+    private RegisterWorkload registers;
+    private HistoryCheck.Checked checked = HistoryCheck.Checked.NONE;
 
     Scenario(long seed) {
         this(seed, -1, null);
@@ -189,6 +193,16 @@ final class Scenario {
         return failover;
     }
 
+    /** What the check of the register clients' history covered (nothing before the run ends). */
+    HistoryCheck.Checked checked() {
+        return checked;
+    }
+
+    /** The register clients' history, as recorded so far. */
+    List<Operation> registerHistory() {
+        return registers == null ? List.of() : registers.operations();
+    }
+
     Simulation simulation() {
         return sim;
     }
@@ -246,6 +260,8 @@ final class Scenario {
         long loadUntil = settled + 3_000;
         if (!measured) {
             sim.load(settled - cfg().probeInterval(), loadUntil, 10 + rng.nextInt(50));
+            registers = new RegisterWorkload(sim);
+            registers.start(settled - cfg().probeInterval());
         }
         switch (kind) {
             case CLEAN_CRASH, JITTER_CRASH -> crashMaster(settled);
@@ -262,9 +278,16 @@ final class Scenario {
             case DISK_STALL -> diskStall(settled);
             case DISK_FAILURE -> diskFailure(settled);
         }
+        if (registers != null) {
+            // the register clients go on a while into the heal, to read what the faults left
+            registers.stopAt(Math.max(loadUntil, sim.now()) + 1_000);
+        }
         quiesce(Math.max(loadUntil, sim.now()));
         if (drifting() && !measured) {
             expectWritesCommit("once quiet");
+        }
+        if (registers != null) {
+            checked = HistoryCheck.check(this, registers.operations());
         }
     }
 

@@ -1,10 +1,12 @@
 package io.regent.sim;
 
+import io.regent.history.HistoryFile;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Runs many seeded scenarios (system property {@code regent.sim.scenarios}, default 10,000)
- * with mixed faults and N from 3 to 9; every invariant is checked at every step. A failure
+ * with mixed faults and N from 3 to 9; every invariant is checked at every step, and each
+ * scenario's register history by the linearizability checker at its end. A failure
  * names its seed; {@code -Dregent.sim.seed=S} replays that one seed alone,
  * {@code -Dregent.sim.kind=K} runs every seed as a scenario of that kind, to attack one fault, and
  * {@code -Dregent.sim.fsyncFailures=false} leaves failed fsyncs out of every scenario.
@@ -28,17 +31,20 @@ class ScenarioTest {
         Map<Scenario.Kind, AtomicLong> ran = new ConcurrentHashMap<>();
         long began = System.nanoTime();
         AtomicLong done = new AtomicLong();
+        AtomicReference<HistoryCheck.Checked> checked = new AtomicReference<>(HistoryCheck.Checked.NONE);
         seeds.parallel().forEach(seed -> {
             Scenario s = onlyKind.isBlank() ? new Scenario(seed)
                     : new Scenario(seed, -1, Scenario.Kind.valueOf(onlyKind));
             s.run();
             ran.computeIfAbsent(s.kind, k -> new AtomicLong()).incrementAndGet();
+            checked.accumulateAndGet(s.checked(), HistoryCheck.Checked::plus);
             done.incrementAndGet();
         });
         long count = done.get();
         double seconds = (System.nanoTime() - began) / 1e9;
         System.out.printf("simulated %d scenarios in %.1f s (%.0f/s): %s%n", count, seconds, count / seconds,
                 ran);
+        System.out.println(checked.get().describe());
         assertEquals(only.isBlank() ? scenarios : 1, count);
         if (only.isBlank() && onlyKind.isBlank() && scenarios >= 1000) {
             for (Scenario.Kind kind : Scenario.Kind.values()) {
@@ -56,6 +62,8 @@ class ScenarioTest {
             b.run();
             assertEquals(a.simulation().handled, b.simulation().handled, "seed " + seed);
             assertEquals(a.simulation().describe(), b.simulation().describe(), "seed " + seed);
+            assertEquals(HistoryFile.format(a.registerHistory()), HistoryFile.format(b.registerHistory()),
+                    "seed " + seed);
         }
     }
 }

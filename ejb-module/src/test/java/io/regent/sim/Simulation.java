@@ -32,7 +32,8 @@ import java.util.function.Consumer;
  * and storage): a virtual clock, simulated hosts with clocks of their own rate, timers that may
  * fire late, and disks that sync after a delay (or stall, or fail) and keep only what was synced
  * (or a prefix of the rest) when they crash, a simulated network carrying both topics, clients
- * that write unique keys, and the invariants checked after every input a server processes.
+ * that write unique keys, clients of a few register keys ({@link RegisterWorkload}), and the
+ * invariants checked after every input a server processes.
  *
  * <p>A storage failure is carried out as {@code io.regent.host.MemberHost} carries it out: the
  * exception ends the host's input where it was thrown, and nothing in the host catches it.
@@ -53,6 +54,8 @@ final class Simulation {
     final List<SimServer> servers = new ArrayList<>();
     final Invariants invariants;
     final Ledger ledger = new Ledger();
+    /** What the servers owe the register clients. */
+    final Outstanding owed = new Outstanding();
     private final KeyValueStore machine = new KeyValueStore(Long.MAX_VALUE, Long.MAX_VALUE);
     private final Map<String, SimServer> byId = new HashMap<>();
     private final PriorityQueue<Pending> queue = new PriorityQueue<>(
@@ -154,6 +157,7 @@ final class Simulation {
         int keep = prefix ? rng.nextInt(s.storage.unsyncedSteps() + 1) : Integer.MAX_VALUE;
         s.storage = s.storage.crash(keep);
         ledger.crashed(s.id());
+        owed.crashed(s);
         trace(s, () -> (powerCut ? "power cut" : "killed") + ", recovers at " + s.storage.applied());
         invariants.crashed(s);
         if (!powerCut) {
@@ -257,15 +261,7 @@ final class Simulation {
     }
 
     private void writeSomewhere() {
-        SimServer target = null;
-        for (SimServer s : servers) {
-            if (s.active() && s.member.open()) {
-                target = s;
-            }
-        }
-        if (target == null) {
-            target = servers.get(rng.nextInt(servers.size()));
-        }
+        SimServer target = writeTarget(rng);
         if (!target.active()) {
             return;
         }
@@ -280,9 +276,37 @@ final class Simulation {
         });
     }
 
+    /** Where a load balancer routing by readiness sends a write: the server open for writes, else any. */
+    SimServer writeTarget(Random random) {
+        SimServer target = null;
+        for (SimServer s : servers) {
+            if (s.active() && s.member.open()) {
+                target = s;
+            }
+        }
+        return target != null ? target : servers.get(random.nextInt(servers.size()));
+    }
+
+    /**
+     * A client's request reaches s's host: carried out now, or once s runs again if it is paused
+     * (its backlog keeps it, in order with its other inputs); false if s is down (refused).
+     */
+    boolean request(SimServer s, Runnable handling) {
+        if (!s.up) {
+            return false;
+        }
+        if (s.paused) {
+            s.backlog.add(handling);
+        } else {
+            handling.run();
+        }
+        return true;
+    }
+
     // ---- plumbing -----------------------------------------------------------------------
 
-    private long clock(SimServer s) {
+    /** What s's clock reads now. */
+    long clock(SimServer s) {
         return s.clock.read(now);
     }
 
@@ -292,7 +316,7 @@ final class Simulation {
      * failure in the step or in its effects halts the server, as the host does: nothing more goes
      * out, no client is answered, and the server is down until an operator restarts it.
      */
-    private void input(SimServer s, Consumer<Member> step) {
+    void input(SimServer s, Consumer<Member> step) {
         handled++;
         try {
             step.accept(s.member);
@@ -318,6 +342,7 @@ final class Simulation {
             trace(s, () -> "acknowledged " + w.key() + " at " + w.seq());
             invariants.acknowledged(w);
         }
+        owed.inputDone(s);
         s.commit.inputDone(delivering);
         checked(s);
     }
@@ -377,8 +402,14 @@ final class Simulation {
             if (w != null) {
                 answers.add(w);
             }
+            owed.committed(s, c.seq());
         } else if (e instanceof ReplicaEffect.Failed f) {
             ledger.failed(s.id(), f.seq());
+            owed.failed(s, f.seq());
+        } else if (e instanceof ReplicaEffect.ReadReady r) {
+            owed.readReady(s, r.ticket());
+        } else if (e instanceof ReplicaEffect.ReadFailed f) {
+            owed.readFailed(s, f.ticket());
         } else if (e instanceof ReplicaEffect.Notice n) {
             trace(s, () -> n.what());
         }
