@@ -21,9 +21,9 @@ import java.util.TreeMap;
 public final class LinearizabilityChecker {
 
     /**
-     * Configurations one key's search may enter before it gives up: each costs about 250 bytes and
-     * 5 µs, so a search that gives up has taken about 250 MB and a few seconds. A linearizable
-     * history usually needs about one per operation.
+     * Configurations one key's search may enter before it gives up, so that a history the search
+     * cannot settle ends as Undecided instead of holding the heap; a linearizable history usually
+     * needs about one per operation.
      */
     public static final int DEFAULT_MAX_STATES = 1_000_000;
     private static final int PREFIX_SHOWN = 8;
