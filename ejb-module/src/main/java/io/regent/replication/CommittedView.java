@@ -51,6 +51,7 @@ public final class CommittedView {
     private volatile long floor;
     /** Moves on each time the live state is replaced: a read that straddles a replacement is void. */
     private volatile long generation;
+    private final StateSpace readOnly = readOnlySpace();
 
     /** What a read found, and the commit point it reflects at least. */
     public record Read<T>(Position at, T value) { }
@@ -205,8 +206,6 @@ public final class CommittedView {
     public StateSpace space() {
         return readOnly;
     }
-
-    private final StateSpace readOnly = readOnlySpace();
 
     private StateSpace readOnlySpace() {
         return new StateSpace() {
