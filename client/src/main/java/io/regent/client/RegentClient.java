@@ -41,6 +41,8 @@ public final class RegentClient {
 
     private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     private static final String MASTER_URL = "Regent-Master-Url";
+    /** The error of Regent's 404 for a key that does not exist (the web container's own 404s carry none). */
+    private static final String NO_SUCH_KEY = "no such key";
 
     private final HttpClient http;
     private final Route route;
@@ -165,12 +167,28 @@ public final class RegentClient {
                 backoff.pause();
                 continue;
             }
+            if (status == 404 && !noSuchKey(r)) {
+                // the server's HTTP port answers before Regent is deployed on it (a restart): not an answer
+                lastProblem = target + " answered 404 without Regent: " + r.body();
+                route.failed(target);
+                backoff.pause();
+                continue;
+            }
             if (status >= 200 && status < 300 || (status == 404 && method.equals("GET"))) {
                 return r;
             }
             throw new RegentException(status, error(r.body()));
         }
         throw new RegentException(0, "no answer within " + deadline.toMillis() + " ms; last: " + lastProblem);
+    }
+
+    /** Whether a 404 is Regent's own "no such key", not the web container's for an application not started. */
+    static boolean noSuchKey(HttpResponse<String> r) {
+        try {
+            return NO_SUCH_KEY.equals(json(r.body()).getString("error", null));
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private static String path(String key) {

@@ -77,6 +77,21 @@ class RegentClientTest {
     }
 
     @Test
+    void theWebContainersOwn404WhileRegentStartsIsRetriedNotTakenForAMissingKey() {
+        AtomicInteger attempts = new AtomicInteger();
+        URI server = serve(x -> {
+            if (attempts.incrementAndGet() == 1) {
+                answer(x, 404, "<html><body>Context Root Not Found</body></html>");
+            } else {
+                answer(x, 200, "{\"key\":\"k\",\"value\":\"v\",\"version\":3}");
+            }
+        });
+        RegentClient client = RegentClient.builder(server).build();
+        assertEquals(Optional.of(new Item("k", "v", 3)), client.get("k"));
+        assertEquals(2, attempts.get());
+    }
+
+    @Test
     void aWatchResumesOnTheNextMasterAfterTheLastIdItReceived() throws Exception {
         List<String> resumedAfter = new CopyOnWriteArrayList<>();
         URI next = serve(x -> {

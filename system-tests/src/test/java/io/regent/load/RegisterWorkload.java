@@ -187,11 +187,13 @@ public final class RegisterWorkload implements AutoCloseable {
                     long version = item.getJsonNumber("version").longValue();
                     lastVersion.put(request.key(), version);
                     call.ok(Result.present(item.getString("value"), version), seq);
-                } else if (status == 404) {
+                } else if (status == 404 && noSuchKey(r)) {
                     lastVersion.put(request.key(), 0L);
                     call.ok(Result.ABSENT, seq);
-                } else if (status == 503 || status == 307 || status == 502 || status == 504) {
-                    call.failed(); // no master, min-seq not reached in time, or a backup asked to vouch
+                } else if (status == 404 || status == 503 || status == 307 || status == 502 || status == 504) {
+                    // the web container before Regent is deployed on a restarting server, no master,
+                    // min-seq not reached in time, or a backup asked to vouch
+                    call.failed();
                 } else {
                     throw new IllegalStateException("a read answered " + status);
                 }
@@ -211,9 +213,11 @@ public final class RegisterWorkload implements AutoCloseable {
                 long current = LocalGroup.json(r.body()).getJsonNumber("currentVersion").longValue();
                 lastVersion.put(request.key(), current);
                 call.ok(Result.conflict(current), seq);
-            } else if (status == 404 && !request.kind().writesValue()) {
+            } else if (status == 404 && !request.kind().writesValue() && noSuchKey(r)) {
                 lastVersion.put(request.key(), 0L);
                 call.ok(Result.ABSENT, seq);
+            } else if (status == 404) {
+                call.unknown(); // not Regent's answer: the web container of a server starting or stopping
             } else if (status == 307) {
                 call.failed(); // a backup: it sequences nothing
             } else if (status == 503) {
@@ -228,6 +232,15 @@ public final class RegisterWorkload implements AutoCloseable {
             } else {
                 throw new IllegalStateException("a write answered " + status);
             }
+        }
+    }
+
+    /** Regent's own 404 for a missing key; the web container's (no application deployed yet) is none. */
+    private static boolean noSuchKey(HttpResponse<String> r) {
+        try {
+            return "no such key".equals(LocalGroup.json(r.body()).getString("error", null));
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
