@@ -45,7 +45,10 @@ class HistoryIT {
 
     private static final Duration SETTLE = Duration.ofSeconds(120);
     private static final Duration FAULT = Duration.ofSeconds(4);
-    private static final List<String> KEYS = List.of("reg-a", "reg-b", "reg-c", "reg-d");
+    /** Keys no earlier run wrote (a group's data outlives a run): each history starts from an absent key. */
+    private static final String RUN = Long.toString(System.currentTimeMillis(), 36);
+    private static final List<String> KEYS = List.of("reg-" + RUN + "-a", "reg-" + RUN + "-b", "reg-" + RUN + "-c",
+            "reg-" + RUN + "-d");
     private static LocalGroup group;
     private static NetworkLab lab;
 

@@ -156,7 +156,7 @@ public final class RegisterWorkload implements AutoCloseable {
                 call.unknown();
                 return;
             }
-            count(request, String.valueOf(r.statusCode()));
+            count(request, r.statusCode() == 404 && !noSuchKey(r) ? "404-not-regent" : String.valueOf(r.statusCode()));
             try {
                 record(request, call, r);
             } catch (RuntimeException e) {
