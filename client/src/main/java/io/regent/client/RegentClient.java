@@ -64,7 +64,10 @@ public final class RegentClient {
         this.attemptTimeout = b.attemptTimeout;
     }
 
-    /** @param servers the group's servers (or a load balancer in front of them), any order */
+    /**
+     * @param servers every server of the group, any order (a redirect or a named master is followed
+     *                only to one of them, so the credentials never leave them), or a load balancer
+     */
     public static Builder builder(URI... servers) {
         return new Builder(List.of(servers));
     }
@@ -157,13 +160,21 @@ public final class RegentClient {
             }
             int status = r.statusCode();
             if (status == 307) {
-                r.headers().firstValue("Location").map(l -> root(URI.create(l))).ifPresent(route::masterIs);
+                URI master = r.headers().firstValue("Location").map(l -> root(URI.create(l))).orElse(null);
+                if (master == null || !route.masterIs(master)) {
+                    lastProblem = target + " redirected to " + master + ", which is not one of the configured servers";
+                    route.failed(target);
+                    backoff.pause();
+                }
                 continue;
             }
             if (status == 503 || status == 502 || status == 504) {
                 lastProblem = target + " answered " + status + ": " + error(r.body());
-                r.headers().firstValue(MASTER_URL).filter(u -> !u.isEmpty()).map(u -> root(URI.create(u)))
-                        .filter(u -> !u.equals(root(target))).ifPresentOrElse(route::masterIs, () -> route.failed(target));
+                URI named = r.headers().firstValue(MASTER_URL).filter(u -> !u.isEmpty()).map(u -> root(URI.create(u)))
+                        .orElse(null);
+                if (named == null || named.equals(root(target)) || !route.masterIs(named)) {
+                    route.failed(target);
+                }
                 backoff.pause();
                 continue;
             }
@@ -195,8 +206,12 @@ public final class RegentClient {
         return "/api/kv/" + URLEncoder.encode(key, StandardCharsets.UTF_8);
     }
 
+    /** The server a URL names, as the route compares servers: scheme, host and port (the default one filled in). */
     static URI root(URI url) {
-        return URI.create(url.getScheme() + "://" + url.getRawAuthority() + "/");
+        int port = url.getPort() >= 0 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+        String host = url.getHost() != null ? url.getHost() : url.getRawAuthority();
+        return URI.create(url.getScheme().toLowerCase(java.util.Locale.ROOT) + "://"
+                + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port + "/");
     }
 
     private static Item item(String key, JsonObject o) {

@@ -122,8 +122,12 @@ public final class Watch implements AutoCloseable {
         if (r.statusCode() != 200) {
             String body = drain(r.body());
             if (r.statusCode() == 307) {
-                r.headers().firstValue("Location").map(l -> RegentClient.root(URI.create(l))).ifPresent(route::masterIs);
-                return true;
+                boolean followed = r.headers().firstValue("Location").map(l -> RegentClient.root(URI.create(l)))
+                        .filter(route::masterIs).isPresent();
+                if (!followed) {
+                    route.failed(target); // a redirect beyond the configured servers is not followed
+                }
+                return followed;
             }
             if (r.statusCode() == 410 || r.statusCode() == 400 || r.statusCode() == 401 || r.statusCode() == 403) {
                 stop(r.statusCode() + ": " + RegentClient.error(body));

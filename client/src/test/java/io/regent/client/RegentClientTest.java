@@ -49,12 +49,29 @@ class RegentClientTest {
             x.getResponseHeaders().add("Location", master + "api/kv/k");
             answer(x, 307, "");
         });
-        RegentClient client = RegentClient.builder(backup).credentials("w", "p").build();
+        RegentClient client = RegentClient.builder(backup, master).credentials("w", "p").build();
         Item written = client.put("k", "v");
         assertEquals(1, written.version());
         assertEquals(2, keysSeen.size(), "the in-doubt write was retried");
         assertEquals(keysSeen.get(0), keysSeen.get(1), "with the key of its first attempt");
         assertTrue(keysSeen.get(0).length() >= 16);
+    }
+
+    @Test
+    void aRedirectBeyondTheConfiguredServersIsNotFollowedAndGetsNoCredentials() {
+        AtomicInteger elsewhere = new AtomicInteger();
+        URI stranger = serve(x -> {
+            elsewhere.incrementAndGet();
+            answer(x, 200, "{\"key\":\"k\",\"value\":\"v\",\"version\":1}");
+        });
+        URI member = serve(x -> {
+            x.getResponseHeaders().add("Location", stranger + "api/kv/k");
+            answer(x, 307, "");
+        });
+        RegentClient client = RegentClient.builder(member).credentials("w", "p").deadline(Duration.ofMillis(500)).build();
+        RegentException e = assertThrows(RegentException.class, () -> client.get("k"));
+        assertTrue(e.getMessage().contains("not one of the configured servers"), e.getMessage());
+        assertEquals(0, elsewhere.get(), "the stranger was never asked, so never given the password");
     }
 
     @Test
@@ -110,7 +127,7 @@ class RegentClientTest {
             }
         });
         List<Change> seen = new CopyOnWriteArrayList<>();
-        try (Watch w = RegentClient.builder(first).build().watch("a/", 5, seen::add)) {
+        try (Watch w = RegentClient.builder(first, next).build().watch("a/", 5, seen::add)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (seen.size() < 2 && System.nanoTime() < deadline) {
                 Thread.sleep(10);

@@ -20,6 +20,7 @@ import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -56,6 +57,10 @@ public class GroupEngine {
     @Inject
     private MetricRegistry registry;
 
+    /** Fires the role events (io.regent.api) to the application's observers, in every module. */
+    @Inject
+    private BeanManager beans;
+
     private GroupService service;
     private final Map<TimerKind, Timer> timers = new EnumMap<>(TimerKind.class);
     private volatile boolean stopping;
@@ -80,6 +85,11 @@ public class GroupEngine {
             @Override
             public void started() {
                 self.startTicking();
+            }
+
+            @Override
+            public void fire(Object event) {
+                beans.getEvent().fire(event);
             }
         }, registry, new ServerThreads());
         // the protocol starts once this server hears itself through the topic, i.e. once its

@@ -8,6 +8,8 @@ import io.regent.host.MemberHost;
 import io.regent.host.NotOpenReason;
 import io.regent.host.ReadOutcome;
 import io.regent.host.RegentSettings;
+import io.regent.platform.MastershipState;
+import io.regent.platform.RoleEvents;
 import io.regent.host.ReplicationStatus;
 import io.regent.host.WriteOutcome;
 import io.regent.kv.KeyValueStore;
@@ -64,6 +66,9 @@ public final class GroupService {
     interface Container extends MemberHost.Timers {
         /** The protocol has started: stop the warm-up probes, start the tick. */
         void started();
+
+        /** Delivers a role event to the application's observers (CDI), on the calling thread. */
+        void fire(Object event);
     }
 
     private final RegentSettings settings;
@@ -85,6 +90,7 @@ public final class GroupService {
     private final AtomicLong dropped = new AtomicLong();
     private final GroupMetrics metrics;
     private final Watches watches;
+    private final RoleEvents roleEvents;
     /** Started once the protocol starts; null unless a warm-up user is configured. */
     private final Thread httpWarmUp;
     private volatile boolean started;
@@ -114,6 +120,7 @@ public final class GroupService {
         metrics = new GroupMetrics(registry, host::snapshot, this::isReady);
         watches = new Watches(settings.serverId(), storage, host.snapshot(), System::currentTimeMillis, MAX_STREAMS,
                 threads);
+        roleEvents = new RoleEvents(settings.serverId(), host::snapshot, container::fire, threads);
         roleEndpoint = roleEndpoint(settings.rolePort());
         directListener = settings.fabric().ackAddresses().isEmpty() ? null
                 : directListener(settings.fabric().ackAddresses().get(settings.serverId()), threads);
@@ -156,6 +163,7 @@ public final class GroupService {
             httpWarmUp.interrupt(); // it may still be waiting for the endpoint
         }
         watches.close();
+        roleEvents.close();
         if (roleEndpoint != null) {
             roleEndpoint.close();
         }
@@ -258,11 +266,19 @@ public final class GroupService {
 
     // ---- writes and reads ---------------------------------------------------------------
 
-    /** A client's write: answered when committed, or at once when this server takes no writes. */
-    public CompletionStage<WriteOutcome> propose(String command) {
+    /**
+     * A client's write: answered when committed, or at once when this server takes no writes;
+     * with {@code expected}, only if this master's epoch is that one.
+     */
+    public CompletionStage<WriteOutcome> propose(String command, Epoch expected) {
         long start = System.nanoTime();
-        return host.propose(command).whenComplete((outcome, failure) -> metrics.written(
+        return host.propose(command, expected).whenComplete((outcome, failure) -> metrics.written(
                 outcome instanceof WriteOutcome.Committed, System.nanoTime() - start));
+    }
+
+    /** This server's mastership as the application sees it ({@code io.regent.api}). */
+    public MastershipState mastership() {
+        return roleEvents.state();
     }
 
     /**
@@ -447,6 +463,7 @@ public final class GroupService {
         @Override
         public void changed(MemberHost.Snapshot snapshot) {
             watches.changed(snapshot);
+            roleEvents.changed();
         }
     }
 
@@ -481,11 +498,13 @@ public final class GroupService {
      * moves to the next broker rather than waiting for the dead one), no call waits long, and a
      * broker that went silent without closing the connection (its host cut off) is given up after
      * a missed ping (500 ms). Over TLS the broker's key must chain to the group's CA and name the
-     * address dialled.
+     * address dialled, and this server presents its own key (brokers made by bin/group require one).
      */
     static List<Fabric.Broker> brokers(RegentSettings.Fabric f) {
         String tls = f.tls() == null ? "" : "&sslEnabled=true&verifyHost=true&trustStorePath=" + f.tls().trustStore()
-                + "&trustStorePassword=" + f.tls().trustStorePassword();
+                + "&trustStorePassword=" + f.tls().trustStorePassword()
+                + (f.tls().keyStore() == null ? "" : "&keyStorePath=" + f.tls().keyStore()
+                        + "&keyStorePassword=" + f.tls().keyStorePassword());
         List<Fabric.Broker> brokers = new ArrayList<>();
         for (String b : f.brokers()) {
             brokers.add(new Fabric.Broker(b, "tcp://" + b + "?reconnectAttempts=0&initialConnectAttempts=1"

@@ -1,6 +1,7 @@
 package io.regent.group;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -10,7 +11,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -25,14 +28,24 @@ import java.util.logging.Logger;
  * <p>One thread serves every connection without blocking on any: a client that connects and then
  * sends nothing, or sends slowly, must not hold up the load balancer's checks (a server that
  * answers no check is taken out of rotation). So a request has {@link #REQUEST_TIME} and
- * {@link #REQUEST_BYTES} to arrive whole, at most {@link #MAX_OPEN} requests are open at once
- * (a new one evicts the oldest), and every answer closes its connection, as a check expects.
+ * {@link #REQUEST_BYTES} to arrive whole, and every answer closes its connection, as a check
+ * expects. A flood of connections does not crowd the checks out: a new connection is read at
+ * once (a check sends its request as it connects, so it is usually answered there), at most
+ * {@link #ACCEPTS_PER_ROUND} are taken between two rounds of reading the others, one source keeps
+ * at most {@link #MAX_PER_SOURCE} open, and past {@link #MAX_OPEN} the source with the most open
+ * loses one: the oldest that has sent nothing, before any request in progress. (An attacker with
+ * many source addresses can still evict a check whose request has not arrived yet; a firewall
+ * that admits only the load balancer to this port closes that.)
  */
 final class RoleEndpoint implements AutoCloseable {
 
     static final long REQUEST_TIME = 1_000;
     static final int REQUEST_BYTES = 2_048;
     static final int MAX_OPEN = 128;
+    static final int MAX_PER_SOURCE = 32;
+    static final int ACCEPTS_PER_ROUND = 256;
+    /** Connections the kernel holds until they are taken: a flood must not fill it before a check gets in. */
+    static final int BACKLOG = 1_024;
 
     private static final Logger LOG = Logger.getLogger(RoleEndpoint.class.getName());
     private static final long SWEEP = 100;
@@ -40,10 +53,12 @@ final class RoleEndpoint implements AutoCloseable {
     /** A request still arriving: what came so far, and when it must be whole. */
     private static final class Open {
         final ByteBuffer in = ByteBuffer.allocate(REQUEST_BYTES);
+        final InetAddress source;
         final long deadline;
         ByteBuffer out;
 
-        Open(long deadline) {
+        Open(InetAddress source, long deadline) {
+            this.source = source;
             this.deadline = deadline;
         }
     }
@@ -54,6 +69,8 @@ final class RoleEndpoint implements AutoCloseable {
     private final Selector selector;
     private final ServerSocketChannel listener;
     private final Deque<SelectionKey> open = new ArrayDeque<>();
+    /** The open requests of each source, oldest first. */
+    private final Map<InetAddress, Deque<SelectionKey>> bySource = new HashMap<>();
     private final Thread worker;
     private volatile boolean closed;
 
@@ -68,7 +85,7 @@ final class RoleEndpoint implements AutoCloseable {
         this.selector = Selector.open();
         this.listener = ServerSocketChannel.open();
         try {
-            listener.bind(new InetSocketAddress(host, port), 64);
+            listener.bind(new InetSocketAddress(host, port), BACKLOG);
             listener.configureBlocking(false);
             listener.register(selector, SelectionKey.OP_ACCEPT);
         } catch (IOException e) {
@@ -135,18 +152,57 @@ final class RoleEndpoint implements AutoCloseable {
 
     private void accept() throws IOException {
         SocketChannel c;
-        while ((c = listener.accept()) != null) {
-            if (open.size() >= MAX_OPEN) {
-                close(open.pollFirst()); // the oldest has had the longest to send its request
-            }
+        for (int taken = 0; taken < ACCEPTS_PER_ROUND && (c = listener.accept()) != null; taken++) {
+            SelectionKey key;
             try {
+                InetAddress source = ((InetSocketAddress) c.getRemoteAddress()).getAddress();
+                Deque<SelectionKey> its = bySource.get(source);
+                if (its != null && its.size() >= MAX_PER_SOURCE) {
+                    close(quietest(its));
+                } else if (open.size() >= MAX_OPEN) {
+                    close(quietest(busiestSource()));
+                }
                 c.configureBlocking(false);
-                open.addLast(c.register(selector, SelectionKey.OP_READ, new Open(System.currentTimeMillis() + REQUEST_TIME)));
+                key = c.register(selector, SelectionKey.OP_READ, new Open(source, System.currentTimeMillis() + REQUEST_TIME));
+                open.addLast(key);
+                bySource.computeIfAbsent(source, a -> new ArrayDeque<>()).addLast(key);
             } catch (IOException | RuntimeException e) {
                 Closing.quietly(c);
                 throw e;
             }
+            readAtOnce(key);
         }
+    }
+
+    /** A check sends its request as it connects: it is often there already, and answered at once. */
+    private void readAtOnce(SelectionKey key) {
+        try {
+            read(key);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "role endpoint: a connection failed", e);
+            close(key);
+        }
+    }
+
+    /** The open requests of the source with the most. */
+    private Deque<SelectionKey> busiestSource() {
+        Deque<SelectionKey> busiest = null;
+        for (Deque<SelectionKey> d : bySource.values()) {
+            if (busiest == null || d.size() > busiest.size()) {
+                busiest = d;
+            }
+        }
+        return busiest;
+    }
+
+    /** The oldest that has sent nothing yet, or else the oldest: never a request in progress if avoidable. */
+    private static SelectionKey quietest(Deque<SelectionKey> keys) {
+        for (SelectionKey k : keys) {
+            if (((Open) k.attachment()).in.position() == 0) {
+                return k;
+            }
+        }
+        return keys.peekFirst();
     }
 
     /** The listener stays ready while accepting fails: wait a little rather than spin. */
@@ -236,6 +292,13 @@ final class RoleEndpoint implements AutoCloseable {
             return;
         }
         open.remove(key);
+        Deque<SelectionKey> its = bySource.get(((Open) key.attachment()).source);
+        if (its != null) {
+            its.remove(key);
+            if (its.isEmpty()) {
+                bySource.remove(((Open) key.attachment()).source);
+            }
+        }
         key.cancel();
         Closing.quietly(key.channel());
     }

@@ -206,6 +206,14 @@ public final class MemberHost {
      * writes. No thread waits for the acknowledgements.
      */
     public CompletionStage<WriteOutcome> propose(String command) {
+        return propose(command, null);
+    }
+
+    /**
+     * A write fenced by a mastership: sequenced only if this master's epoch is {@code expected}
+     * (null: any), checked under the same lock that sequences it.
+     */
+    public CompletionStage<WriteOutcome> propose(String command, Epoch expected) {
         CompletableFuture<WriteOutcome> client = new CompletableFuture<>();
         if (halted != null) {
             client.complete(new WriteOutcome.NotOpen(NotOpenReason.HALTED));
@@ -214,6 +222,10 @@ public final class MemberHost {
         input(now -> {
             if (!member.open()) {
                 client.complete(new WriteOutcome.NotOpen(notOpenReason()));
+                return;
+            }
+            if (expected != null && !expected.equals(member.node().epoch())) {
+                client.complete(new WriteOutcome.Fenced(expected, member.node().epoch()));
                 return;
             }
             Proposal p;

@@ -35,6 +35,7 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
     public static final String INDEX_BASIS = "regent.index.basis";
     public static final String SERVER_URL = "regent.server.url";
     public static final String MEMBERS = "regent.members";
+    public static final String MEMBER_URLS = "regent.member.urls";
     public static final String DETECTION_INTERVAL = "regent.detection.interval";
     public static final String REPLY_TIMEOUT = "regent.reply.timeout";
     public static final String MISSES = "regent.detection.misses";
@@ -73,6 +74,8 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
     public static final String BROKER_TLS = "regent.broker.tls";
     public static final String BROKER_TRUSTSTORE = "regent.broker.truststore";
     public static final String BROKER_TRUSTSTORE_PASSWORD = "regent.broker.truststore-password";
+    public static final String BROKER_KEYSTORE = "regent.broker.keystore";
+    public static final String BROKER_KEYSTORE_PASSWORD = "regent.broker.keystore-password";
     public static final String WARMUP_USER = "regent.warmup.user";
     public static final String WARMUP_PASSWORD = "regent.warmup.password";
     public static final String WARMUP_REQUESTS = "regent.warmup.requests";
@@ -92,7 +95,11 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
             Map<String, InetSocketAddress> ackAddresses) { }
 
     /** The trust store that holds the CA the brokers' keys are signed by (PKCS12). */
-    public record Tls(Path trustStore, String trustStorePassword) { }
+    /**
+     * TLS to the brokers: the trust store that verifies them and, if configured, the key this
+     * server presents to brokers that require one (mutual TLS).
+     */
+    public record Tls(Path trustStore, String trustStorePassword, Path keyStore, String keyStorePassword) { }
 
     private static final long MIB = 1024 * 1024;
     /** What Liberty and the application need of the heap before Regent's queues and buffers. */
@@ -279,7 +286,40 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
                 r.flag(PREEMPT, d.preempt()),
                 r.number(PREEMPT_DELAY, d.preemptDelay(), 0, 3_600_000),
                 (int) r.number(DELAY_HISTORY, (long) d.delayHistory(), 1, 1_000),
-                quorum);
+                quorum).withMemberUrls(memberUrls(r, id, url, members));
+    }
+
+    /**
+     * The members' addresses, {@code s1=https://host:port,...}: with them, no address a member
+     * announces is used (clients are sent to the master's with their credentials). Optional.
+     */
+    private static Map<String, String> memberUrls(Reader r, String id, String url, Map<String, Integer> members) {
+        String text = r.text(MEMBER_URLS, "");
+        if (text.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> urls = new LinkedHashMap<>();
+        for (String entry : text.split(",")) {
+            int eq = entry.indexOf('=');
+            String member = eq < 0 ? "" : entry.substring(0, eq).trim();
+            String address = eq < 0 ? "" : entry.substring(eq + 1).trim();
+            if (!members.containsKey(member) || urls.put(member, address) != null) {
+                throw new BadSettingException(MEMBER_URLS, "expected member=url,... naming each member of " + MEMBERS
+                        + " once, got '" + entry.trim() + "'");
+            }
+            if (!address.matches("https?://[^/?#@\\s]+")) {
+                throw new BadSettingException(MEMBER_URLS, "gives " + member + " '" + address
+                        + "', not an http(s) URL of a host and port (with no path, not even /)");
+            }
+        }
+        if (!urls.keySet().equals(members.keySet())) {
+            throw new BadSettingException(MEMBER_URLS, "must give every member of " + MEMBERS + " an address");
+        }
+        if (!urls.get(id).equals(url)) {
+            throw new BadSettingException(MEMBER_URLS, "gives this server " + urls.get(id) + ", but "
+                    + SERVER_URL + " is " + url);
+        }
+        return urls;
     }
 
     private static Limits limits(Reader r) {
@@ -387,11 +427,20 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
                     + BROKER_TLS + "=false to talk to them in plaintext)");
         }
         Path path = readableStore(r, BROKER_TRUSTSTORE, "trust store");
-        String password = r.text(BROKER_TRUSTSTORE_PASSWORD, null);
-        if (password.matches(".*[?&;=\\s].*")) {
-            throw new BadSettingException(BROKER_TRUSTSTORE_PASSWORD, "may not contain ? & ; = or spaces");
+        String password = urlSafe(r, BROKER_TRUSTSTORE_PASSWORD);
+        if (r.text(BROKER_KEYSTORE, "").isEmpty()) {
+            return new Tls(path, password, null, null);
         }
-        return new Tls(path, password);
+        return new Tls(path, password, readableStore(r, BROKER_KEYSTORE, "key store"), urlSafe(r, BROKER_KEYSTORE_PASSWORD));
+    }
+
+    /** A password that goes into the broker URL: nothing that would end a parameter. */
+    private static String urlSafe(Reader r, String key) {
+        String password = r.text(key, null);
+        if (password.matches(".*[?&;=\\s].*")) {
+            throw new BadSettingException(key, "may not contain ? & ; = or spaces");
+        }
+        return password;
     }
 
     /**

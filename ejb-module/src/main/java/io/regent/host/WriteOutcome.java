@@ -1,5 +1,6 @@
 package io.regent.host;
 
+import io.regent.protocol.Epoch;
 import io.regent.replication.Position;
 
 /** What became of a client's write, for the resource to map onto HTTP. */
@@ -19,4 +20,7 @@ public sealed interface WriteOutcome {
 
     /** Too many bytes of writes already wait for acknowledgements: nothing changed, ask again shortly. */
     record Busy(String reason) implements WriteOutcome { }
+
+    /** The write required a mastership epoch that is not this master's: nothing changed. */
+    record Fenced(Epoch expected, Epoch current) implements WriteOutcome { }
 }

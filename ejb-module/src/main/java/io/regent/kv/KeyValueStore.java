@@ -20,7 +20,10 @@ import java.util.Optional;
  * <p>A write sent with an idempotency key applies at most once: its result is kept in the state,
  * under a reserved prefix no client key can use, for the last {@value #ONCE_WINDOW} such writes
  * (oldest forgotten first, by sequence, so every server forgets the same ones); a retry of it,
- * on this master or the next, gets the first answer again and changes nothing.
+ * on this master or the next, gets the first answer again and changes nothing. The result is
+ * kept with a digest of the write, so the same key sent with another write is refused
+ * ({@link KvResult.Outcome#REUSED}) rather than answered with the first write's result; the web
+ * layer scopes each key to its user ({@link KvCommand#ownedBy}).
  */
 public final class KeyValueStore implements StateMachine {
 
@@ -34,6 +37,8 @@ public final class KeyValueStore implements StateMachine {
     private static final String ONCE_RESULT = RESERVED + "once/";
     private static final String ONCE_ORDER = RESERVED + "order/";
     private static final byte[] ONCE_RANGE = utf8(RESERVED + "range");
+    /** Starts a remembered result that carries its write's digest (older ones carry none). */
+    private static final String DIGEST = "#";
 
     private final long maxBytes;
     private final long maxKeys;
@@ -91,12 +96,21 @@ public final class KeyValueStore implements StateMachine {
             return applyOnce(c, state);
         }
         byte[] recorded = state.get(utf8(ONCE_RESULT + c.once()));
+        String digest = c.fingerprint();
         if (recorded != null) {
-            KvResult first = KvResult.decode(new String(recorded, StandardCharsets.UTF_8));
+            String text = new String(recorded, StandardCharsets.UTF_8);
+            if (text.startsWith(DIGEST)) {
+                int end = text.indexOf(' ');
+                if (!text.substring(DIGEST.length(), end).equals(digest)) {
+                    return new KvResult(KvResult.Outcome.REUSED, c.key(), 0).encode();
+                }
+                text = text.substring(end + 1);
+            }
+            KvResult first = KvResult.decode(text);
             return new KvResult(first.outcome(), first.key(), first.version(), true).encode();
         }
         String result = applyOnce(c, state);
-        remember(c.once(), result, state);
+        remember(c.once(), DIGEST + digest + " " + result, state);
         return result;
     }
 
@@ -121,13 +135,13 @@ public final class KeyValueStore implements StateMachine {
         return new KvResult(KvResult.Outcome.WRITTEN, c.key(), version + 1).encode();
     }
 
-    /** Keeps {@code result} for {@code token}, and forgets the oldest token past the window. */
-    private void remember(String token, String result, StateSpace state) {
+    /** Keeps {@code record} for {@code token}, and forgets the oldest token past the window. */
+    private void remember(String token, String record, StateSpace state) {
         byte[] range = state.get(ONCE_RANGE);
         ByteBuffer r = range == null ? ByteBuffer.allocate(16) : ByteBuffer.wrap(range);
         long first = r.getLong(0);
         long next = r.getLong(8);
-        state.put(utf8(ONCE_RESULT + token), utf8(result));
+        state.put(utf8(ONCE_RESULT + token), utf8(record));
         state.put(orderKey(next), utf8(token));
         next++;
         while (next - first > onceWindow) {

@@ -1,5 +1,10 @@
 package io.regent.kv;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
 /**
  * A write to the key-value store as it travels in the request stream, in a compact text form
  * that every server decodes the same way: {@code put <key> <ifVersion|-> <value>},
@@ -28,6 +33,28 @@ public record KvCommand(Op op, String key, String value, Long ifVersion, String 
 
     public static KvCommand barrier() {
         return new KvCommand(Op.BARRIER, null, null, null, null);
+    }
+
+    /**
+     * A client's idempotency key as the store keeps it: scoped to the user who sent it, so that
+     * one user's key never reaches another's write or its answer.
+     */
+    public static String ownedBy(String user, String token) {
+        return token == null ? null : sha256(user, 8) + "/" + token;
+    }
+
+    /** What identifies this write apart from its idempotency key: a retry must carry the same. */
+    String fingerprint() {
+        return sha256(once(null).encode(), 12);
+    }
+
+    private static String sha256(String text, int bytes) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     /** The same write, applied at most once for {@code token} (null: as often as it is sent). */

@@ -33,7 +33,9 @@ public record KvResult(Outcome outcome, String key, long version, boolean repeat
         /** A command no server can apply; nothing changed. */
         INVALID,
         /** A barrier passed; nothing changed. */
-        PASSED
+        PASSED,
+        /** The idempotency key was already used by this user for another write; nothing changed. */
+        REUSED
     }
 
     public String encode() {

@@ -20,6 +20,7 @@ public final class Membership {
     private final Map<String, Long> lastHeard = new HashMap<>();
     private final Map<String, Role> announced = new HashMap<>();
     private final Map<String, String> addresses = new HashMap<>();
+    private final Map<String, String> configuredUrls;
     private final Map<String, Long> capacities = new HashMap<>();
 
     /**
@@ -28,7 +29,14 @@ public final class Membership {
      *                  until they announce theirs
      */
     Membership(Map<String, Integer> members, String self, int selfIndex) {
+        this(members, self, selfIndex, Map.of());
+    }
+
+    /** @param urls the members' addresses as configured: no other announced address is taken (none: any) */
+    Membership(Map<String, Integer> members, String self, int selfIndex, Map<String, String> urls) {
         this.slotById = Map.copyOf(members);
+        this.configuredUrls = Map.copyOf(urls);
+        addresses.putAll(urls);
         members.forEach((id, slot) -> {
             idBySlot.put(slot, id);
             indexById.put(id, id.equals(self) ? selfIndex : Index.isMeasured(selfIndex) ? Index.unheard(slot) : slot);
@@ -84,8 +92,8 @@ public final class Membership {
 
     void announced(String id, Role role, String address) {
         announced.put(id, role);
-        if (address != null) {
-            addresses.put(id, address);
+        if (address != null && configuredUrls.isEmpty()) {
+            addresses.put(id, address); // with configured addresses, those stand whatever a member announces
         }
     }
 

@@ -62,7 +62,7 @@ public final class Node {
     public Node(ProtocolConfig config, Epoch restored) {
         this.config = config;
         this.self = config.self();
-        this.members = new Membership(config.members(), self, config.index());
+        this.members = new Membership(config.members(), self, config.index(), config.memberUrls());
         this.delays = new DelayMatrix(self, config.minHop(), config.replyTimeout(), config.delayHistory());
         this.epoch = restored;
         // the owner of the newest epoch known is the master to look for (unless it was this server:

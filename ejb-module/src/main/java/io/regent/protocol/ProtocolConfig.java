@@ -29,11 +29,14 @@ import java.util.Set;
  *                             {@link Index#measured} from its capacity figure
  * @param capacity             the figure the index was measured from (0 when configured), which
  *                             this server announces for operators to see
+ * @param memberUrls           each member's address as the operator configured it: a member's
+ *                             announced address is used (clients are redirected there with their
+ *                             credentials) only if it is this one; empty: any http(s) URL is
  */
 public record ProtocolConfig(String self, String address, Map<String, Integer> members, long detectionInterval,
         long replyTimeout, int misses, long electionBase, long minHop, long probeInterval,
         long discoveryWindow, boolean preempt, long preemptDelay, int delayHistory, long quorumWindow, int index,
-        long capacity) {
+        long capacity, Map<String, String> memberUrls) {
 
     public ProtocolConfig {
         require(self != null && !self.isBlank(), "self", "must be set");
@@ -64,6 +67,10 @@ public record ProtocolConfig(String self, String address, Map<String, Integer> m
         require(quorumWindow >= probeInterval + detectionInterval, "quorumWindow",
                 "must be at least the probe interval plus the detection interval");
         members = Map.copyOf(new LinkedHashMap<>(members));
+        memberUrls = memberUrls == null ? Map.of() : Map.copyOf(memberUrls);
+        require(members.keySet().containsAll(memberUrls.keySet()), "memberUrls", "must name members only");
+        require(memberUrls.isEmpty() || address.equals(memberUrls.get(self)), "memberUrls",
+                "must give this server (" + self + ") its own address " + address);
     }
 
     private static void require(boolean ok, String field, String problem) {
@@ -77,14 +84,20 @@ public record ProtocolConfig(String self, String address, Map<String, Integer> m
             long replyTimeout, int misses, long electionBase, long minHop, long probeInterval, long discoveryWindow,
             boolean preempt, long preemptDelay, int delayHistory, long quorumWindow) {
         this(self, address, members, detectionInterval, replyTimeout, misses, electionBase, minHop, probeInterval,
-                discoveryWindow, preempt, preemptDelay, delayHistory, quorumWindow, 0, 0);
+                discoveryWindow, preempt, preemptDelay, delayHistory, quorumWindow, 0, 0, Map.of());
+    }
+
+    /** The same configuration, trusting only these member addresses (see {@code memberUrls}). */
+    public ProtocolConfig withMemberUrls(Map<String, String> urls) {
+        return new ProtocolConfig(self, address, members, detectionInterval, replyTimeout, misses, electionBase, minHop,
+                probeInterval, discoveryWindow, preempt, preemptDelay, delayHistory, quorumWindow, index, capacity, urls);
     }
 
     /** The same configuration, with the index this server measured from {@code figure}. */
     public ProtocolConfig measured(long figure) {
         return new ProtocolConfig(self, address, members, detectionInterval, replyTimeout, misses, electionBase, minHop,
                 probeInterval, discoveryWindow, preempt, preemptDelay, delayHistory, quorumWindow,
-                Index.measured(figure, members.get(self)), Math.max(1, figure));
+                Index.measured(figure, members.get(self)), Math.max(1, figure), memberUrls);
     }
 
     /** A peer heard of within this window counts as live when election delays are computed. */

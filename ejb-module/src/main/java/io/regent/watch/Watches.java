@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -59,13 +58,15 @@ public final class Watches implements AutoCloseable {
     static final long HEARTBEAT_MILLIS = 10_000;
 
     private static final class KvWatch {
+        final String user;
         final String prefix;
         final ChangeStream out;
         long position;
         long lastSent;
         CompletableFuture<?> inFlight = CompletableFuture.completedFuture(null);
 
-        KvWatch(String prefix, ChangeStream out, long position, long now) {
+        KvWatch(String user, String prefix, ChangeStream out, long position, long now) {
+            this.user = user;
             this.prefix = prefix;
             this.out = out;
             this.position = position;
@@ -74,11 +75,13 @@ public final class Watches implements AutoCloseable {
     }
 
     private static final class RoleWatch {
+        final String user;
         final RoleStream out;
         RoleChange sent;
         CompletableFuture<?> inFlight = CompletableFuture.completedFuture(null);
 
-        RoleWatch(RoleStream out) {
+        RoleWatch(String user, RoleStream out) {
+            this.user = user;
             this.out = out;
         }
     }
@@ -86,10 +89,9 @@ public final class Watches implements AutoCloseable {
     private final String self;
     private final ChangeLog log;
     private final LongSupplier clock;
-    private final int limit;
+    private final StreamQuota quota;
     private final ConcurrentLinkedQueue<KvWatch> changeWatches = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<RoleWatch> roleWatches = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger count = new AtomicInteger();
     private final ExecutorService senders;
     private final Thread pump;
     private final Object signal = new Object();
@@ -98,7 +100,7 @@ public final class Watches implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * @param limit   most streams of both kinds at once
+     * @param limit   most streams of both kinds at once; one user may hold a quarter of them
      */
     public Watches(String self, ReplicaStorage storage, MemberHost.Snapshot initial, LongSupplier clock, int limit,
             ThreadFactory threads) {
@@ -106,7 +108,7 @@ public final class Watches implements AutoCloseable {
         this.log = new ChangeLog(storage);
         this.latest = initial;
         this.clock = clock;
-        this.limit = limit;
+        this.quota = new StreamQuota(limit, Math.max(1, limit / 4));
         this.senders = Executors.newCachedThreadPool(threads);
         this.pump = threads.newThread(this::run);
         pump.setName("regent-watches");
@@ -118,7 +120,7 @@ public final class Watches implements AutoCloseable {
     public void changed(MemberHost.Snapshot s) {
         MemberHost.Snapshot before = latest;
         latest = s;
-        if (count.get() == 0) {
+        if (quota.open() == 0) {
             return; // no stream to serve: the write path pays nothing for watches
         }
         if (s.committed() != before.committed() || s.open() != before.open() || s.role() != before.role()
@@ -131,7 +133,7 @@ public final class Watches implements AutoCloseable {
      * Starts a watch of the keys under {@code prefix} after position {@code after} (negative:
      * after what this server has applied now).
      */
-    public Start watch(String prefix, long after, ChangeStream out) {
+    public Start watch(String user, String prefix, long after, ChangeStream out) {
         MemberHost.Snapshot s = latest;
         if (!s.open()) {
             return Start.NOT_MASTER;
@@ -141,10 +143,10 @@ public final class Watches implements AutoCloseable {
         if (!log.holdsAfter(from, applied)) {
             return Start.COMPACTED;
         }
-        if (!reserve()) {
+        if (!quota.take(user)) {
             return Start.TOO_MANY;
         }
-        KvWatch w = new KvWatch(prefix, out, from, clock.getAsLong());
+        KvWatch w = new KvWatch(user, prefix, out, from, clock.getAsLong());
         // the starting point first: a client that reconnects before any change resumes there
         w.inFlight = send(() -> out.progress(from));
         changeWatches.add(w);
@@ -152,19 +154,19 @@ public final class Watches implements AutoCloseable {
         return Start.STARTED;
     }
 
-    /** Starts a stream of role changes; false when too many streams are open. */
-    public boolean watchRoles(RoleStream out) {
-        if (!reserve()) {
+    /** Starts a stream of role changes; false when too many streams are open, or open for {@code user}. */
+    public boolean watchRoles(String user, RoleStream out) {
+        if (!quota.take(user)) {
             return false;
         }
-        roleWatches.add(new RoleWatch(out));
+        roleWatches.add(new RoleWatch(user, out));
         wakeUp();
         return true;
     }
 
     /** Streams open now. */
     public int open() {
-        return count.get();
+        return quota.open();
     }
 
     @Override
@@ -205,7 +207,7 @@ public final class Watches implements AutoCloseable {
         boolean more = false;
         for (KvWatch w : changeWatches) {
             if (w.out.isClosed() || w.inFlight.isCompletedExceptionally()) {
-                drop(changeWatches, w);
+                drop(changeWatches, w, w.user);
                 continue;
             }
             if (!w.inFlight.isDone()) {
@@ -213,14 +215,14 @@ public final class Watches implements AutoCloseable {
             }
             if (!s.open()) {
                 w.out.end("this server is no longer the master; reconnect with Last-Event-ID", false);
-                drop(changeWatches, w);
+                drop(changeWatches, w, w.user);
                 continue;
             }
             if (w.position < s.committed()) {
                 ChangeLog.Page page = log.read(w.position, s.committed(), w.prefix, PAGE_BYTES);
                 if (page.compacted()) {
                     w.out.end("the log no longer holds the writes after " + w.position, true);
-                    drop(changeWatches, w);
+                    drop(changeWatches, w, w.user);
                     continue;
                 }
                 w.position = page.through();
@@ -244,7 +246,7 @@ public final class Watches implements AutoCloseable {
         RoleChange now = RoleChange.of(self, s);
         for (RoleWatch w : roleWatches) {
             if (w.out.isClosed() || w.inFlight.isCompletedExceptionally()) {
-                drop(roleWatches, w);
+                drop(roleWatches, w, w.user);
             } else if (w.inFlight.isDone() && !now.equals(w.sent)) {
                 w.sent = now;
                 w.inFlight = send(() -> w.out.send(now));
@@ -259,17 +261,9 @@ public final class Watches implements AutoCloseable {
         return sent;
     }
 
-    private boolean reserve() {
-        if (count.incrementAndGet() > limit) {
-            count.decrementAndGet();
-            return false;
-        }
-        return true;
-    }
-
-    private <W> void drop(ConcurrentLinkedQueue<W> from, W w) {
+    private <W> void drop(ConcurrentLinkedQueue<W> from, W w, String user) {
         if (from.remove(w)) {
-            count.decrementAndGet();
+            quota.giveBack(user);
         }
     }
 

@@ -97,4 +97,36 @@ class RoleEndpointTest {
         }
         assertTrue(check("/role/master").startsWith("HTTP/1.1 200 "));
     }
+
+    /**
+     * The load balancer's check has connected but its request has not arrived yet, while clients
+     * on other addresses open more connections than the endpoint keeps: theirs are dropped, the
+     * check is answered. (A flood that outruns the kernel's accept queue drops connections before
+     * any program sees them: a firewall's to stop.)
+     */
+    @Test
+    void connectionsFromOtherAddressesNeverEvictACheckInProgress() throws Exception {
+        List<Socket> flood = new ArrayList<>();
+        try {
+            Socket check = connect();
+            for (int i = 0; i < 3 * RoleEndpoint.MAX_OPEN; i++) {
+                Socket c = new Socket();
+                flood.add(c);
+                c.bind(new java.net.InetSocketAddress("127.0.0." + (2 + i % 4), 0));
+                c.connect(new java.net.InetSocketAddress("127.0.0.1", endpoint.port()), 1_000);
+            }
+            // every flood connection has been taken (the last one answers once its turn comes)
+            Socket last = flood.get(flood.size() - 1);
+            last.getOutputStream().write("GET /role/member HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            last.setSoTimeout(5_000);
+            assertTrue(new String(last.getInputStream().readAllBytes(), StandardCharsets.UTF_8).startsWith("HTTP/1.1 200 "));
+            check.getOutputStream().write("GET /role/master HTTP/1.1\r\nHost: lb\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(answer.startsWith("HTTP/1.1 200 "), "the check was answered, not evicted: '" + answer + "'");
+        } finally {
+            for (Socket c : flood) {
+                c.close();
+            }
+        }
+    }
 }

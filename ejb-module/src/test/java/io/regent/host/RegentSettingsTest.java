@@ -86,6 +86,25 @@ class RegentSettingsTest {
     }
 
     @Test
+    void memberUrlsNameEveryMemberOnceAndThisServersOwnUrl() {
+        Map<String, String> m = valid();
+        m.put("regent.server.url", "https://h2:9443");
+        m.put("regent.member.urls", "s1=https://h1:9443,s2=https://h2:9443,s3=https://h3:9443");
+        assertEquals(Map.of("s1", "https://h1:9443", "s2", "https://h2:9443", "s3", "https://h3:9443"),
+                RegentSettings.from(config(m)).protocol().memberUrls());
+        m.put("regent.member.urls", "s1=https://h1:9443,s2=https://h2:9443");
+        assertMessage(m, "regent.member.urls: must give every member of regent.members an address");
+        m.put("regent.member.urls", "s1=https://h1:9443,s2=https://other:9443,s3=https://h3:9443");
+        assertMessage(m, "regent.member.urls: gives this server https://other:9443, but regent.server.url is");
+        m.put("regent.member.urls", "s1=https://user@h1:9443,s2=https://h2:9443,s3=https://h3:9443");
+        assertMessage(m, "regent.member.urls: gives s1 'https://user@h1:9443', not an http(s) URL");
+        m.put("regent.member.urls", "s1=https://h1:9443,s4=https://h4:9443");
+        assertMessage(m, "regent.member.urls: expected member=url,...");
+        m.remove("regent.member.urls");
+        assertEquals(Map.of(), RegentSettings.from(config(m)).protocol().memberUrls(), "optional");
+    }
+
+    @Test
     void anIndexOfAutoIsMeasuredOnTheBasisChosen() {
         Map<String, String> m = valid();
         m.put("regent.server.index", "auto");

@@ -78,6 +78,24 @@ class KeyValueStoreTest {
     }
 
     @Test
+    void anIdempotencyKeySentWithAnotherWriteIsRefusedAndChangesNothing() {
+        KeyValueStore once = new KeyValueStore(1 << 20, 10, 10);
+        String token = KvCommand.ownedBy("regent-writer", "t1");
+        apply(KvCommand.put("a", "x", null).once(token), once);
+        String before = storage.digest();
+        assertEquals(new KvResult(KvResult.Outcome.REUSED, "a", 0), apply(KvCommand.put("a", "other", null).once(token), once),
+                "another value under the same key");
+        assertEquals(new KvResult(KvResult.Outcome.REUSED, "b", 0), apply(KvCommand.delete("b", null).once(token), once),
+                "another command under the same key");
+        assertEquals(before, storage.digest(), "nothing changed");
+        assertFalse(apply(KvCommand.put("a", "other", null).once(token), once).changed());
+        String someoneElses = KvCommand.ownedBy("regent-admin", "t1");
+        assertNotEquals(token, someoneElses, "each user's keys are their own");
+        assertEquals(new KvResult(KvResult.Outcome.WRITTEN, "a", 2), apply(KvCommand.put("a", "y", null).once(someoneElses), once),
+                "another user's same key is another write, not the first one's answer");
+    }
+
+    @Test
     void aBarrierPassesAndChangesNothing() {
         apply(KvCommand.put("a", "x", null));
         String before = storage.digest();

@@ -560,4 +560,19 @@ class NodeTest {
         b.receive(new Message.Announcement("s1", S1_TERM1, Role.MASTER, "https://s1.example:9443", Map.of(), false));
         assertEquals(4, b.node.dropped(), "an https address is fine");
     }
+
+    @Test
+    void withConfiguredMemberUrlsNoAnnouncedAddressLeadsClientsElsewhere() {
+        java.util.Map<String, String> urls = new java.util.HashMap<>();
+        for (String id : NodeHarness.GROUP.keySet()) {
+            urls.put(id, "http://" + id);
+        }
+        NodeHarness b = new NodeHarness(NodeHarness.config("s2", 1, false).withMemberUrls(urls)).following("s1");
+        b.receive(new Message.Announcement("s1", S1_TERM1, Role.MASTER, "https://collector.example", Map.of(), false));
+        assertEquals("s1", b.node.master());
+        assertEquals("http://s1", b.node.masterAddress(), "the configured address stands");
+        NodeHarness open = NodeHarness.of("s2").following("s1");
+        open.receive(new Message.Announcement("s1", S1_TERM1, Role.MASTER, "https://s1.example:9443", Map.of(), false));
+        assertEquals("https://s1.example:9443", open.node.masterAddress(), "without them, the announced one");
+    }
 }

@@ -105,7 +105,7 @@ class WatchesTest {
         write(KvCommand.delete("a/1", null));                 // 7
         Watches w = start(master(7, 4));
         Recorder r = new Recorder();
-        assertEquals(Watches.Start.STARTED, w.watch("a/", 0, r));
+        assertEquals(Watches.Start.STARTED, w.watch("reader", "a/", 0, r));
         await(() -> r.changes.size() == 2);
         assertEquals(List.of(new Change(1, Change.Type.PUT, "a/1", "x", 1), new Change(4, Change.Type.PUT, "a/2", "w", 1)),
                 r.changes, "only up to the commit point");
@@ -122,7 +122,7 @@ class WatchesTest {
         }
         Watches w = start(master(5, 5));
         Recorder r = new Recorder();
-        w.watch("", 3, r);
+        w.watch("reader", "", 3, r);
         await(() -> r.changes.size() == 2);
         assertEquals(List.of(4L, 5L), r.changes.stream().map(Change::seq).toList());
     }
@@ -135,8 +135,8 @@ class WatchesTest {
         }
         watches = new Watches("s1", small, master(5, 5), System::currentTimeMillis, 2,
                 Executors.defaultThreadFactory());
-        assertEquals(Watches.Start.COMPACTED, watches.watch("", 1, new Recorder()), "writes 1-2 are gone");
-        assertEquals(Watches.Start.STARTED, watches.watch("", 2, new Recorder()));
+        assertEquals(Watches.Start.COMPACTED, watches.watch("reader", "", 1, new Recorder()), "writes 1-2 are gone");
+        assertEquals(Watches.Start.STARTED, watches.watch("reader", "", 2, new Recorder()));
     }
 
     @Test
@@ -144,28 +144,29 @@ class WatchesTest {
         write(KvCommand.put("a", "x", null));
         Watches w = start(master(1, 1));
         Recorder r = new Recorder();
-        w.watch("", -1, r);
+        w.watch("reader", "", -1, r);
         MemberHost.Snapshot backup = new MemberHost.Snapshot(true, Role.BACKUP, new Epoch(2, 2), "s2", "http://s2",
                 false, NotOpenReason.NOT_MASTER, new Position(1, E1), true, -1);
         w.changed(backup);
         await(() -> r.ended != null);
         assertTrue(r.ended.contains("no longer the master"), r.ended);
-        assertEquals(Watches.Start.NOT_MASTER, w.watch("", -1, new Recorder()));
+        assertEquals(Watches.Start.NOT_MASTER, w.watch("reader", "", -1, new Recorder()));
     }
 
     @Test
     void streamsAreBoundedInNumber() {
         Watches w = start(master(0, -1));
-        assertEquals(Watches.Start.STARTED, w.watch("", -1, new Recorder()));
-        assertEquals(Watches.Start.STARTED, w.watch("", -1, new Recorder()));
-        assertEquals(Watches.Start.TOO_MANY, w.watch("", -1, new Recorder()), "the limit is 2 here");
+        assertEquals(Watches.Start.STARTED, w.watch("reader", "", -1, new Recorder()));
+        assertEquals(Watches.Start.TOO_MANY, w.watch("reader", "", -1, new Recorder()), "one user holds 1 of 2 here");
+        assertEquals(Watches.Start.STARTED, w.watch("another", "", -1, new Recorder()));
+        assertEquals(Watches.Start.TOO_MANY, w.watch("a third", "", -1, new Recorder()), "the limit is 2 here");
     }
 
     @Test
     void aRoleStreamGetsTheViewAtOnceAndEachChange() throws InterruptedException {
         Watches w = start(master(0, -1));
         List<RoleChange> seen = Collections.synchronizedList(new ArrayList<>());
-        w.watchRoles(new Watches.RoleStream() {
+        w.watchRoles("reader", new Watches.RoleStream() {
             @Override
             public CompletionStage<?> send(RoleChange change) {
                 seen.add(change);

@@ -31,6 +31,7 @@ final class BrokerRoundTrip {
     static long medianMicros(LocalGroup group, int samples) throws JMSException {
         ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("tcp://" + group.brokerAddress(1)
                 + "?sslEnabled=true&verifyHost=true&trustStorePath=" + group.trustStore() + "&trustStorePassword="
+                + LocalGroup.TLS_PASSWORD + "&keyStorePath=" + group.keyStore("s1") + "&keyStorePassword="
                 + LocalGroup.TLS_PASSWORD);
         try (Connection c = factory.createConnection("regent", group.credential("BROKER_PASSWORD"))) {
             Session receiving = c.createSession(false, ActiveMQJMSConstants.PRE_ACKNOWLEDGE);

@@ -5,11 +5,17 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
+import io.regent.it.probe.RoleProbe;
+import org.jboss.shrinkwrap.api.asset.Asset;
+import org.jboss.shrinkwrap.api.asset.EmptyAsset;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
@@ -32,9 +38,43 @@ class ArquillianIT {
 
     private static final String BASE = "http://127.0.0.1:9190";
 
+    /**
+     * Regent's EAR with an application of its own beside it, as a team would package theirs: a
+     * WAR compiled against regent-api only (the EAR's lib holds it), at /probe.
+     */
     @Deployment(testable = false)
     static EnterpriseArchive ear() {
-        return ShrinkWrap.createFromZipFile(EnterpriseArchive.class, new File(System.getProperty("regent.ear")));
+        EnterpriseArchive ear = ShrinkWrap.createFromZipFile(EnterpriseArchive.class, new File(System.getProperty("regent.ear")));
+        WebArchive probe = ShrinkWrap.create(WebArchive.class, "probe.war").addPackage(RoleProbe.class.getPackage())
+                .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
+        String application = new String(readAll(ear.get("META-INF/application.xml").getAsset()), StandardCharsets.UTF_8)
+                .replace("  <library-directory>", "  <module>\n    <web>\n      <web-uri>probe.war</web-uri>\n"
+                        + "      <context-root>/probe</context-root>\n    </web>\n  </module>\n  <library-directory>");
+        return ear.addAsModule(probe).setApplicationXML(new StringAsset(application));
+    }
+
+    private static byte[] readAll(Asset asset) {
+        try (java.io.InputStream in = asset.openStream()) {
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void anApplicationBesideRegentIsToldItIsMasterAndRunsItsMasterOnlyWorkHere() {
+        assertTrue(await(Duration.ofSeconds(60), () -> status(BASE + "/health/ready") == 200));
+        assertTrue(await(Duration.ofSeconds(30), () -> json(get(BASE + "/probe/").body()).getJsonNumber("runs")
+                .longValue() >= 2), "the @MasterOnly timer runs on the master: " + get(BASE + "/probe/").body());
+        JsonObject seen = json(get(BASE + "/probe/").body());
+        String epoch = get(BASE + "/api/group/master").headers().firstValue("Regent-Epoch").orElseThrow();
+        assertEquals(java.util.List.of("granted " + epoch + " a1 master=true"),
+                seen.getJsonArray("events").getValuesAs(jakarta.json.JsonString.class).stream()
+                        .map(jakarta.json.JsonString::getString).toList(),
+                "one grant, for the epoch the group reports, and Mastership agreed when it was observed");
+        assertTrue(seen.getBoolean("master"));
+        assertEquals(epoch, seen.getString("epoch"), "the fencing token is the epoch");
+        assertEquals("ran in epoch " + epoch, json(get(BASE + "/probe/call").body()).getString("answer"));
     }
 
     @Test

@@ -300,6 +300,11 @@ public final class LocalGroup implements AutoCloseable {
         return dir.resolve("tls").resolve("truststore.p12").toAbsolutePath();
     }
 
+    /** The key store (key, certificate and the CA) bin/group made for {@code name}: s1, broker2, lb... */
+    public Path keyStore(String name) {
+        return dir.resolve("tls").resolve(name + ".p12").toAbsolutePath();
+    }
+
     public static final String TLS_PASSWORD = "it-tls-password";
 
     /** Broker b's address, host:port. */

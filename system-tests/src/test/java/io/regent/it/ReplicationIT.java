@@ -77,6 +77,19 @@ class ReplicationIT {
         JsonObject read = json(send(HttpRequest.newBuilder(URI.create(group.url(m) + "/api/kv/cas")).GET()).body());
         assertEquals("two", read.getString("value"));
         assertEquals(2, read.getInt("version"));
+
+        // an idempotency key belongs to its user and to its write (DESIGN.md §3.6)
+        String token = "token-" + System.nanoTime();
+        assertEquals(201, put(m, "once-a", "{\"value\":\"first\"}", Map.of("Idempotency-Key", token)).statusCode());
+        assertEquals(201, put(m, "once-a", "{\"value\":\"first\"}", Map.of("Idempotency-Key", token)).statusCode(),
+                "a retry gets the first answer");
+        assertProblem(put(m, "once-a", "{\"value\":\"second\"}", Map.of("Idempotency-Key", token)), 422, "another write");
+        assertProblem(put(m, "once-b", "{\"value\":\"first\"}", Map.of("Idempotency-Key", token)), 422, "another write");
+        HttpResponse<String> writers = sendAs(Users.WRITER, HttpRequest.newBuilder(URI.create(group.url(m) + "/api/kv/once-a"))
+                .header("Idempotency-Key", token).PUT(HttpRequest.BodyPublishers.ofString("{\"value\":\"theirs\"}")));
+        assertEquals(200, writers.statusCode(), "another user's same key is a write of its own: " + writers.body());
+        assertEquals(404, get(m, "/api/kv/once-b").statusCode(), "the refused write changed nothing");
+        assertEquals("theirs", json(get(m, "/api/kv/once-a").body()).getString("value"));
     }
 
     @Test
@@ -302,17 +315,21 @@ class ReplicationIT {
     @GroupExtension.Elects
     void aPausedMasterIsFencedOffWhenItResumesAndNothingIsLost() throws Exception {
         int old = master();
+        String oldEpoch = group.status(old).getString("epoch");
         try (Writer writer = new Writer(group.balancerUrl(), "stale", 4, 64, Long.MAX_VALUE).start()) {
             awaitWritesFlowing(writer);
             group.pause(old);
             // a write that reaches the old master while it is stopped waits in its socket
             CompletableFuture<HttpResponse<String>> stalled = HTTP.sendAsync(
                     HttpRequest.newBuilder(URI.create(group.url(old) + "/api/kv/stale-direct"))
-                            .header("Authorization", Users.basic(Users.WRITER))
+                            .header("Authorization", Users.basic(Users.WRITER)).header("If-Regent-Epoch", oldEpoch)
                             .timeout(Duration.ofSeconds(90)).PUT(HttpRequest.BodyPublishers.ofString("{\"value\":\"late\"}"))
                             .build(), HttpResponse.BodyHandlers.ofString());
             assertTrue(await(SETTLE, () -> group.soleReady(old) > 0), "a new master while the old one is stopped");
             awaitWritesFlowing(writer);
+            // a fencing token of the old mastership: the new master refuses it
+            assertProblem(put(master(), "stale-fenced", "{\"value\":\"late\"}", Map.of("If-Regent-Epoch", oldEpoch)),
+                    409, "nothing was written");
             group.resume(old);
             HttpResponse<String> late = stalled.get(90, TimeUnit.SECONDS);
             assertNotEquals(2, late.statusCode() / 100, "the stale master accepted a write: " + late.body());
@@ -322,6 +339,7 @@ class ReplicationIT {
             assertAllPresentOnTheMaster(writer, "stale-");
         }
         assertFalse(StoreReader.read(group.url(master()), "stale-direct").containsKey("stale-direct"));
+        assertEquals(404, get(master(), "/api/kv/stale-fenced").statusCode(), "no fenced write was applied");
         awaitConverged();
     }
 
@@ -422,9 +440,13 @@ class ReplicationIT {
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {
+        // regent-admin holds every role: these tests are about replication, not access
+        return sendAs(Users.ADMIN, request);
+    }
+
+    private static HttpResponse<String> sendAs(String user, HttpRequest.Builder request) {
         try {
-            // regent-admin holds every role: these tests are about replication, not access
-            return HTTP.send(request.timeout(Duration.ofSeconds(15)).setHeader("Authorization", Users.basic(Users.ADMIN))
+            return HTTP.send(request.timeout(Duration.ofSeconds(15)).setHeader("Authorization", Users.basic(user))
                     .build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -154,6 +154,10 @@ class SecurityIT {
         assertThrows(JMSException.class, () -> new ActiveMQConnectionFactory("tcp://" + group.brokerAddress(1)
                 + "?initialConnectAttempts=1&callTimeout=2000").createConnection("s3", group.credential("BROKER_PASSWORD_S3")).close(),
                 "plaintext to a broker is refused");
+        try (ActiveMQConnectionFactory keyless = new ActiveMQConnectionFactory(trustingUrl())) {
+            assertThrows(JMSException.class, () -> keyless.createConnection("s3", group.credential("BROKER_PASSWORD_S3"))
+                    .close(), "a client without a key of the group's CA is refused, whatever its password (mutual TLS)");
+        }
     }
 
     @Test
@@ -232,9 +236,15 @@ class SecurityIT {
         }
     }
 
+    /** A connection as server s3 makes it: the group's CA trusted, s3's key presented. */
     private static ActiveMQConnectionFactory brokerOverTls() {
-        return new ActiveMQConnectionFactory("tcp://" + group.brokerAddress(1) + "?sslEnabled=true&verifyHost=true"
-                + "&trustStorePath=" + group.trustStore() + "&trustStorePassword=" + LocalGroup.TLS_PASSWORD);
+        return new ActiveMQConnectionFactory(trustingUrl() + "&keyStorePath=" + group.keyStore("s3")
+                + "&keyStorePassword=" + LocalGroup.TLS_PASSWORD);
+    }
+
+    private static String trustingUrl() {
+        return "tcp://" + group.brokerAddress(1) + "?sslEnabled=true&verifyHost=true&initialConnectAttempts=1"
+                + "&callTimeout=2000&trustStorePath=" + group.trustStore() + "&trustStorePassword=" + LocalGroup.TLS_PASSWORD;
     }
 
     /** curl's status code for a GET ("000": no HTTP answer, e.g. the TLS handshake failed). */

@@ -14,6 +14,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
@@ -72,8 +73,8 @@ public class GroupResource {
     @APIResponse(responseCode = "200", description = "The stream of events")
     @APIResponse(responseCode = "503", description = "Too many streams are open on this server",
             content = @Content(schema = @Schema(implementation = Problem.Body.class)))
-    public void events(@Context SseEventSink sink, @Context Sse sse) {
-        if (!engine.get().watches().watchRoles(EventStreams.roles(sink, sse))) {
+    public void events(@Context SseEventSink sink, @Context Sse sse, @Context SecurityContext security) {
+        if (!engine.get().watches().watchRoles(Caller.of(security), EventStreams.roles(sink, sse))) {
             throw new WebApplicationException(Problem.tooManyStreams());
         }
     }

@@ -4,6 +4,7 @@ import io.regent.kv.KeyRules;
 import io.regent.kv.KeyValueStore;
 import io.regent.replication.CommittedView;
 import io.regent.kv.KvCommand;
+import io.regent.protocol.Epoch;
 import io.regent.kv.KvResult;
 import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,6 +24,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.sse.Sse;
@@ -56,8 +58,12 @@ public class KeyValueResource {
     public static final String APPLIED = "Regent-Applied";
     /** A client's key for one logical write: with it, retries apply at most once. */
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** The mastership a write requires: a fencing token (an application's {@code Mastership.epoch()}). */
+    public static final String IF_EPOCH = "If-Regent-Epoch";
+    private static final String FENCE_DOC = "an epoch (term.index, as in Regent-Epoch): the write is applied only if "
+            + "this is still the master's, else 409 and nothing is written";
     private static final String IDEMPOTENCY_DOC = "1-64 characters; the write applies at most once for it, and a "
-            + "retry gets the first answer";
+            + "retry (same user, same write) gets the first answer; the same key with another write gets 422";
     private static final String CONSISTENCY_DOC = "any (default: this server's copy) or linearizable (the master, "
             + "after a majority confirmed it)";
     private static final String MIN_SEQ_DOC = "answer once this server has applied this position (a write's Regent-Seq)";
@@ -74,6 +80,9 @@ public class KeyValueResource {
 
     @Context
     private UriInfo uri;
+
+    @Context
+    private SecurityContext security;
 
     @GET
     @Operation(summary = "Page through the keys that start with a prefix, in key order",
@@ -128,7 +137,8 @@ public class KeyValueResource {
                         field + " must be a whole number >= 0", Map.of("field", field)));
             }
         }
-        Watches.Start start = group.get().watches().watch(prefix, after, EventStreams.changes(sink, sse));
+        Watches.Start start = group.get().watches().watch(Caller.of(security), prefix, after,
+                EventStreams.changes(sink, sse));
         switch (start) {
             case STARTED -> { }
             case NOT_MASTER -> {
@@ -207,13 +217,16 @@ public class KeyValueResource {
     @APIResponse(responseCode = "201", description = "Created: {key,version,epoch}")
     @APIResponse(responseCode = "307", description = "This server is a backup: the Location is the master's")
     @APIResponse(responseCode = "400", description = "A bad key, body, If-Match or Idempotency-Key", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    @APIResponse(responseCode = "409", description = "If-Regent-Epoch names a mastership that is not the master's; nothing was written", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
     @APIResponse(responseCode = "412", description = "If-Match or If-None-Match failed; nothing was written", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
     @APIResponse(responseCode = "413", description = "The value is over regent.kv.max-value-bytes", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    @APIResponse(responseCode = "422", description = "The Idempotency-Key was sent before with another write; nothing was written", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
     @APIResponse(responseCode = "503", description = "No master open, too many writes waiting, or not confirmed "
             + "(inDoubt: true, it may have been applied: retry with the same Idempotency-Key)", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
     @APIResponse(responseCode = "507", description = "The store's quota would be passed", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
     public void put(@PathParam("key") String key, @HeaderParam("If-Match") String ifMatch,
             @HeaderParam("If-None-Match") String ifNoneMatch,
+            @Parameter(description = FENCE_DOC) @HeaderParam(IF_EPOCH) String ifEpoch,
             @Parameter(description = IDEMPOTENCY_DOC) @HeaderParam(IDEMPOTENCY_KEY) String once,
             InputStream body, @Suspended AsyncResponse response) throws IOException {
         Response bad = badKey(key, once);
@@ -223,19 +236,21 @@ public class KeyValueResource {
         }
         KeyRules rules = rules();
         KvCommand command;
+        Epoch fence;
         try {
+            fence = KvRequest.requiredEpoch(ifEpoch);
             String value = KvRequest.value(body, rules.maxValueBytes());
             String problem = rules.valueProblem(value);
             if (problem != null) {
                 response.resume(Problem.of(Response.Status.REQUEST_ENTITY_TOO_LARGE, problem, Map.of("key", key)));
                 return;
             }
-            command = KvCommand.put(key, value, KvRequest.requiredVersion(ifMatch, ifNoneMatch)).once(once);
+            command = KvCommand.put(key, value, KvRequest.requiredVersion(ifMatch, ifNoneMatch)).once(owned(once));
         } catch (KvRequest.Invalid e) {
             response.resume(invalid(key, e));
             return;
         }
-        writes.submit(command, uri.getRequestUri(), this::answer).thenAccept(response::resume);
+        writes.submit(command, fence, uri.getRequestUri(), this::answer).thenAccept(response::resume);
     }
 
     @DELETE
@@ -246,9 +261,12 @@ public class KeyValueResource {
     @APIResponse(responseCode = "307", description = "This server is a backup: the Location is the master's")
     @APIResponse(responseCode = "400", description = "A bad key, If-Match or Idempotency-Key", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
     @APIResponse(responseCode = "404", description = "No such key", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    @APIResponse(responseCode = "409", description = "If-Regent-Epoch names a mastership that is not the master's; nothing was deleted", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
     @APIResponse(responseCode = "412", description = "If-Match failed; nothing was deleted", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    @APIResponse(responseCode = "422", description = "The Idempotency-Key was sent before with another write; nothing was deleted", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
     @APIResponse(responseCode = "503", description = "No master open, or not confirmed (inDoubt)", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
     public void delete(@PathParam("key") String key, @HeaderParam("If-Match") String ifMatch,
+            @Parameter(description = FENCE_DOC) @HeaderParam(IF_EPOCH) String ifEpoch,
             @Parameter(description = IDEMPOTENCY_DOC) @HeaderParam(IDEMPOTENCY_KEY) String once,
             @Suspended AsyncResponse response) {
         Response bad = badKey(key, once);
@@ -257,11 +275,17 @@ public class KeyValueResource {
             return;
         }
         try {
-            writes.submit(KvCommand.delete(key, KvRequest.requiredVersion(ifMatch, null)).once(once), uri.getRequestUri(),
+            writes.submit(KvCommand.delete(key, KvRequest.requiredVersion(ifMatch, null)).once(owned(once)),
+                    KvRequest.requiredEpoch(ifEpoch), uri.getRequestUri(),
                     this::answer).thenAccept(response::resume);
         } catch (KvRequest.Invalid e) {
             response.resume(invalid(key, e));
         }
+    }
+
+    /** The client's idempotency key, scoped to the user who sent it. */
+    private String owned(String once) {
+        return KvCommand.ownedBy(Caller.of(security), once);
     }
 
     private Response.ResponseBuilder answer(KvResult r) {
@@ -275,6 +299,8 @@ public class KeyValueResource {
                     Map.of("key", r.key(), "currentVersion", r.version())));
             case ABSENT -> Response.fromResponse(Problem.of(Response.Status.NOT_FOUND, "no such key",
                     Map.of("key", r.key())));
+            case REUSED -> Response.fromResponse(Problem.of(422, "this Idempotency-Key was sent before with another "
+                    + "write; nothing was written (send a new key for a new write)", Map.of("key", r.key())));
             case INVALID, PASSED -> Response.fromResponse(Problem.of(Response.Status.BAD_REQUEST,
                     "the write is not valid", Map.of()));
         };

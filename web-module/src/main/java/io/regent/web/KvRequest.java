@@ -1,5 +1,6 @@
 package io.regent.web;
 
+import io.regent.protocol.Epoch;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
@@ -32,6 +33,7 @@ final class KvRequest {
 
     private static final JsonProvider JSON = JsonProvider.provider();
     private static final Pattern VERSION = Pattern.compile("\\s*(?:W/)?\"?(\\d{1,18})\"?\\s*");
+    private static final Pattern EPOCH = Pattern.compile("\\s*(\\d{1,15})\\.(\\d{1,9})\\s*");
 
     private KvRequest() {
     }
@@ -89,6 +91,18 @@ final class KvRequest {
             throw new Invalid(400, "If-Match must be a version such as \"3\", got " + ifMatch);
         }
         return Long.parseLong(m.group(1));
+    }
+
+    /** The mastership a write requires ({@code If-Regent-Epoch: term.index}), or null for none. */
+    static Epoch requiredEpoch(String header) throws Invalid {
+        if (header == null) {
+            return null;
+        }
+        Matcher m = EPOCH.matcher(header);
+        if (!m.matches()) {
+            throw new Invalid(400, "If-Regent-Epoch must be an epoch such as 7.2 (a Regent-Epoch), got " + header);
+        }
+        return new Epoch(Long.parseLong(m.group(1)), Integer.parseInt(m.group(2)));
     }
 
     /** Reads up to {@code max} bytes into a buffer that grows from the size of a small body. */

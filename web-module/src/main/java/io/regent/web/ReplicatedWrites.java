@@ -5,6 +5,7 @@ import io.regent.host.NotOpenReason;
 import io.regent.host.WriteOutcome;
 import io.regent.kv.KvCommand;
 import io.regent.kv.KvResult;
+import io.regent.protocol.Epoch;
 import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
@@ -28,9 +29,14 @@ public class ReplicatedWrites {
     @Inject
     private ThisServer group;
 
-    /** The answer completes when the write is committed (or fails); no request thread waits for it. */
-    CompletionStage<Response> submit(KvCommand command, URI request, Function<KvResult, Response.ResponseBuilder> answer) {
-        return group.get().propose(command.encode()).thenApply(outcome -> {
+    /**
+     * The answer completes when the write is committed (or fails); no request thread waits for it.
+     *
+     * @param expected the mastership the write requires ({@code If-Regent-Epoch}), or null
+     */
+    CompletionStage<Response> submit(KvCommand command, Epoch expected, URI request,
+            Function<KvResult, Response.ResponseBuilder> answer) {
+        return group.get().propose(command.encode(), expected).thenApply(outcome -> {
             if (outcome instanceof WriteOutcome.Committed c) {
                 return answer.apply(KvResult.decode(c.result())).header(SEQ, c.at().seq()).build();
             }
@@ -43,6 +49,12 @@ public class ReplicatedWrites {
             }
             if (outcome instanceof WriteOutcome.Busy b) {
                 return Problem.retryShortly(b.reason(), Map.of());
+            }
+            if (outcome instanceof WriteOutcome.Fenced f) {
+                return Problem.of(Response.Status.CONFLICT, "the mastership " + f.expected() + " this write requires "
+                        + "is not the master's (" + f.current() + "); nothing was written (an earlier attempt with the "
+                        + "same Idempotency-Key, sent in that mastership, may have been: read the key)",
+                        Map.of("expectedEpoch", f.expected().toString(), "epoch", f.current().toString()));
             }
             return elsewhere(((WriteOutcome.NotOpen) outcome).why(), request);
         });
