@@ -28,7 +28,7 @@ public class MasterOnlyWork {
         return "ran in epoch " + mastership.epoch().orElseThrow();
     }
 
-    long runs() {
+    public long runs() {
         return runs.get();
     }
 }

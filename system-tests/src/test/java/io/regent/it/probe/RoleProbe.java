@@ -27,7 +27,7 @@ public class RoleProbe {
         seen.add("revoked " + r.epoch() + " " + r.member() + " " + r.reason() + " master=" + mastership.isMaster());
     }
 
-    List<String> seen() {
+    public List<String> seen() {
         return List.copyOf(seen);
     }
 }
