@@ -2,6 +2,7 @@ package io.regent.api;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 
 /** This server's mastership, injectable anywhere ({@code @Inject Mastership mastership}). */
 public interface Mastership {
@@ -21,6 +22,14 @@ public interface Mastership {
      * @return whether it is
      */
     boolean awaitMaster(Duration timeout) throws InterruptedException;
+
+    /**
+     * An executor for master-only background work: a task submitted off the master is refused
+     * ({@code RejectedExecutionException} caused by {@link NotMasterException}); one taken runs
+     * as {@link MasterOnly} work, and is cancelled (interrupted if running) when the mastership
+     * it was taken in is revoked. Its threads are Regent's, without a {@code java:comp} context.
+     */
+    ExecutorService executor();
 
     /**
      * A planned handover: the master hands its mastership to the best-ranked live backup and

@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -19,8 +20,9 @@ import java.util.logging.Logger;
  * frame is handled on the thread its bytes woke), handing each frame to {@code inbound}, which
  * checks its signature, sender and counter like a frame from the broker. Anyone may connect, so
  * a length over the limit closes the connection before the frame is read, and at most
- * {@code maxLinks} connections are open: a new one closes the oldest, so a member that
- * reconnects always gets in.
+ * {@code maxLinks} connections are open: past that a new one closes the oldest that has not yet
+ * carried a frame a member signed, and only if there is none the oldest of all (so a member that
+ * reconnects always gets in, and connections of outsiders only ever push out each other).
  */
 final class DirectListener implements AutoCloseable {
 
@@ -29,18 +31,29 @@ final class DirectListener implements AutoCloseable {
     private final ServerSocket listener;
     private final int frameLimit;
     private final int maxLinks;
-    private final Consumer<byte[]> inbound;
+    private final Predicate<byte[]> inbound;
     private final Consumer<String> refused;
     private final ThreadFactory threads;
-    private final Deque<Socket> links = new ArrayDeque<>();
+    /** A connection, and whether a member has shown itself on it (a frame it signed). */
+    private static final class Link {
+        final Socket socket;
+        volatile boolean member;
+
+        Link(Socket socket) {
+            this.socket = socket;
+        }
+    }
+
+    private final Deque<Link> links = new ArrayDeque<>();
     private final Thread acceptor;
     private volatile boolean closed;
 
     /**
+     * @param inbound takes a frame; true if a member signed it
      * @param refused told why a connection was closed for what it sent
      * @throws IOException if the address cannot be listened on
      */
-    DirectListener(InetSocketAddress address, int frameLimit, int maxLinks, Consumer<byte[]> inbound,
+    DirectListener(InetSocketAddress address, int frameLimit, int maxLinks, Predicate<byte[]> inbound,
             Consumer<String> refused, ThreadFactory threads) throws IOException {
         this.frameLimit = frameLimit;
         this.maxLinks = maxLinks;
@@ -77,21 +90,26 @@ final class DirectListener implements AutoCloseable {
                 }
                 return;
             }
-            Socket evicted = null;
+            Link link = new Link(s);
+            Link evicted = null;
             synchronized (links) {
-                links.addLast(s);
+                links.addLast(link);
                 if (links.size() > maxLinks) {
-                    evicted = links.pollFirst();
+                    evicted = links.stream().filter(l -> !l.member).findFirst().orElse(links.peekFirst());
+                    links.remove(evicted);
                 }
             }
-            Closing.quietly(evicted);
-            Thread reader = threads.newThread(() -> read(s));
+            if (evicted != null) {
+                Closing.quietly(evicted.socket);
+            }
+            Thread reader = threads.newThread(() -> read(link));
             reader.setName("regent-direct-" + s.getRemoteSocketAddress());
             reader.start();
         }
     }
 
-    private void read(Socket s) {
+    private void read(Link link) {
+        Socket s = link.socket;
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()))) {
             while (!closed) {
                 int length = in.readInt();
@@ -102,7 +120,9 @@ final class DirectListener implements AutoCloseable {
                 byte[] frame = new byte[length];
                 in.readFully(frame);
                 try {
-                    inbound.accept(frame);
+                    if (inbound.test(frame)) {
+                        link.member = true;
+                    }
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "a direct frame failed", e);
                 }
@@ -111,7 +131,7 @@ final class DirectListener implements AutoCloseable {
             // the sender closed or failed; it connects again
         } finally {
             synchronized (links) {
-                links.remove(s);
+                links.remove(link);
             }
             Closing.quietly(s);
         }
@@ -126,7 +146,7 @@ final class DirectListener implements AutoCloseable {
             // nothing more to release
         }
         synchronized (links) {
-            links.forEach(Closing::quietly);
+            links.forEach(l -> Closing.quietly(l.socket));
             links.clear();
         }
     }

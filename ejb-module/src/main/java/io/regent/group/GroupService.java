@@ -212,23 +212,34 @@ public final class GroupService {
         }
     }
 
-    /** A frame from a topic: checked, opened, and handed to the member. */
-    void receive(Topic topic, byte[] sealed) {
+    /**
+     * A frame from a topic: checked, opened, and handed to the member.
+     *
+     * @return whether a member signed it for this server (what a direct link must show to be kept)
+     */
+    boolean receive(Topic topic, byte[] sealed) {
+        Frame f;
         try {
-            Frame f = admission.admit(topic, sealed);
+            f = admission.admit(topic, sealed);
+        } catch (Malformed e) {
+            drop(e.getMessage());
+            return false;
+        }
+        try {
             if (topic == Topic.CONTROL) {
                 receiveControl(f, controlCodec.decode(f.from(), f.payload()));
             } else if (started) {
                 StreamMessage m = streamCodec.decode(f.from(), f.payload());
                 if (topic == Topic.DIRECT && !(m instanceof StreamMessage.Ack)) {
                     drop("a " + m.getClass().getSimpleName() + " sent direct: only acknowledgements are");
-                    return;
+                    return true;
                 }
                 host.receive(m);
             }
         } catch (Malformed e) {
             drop(e.getMessage());
         }
+        return true;
     }
 
     private void receiveControl(Frame f, Message m) {

@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 
 /** {@link Mastership} for the application: this server's, as {@link RoleEvents} tells it. */
 @ApplicationScoped
@@ -38,6 +39,11 @@ public class MastershipBean implements Mastership {
     @Override
     public boolean awaitMaster(Duration timeout) throws InterruptedException {
         return state().awaitMaster(timeout);
+    }
+
+    @Override
+    public ExecutorService executor() {
+        return state().executor();
     }
 
     @Override

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Supplier;
 
 /**
@@ -34,9 +36,25 @@ public final class MastershipState {
     private final Object changed = new Object();
     private volatile Epoch granted;
 
-    MastershipState(String self, Supplier<MemberHost.Snapshot> member) {
+    /** Threads for {@link #executor()}: master-only background work is the application's exception, not its rule. */
+    private static final int TASK_THREADS = 4;
+
+    private final MasterTasks tasks;
+
+    MastershipState(String self, Supplier<MemberHost.Snapshot> member, ThreadFactory threads) {
         this.self = self;
         this.member = member;
+        this.tasks = new MasterTasks(this, TASK_THREADS, threads);
+    }
+
+    /** An executor for master-only tasks: refused off the master, cancelled when the epoch is revoked. */
+    public ExecutorService executor() {
+        return tasks;
+    }
+
+    /** The server stops: no master-only task runs any more. */
+    void close() {
+        tasks.close();
     }
 
     public String self() {
@@ -143,6 +161,7 @@ public final class MastershipState {
         if (e.equals(granted)) {
             granted = null;
         }
+        tasks.revoked(e);
         running.forEach((thread, w) -> {
             synchronized (w) {
                 if (w.active && w.epoch.equals(e)) {

@@ -37,7 +37,7 @@ public final class RoleEvents implements AutoCloseable {
         this.member = member;
         this.fire = fire;
         this.transitions = new RoleTransitions(self);
-        this.state = new MastershipState(self, member);
+        this.state = new MastershipState(self, member, threads);
         this.thread = threads.newThread(this::run);
         thread.setName("regent-role-events");
         thread.setDaemon(true);
@@ -82,6 +82,7 @@ public final class RoleEvents implements AutoCloseable {
             }
             if (closing) {
                 deliver(transitions.stopping());
+                state.close();
                 return;
             }
             deliver(transitions.after(member.get()));

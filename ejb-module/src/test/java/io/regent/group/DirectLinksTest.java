@@ -96,6 +96,47 @@ class DirectLinksTest {
         }
     }
 
+    /** Outsiders' connections push out each other, never a link a member has shown itself on. */
+    @Test
+    void connectionsNoMemberSignedNeverPushOutAMembersLink() throws Exception {
+        try (DirectListener master = new DirectListener(new InetSocketAddress("127.0.0.1", 0), LIMIT, 2,
+                f -> received.add(f) && f[0] == 1, refused::add, new ServerThreads());
+                Socket member = new Socket("127.0.0.1", master.port())) {
+            DataOutputStream out = new DataOutputStream(member.getOutputStream());
+            out.writeInt(1);
+            out.writeByte(1);
+            out.flush();
+            assertArrayEquals(new byte[] {1}, received.poll(5, TimeUnit.SECONDS));
+            List<Socket> outsiders = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 6; i++) {
+                    Socket o = new Socket("127.0.0.1", master.port());
+                    outsiders.add(o);
+                    if (i % 2 == 0) { // half send a frame no member signed, half nothing
+                        DataOutputStream x = new DataOutputStream(o.getOutputStream());
+                        x.writeInt(1);
+                        x.writeByte(9);
+                        x.flush();
+                        assertArrayEquals(new byte[] {9}, received.poll(5, TimeUnit.SECONDS));
+                    }
+                }
+                Socket last = outsiders.get(outsiders.size() - 1);
+                last.setSoTimeout(5_000);
+                outsiders.get(0).setSoTimeout(5_000);
+                assertEquals(-1, outsiders.get(0).getInputStream().read(), "an outsider pushed out another");
+                out.writeInt(2);
+                out.writeByte(1);
+                out.writeByte(2);
+                out.flush();
+                assertArrayEquals(new byte[] {1, 2}, received.poll(5, TimeUnit.SECONDS), "the member's link was kept");
+            } finally {
+                for (Socket o : outsiders) {
+                    o.close();
+                }
+            }
+        }
+    }
+
     @Test
     void aLinkWhosePeerWentAwayFailsAndIsMadeAgainToItsSuccessor() throws Exception {
         DirectListener master = listen(4);

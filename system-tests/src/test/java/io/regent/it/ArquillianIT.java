@@ -75,6 +75,7 @@ class ArquillianIT {
         assertTrue(seen.getBoolean("master"));
         assertEquals(epoch, seen.getString("epoch"), "the fencing token is the epoch");
         assertEquals("ran in epoch " + epoch, json(get(BASE + "/probe/call").body()).getString("answer"));
+        assertEquals("a task ran on a1", json(get(BASE + "/probe/task").body()).getString("answer"));
     }
 
     @Test

@@ -49,6 +49,8 @@ class ReplicationIT {
     private static final Duration SETTLE = Duration.ofSeconds(60);
     private static final HttpClient HTTP = HttpClient.newBuilder().sslContext(io.regent.it.LocalGroup.trustingSelfSigned()).connectTimeout(Duration.ofSeconds(2))
             .followRedirects(HttpClient.Redirect.NEVER).build();
+    private static final HttpClient PATIENT = HttpClient.newBuilder().sslContext(io.regent.it.LocalGroup.trustingSelfSigned())
+            .connectTimeout(Duration.ofSeconds(90)).followRedirects(HttpClient.Redirect.NEVER).build();
     private static LocalGroup group;
 
     @BeforeAll
@@ -319,8 +321,9 @@ class ReplicationIT {
         try (Writer writer = new Writer(group.balancerUrl(), "stale", 4, 64, Long.MAX_VALUE).start()) {
             awaitWritesFlowing(writer);
             group.pause(old);
-            // a write that reaches the old master while it is stopped waits in its socket
-            CompletableFuture<HttpResponse<String>> stalled = HTTP.sendAsync(
+            // a write that reaches the old master while it is stopped waits in its socket (its own
+            // client: the TLS handshake too must wait for the stopped server)
+            CompletableFuture<HttpResponse<String>> stalled = PATIENT.sendAsync(
                     HttpRequest.newBuilder(URI.create(group.url(old) + "/api/kv/stale-direct"))
                             .header("Authorization", Users.basic(Users.WRITER)).header("If-Regent-Epoch", oldEpoch)
                             .timeout(Duration.ofSeconds(90)).PUT(HttpRequest.BodyPublishers.ofString("{\"value\":\"late\"}"))

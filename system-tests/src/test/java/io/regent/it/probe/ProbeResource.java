@@ -14,7 +14,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Application;
 import jakarta.ws.rs.core.MediaType;
 
-/** GET /probe/: what the application saw; GET /probe/call: a master-only call. */
+/** GET /probe/: what the application saw; /probe/call: a master-only call; /probe/task: a master-only task. */
 @Path("/")
 @ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -39,6 +39,14 @@ public class ProbeResource {
         return Json.createObjectBuilder().add("events", events).add("master", mastership.isMaster())
                 .add("epoch", mastership.epoch().map(Object::toString).orElse("")).add("member", mastership.member())
                 .add("runs", work.runs()).build().toString();
+    }
+
+    @GET
+    @Path("task")
+    public String task() throws Exception {
+        String ran = mastership.executor().submit(() -> "a task ran on " + mastership.member())
+                .get(5, java.util.concurrent.TimeUnit.SECONDS);
+        return Json.createObjectBuilder().add("answer", ran).build().toString();
     }
 
     @GET
