@@ -1,8 +1,8 @@
 package io.regent.kv;
 
+import io.regent.replication.SpaceDigest;
+
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -49,12 +49,7 @@ public record KvCommand(Op op, String key, String value, Long ifVersion, String 
     }
 
     private static String sha256(String text, int bytes) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash, 0, bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return HexFormat.of().formatHex(SpaceDigest.sha256(text.getBytes(StandardCharsets.UTF_8)), 0, bytes);
     }
 
     /** The same write, applied at most once for {@code token} (null: as often as it is sent). */

@@ -76,11 +76,6 @@ final class MasterTasks extends AbstractExecutorService {
         });
     }
 
-    /** Tasks taken and not finished: for tests and the status page. */
-    int pending() {
-        return pending.size();
-    }
-
     @Override
     public void shutdown() {
         throw new UnsupportedOperationException("Regent's master tasks end with the server, not with a caller");

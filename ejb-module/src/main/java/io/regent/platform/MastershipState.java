@@ -37,7 +37,7 @@ public final class MastershipState {
     private volatile Epoch granted;
 
     /** Threads for {@link #executor()}: master-only background work is the application's exception, not its rule. */
-    private static final int TASK_THREADS = 4;
+    static final int TASK_THREADS = 4;
 
     private final MasterTasks tasks;
 
@@ -70,7 +70,7 @@ public final class MastershipState {
     public boolean isMaster() {
         Epoch e = granted;
         MemberHost.Snapshot s = member.get();
-        return e != null && s.open() && RoleTransitions.epoch(s.epoch()).equals(e);
+        return e != null && s.open() && s.epoch().term() == e.term() && s.epoch().index() == e.index();
     }
 
     public boolean awaitMaster(Duration timeout) throws InterruptedException {

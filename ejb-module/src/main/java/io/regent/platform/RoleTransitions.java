@@ -51,11 +51,6 @@ final class RoleTransitions {
         return List.of(revoked);
     }
 
-    /** The epoch granted and not revoked, or null. */
-    Epoch granted() {
-        return granted;
-    }
-
     private MasterRevoked.Reason reason(MemberHost.Snapshot s) {
         if (s.open() || (s.master() != null && !s.master().equals(self))) {
             return MasterRevoked.Reason.SUPERSEDED;

@@ -202,7 +202,7 @@ public final class CommittedView {
         return out;
     }
 
-    /** The committed state as a read-only {@link StateSpace}, for a machine's read functions. */
+    /** The committed state as a read-only {@link StateSpace}. */
     public StateSpace space() {
         return readOnly;
     }
@@ -241,7 +241,7 @@ public final class CommittedView {
         };
     }
 
-    /** Uncommitted writes holding records: for status pages and tests. */
+    /** Keys holding undo records: a test sees that no record outlives its write's commit. */
     public int uncommittedKeys() {
         return undo.size();
     }

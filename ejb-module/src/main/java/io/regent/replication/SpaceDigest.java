@@ -32,6 +32,11 @@ public final class SpaceDigest {
         return ByteBuffer.wrap(sha.digest()).getLong();
     }
 
+    /** SHA-256 of {@code data}, with this thread's digest (for whoever else needs one). */
+    public static byte[] sha256(byte[] data) {
+        return SHA.get().digest(data);
+    }
+
     public static String format(long count, long sum) {
         return count + ":" + Long.toHexString(sum);
     }

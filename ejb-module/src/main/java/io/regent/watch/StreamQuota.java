@@ -12,7 +12,8 @@ final class StreamQuota {
     private final int limit;
     private final int perUser;
     private final Map<String, Integer> byUser = new HashMap<>();
-    private int open;
+    /** Read without the lock: the member's every change asks whether any stream is open. */
+    private volatile int open;
 
     StreamQuota(int limit, int perUser) {
         if (perUser < 1 || perUser > limit) {
@@ -44,7 +45,7 @@ final class StreamQuota {
         open = Math.max(0, open - 1);
     }
 
-    synchronized int open() {
+    int open() {
         return open;
     }
 }

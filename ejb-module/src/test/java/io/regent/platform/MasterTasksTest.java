@@ -40,9 +40,9 @@ class MasterTasksTest {
             assertTrue(state.awaitMaster(Duration.ofSeconds(5)));
             assertEquals("ran", state.executor().submit(() -> "ran").get(5, TimeUnit.SECONDS));
 
-            CountDownLatch running = new CountDownLatch(4);
+            CountDownLatch running = new CountDownLatch(MastershipState.TASK_THREADS);
             CountDownLatch never = new CountDownLatch(1);
-            Future<?>[] busy = new Future<?>[4];
+            Future<?>[] busy = new Future<?>[MastershipState.TASK_THREADS];
             for (int i = 0; i < busy.length; i++) {
                 busy[i] = state.executor().submit(() -> {
                     running.countDown();

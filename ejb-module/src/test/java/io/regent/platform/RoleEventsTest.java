@@ -46,8 +46,9 @@ class RoleEventsTest {
 
             CountDownLatch started = new CountDownLatch(1);
             AtomicReference<Boolean> interrupted = new AtomicReference<>(false);
+            AtomicReference<Boolean> entered = new AtomicReference<>(false);
             Thread work = new Thread(() -> {
-                assertTrue(events.state().enter());
+                entered.set(events.state().enter());
                 started.countDown();
                 try {
                     Thread.sleep(10_000);
@@ -59,6 +60,7 @@ class RoleEventsTest {
             });
             work.start();
             assertTrue(started.await(5, TimeUnit.SECONDS));
+            assertTrue(entered.get(), "master-only work starts on the master");
             member.set(RoleTransitionsTest.notOpen(Role.MASTER, E1, "s1", NotOpenReason.NO_QUORUM));
             assertFalse(events.state().isMaster(), "false at once, before the event is even delivered");
             events.changed();

@@ -50,6 +50,9 @@ class ScenarioTest {
             for (Scenario.Kind kind : Scenario.Kind.values()) {
                 assertTrue(ran.containsKey(kind), "no scenario of kind " + kind);
             }
+            HistoryCheck.Checked c = checked.get();
+            assertTrue(c.operations() > 0 && c.linearizableReads() > 0 && c.committedReads() > 0 && c.minSeqReads() > 0,
+                    "the register clients' histories held reads of every consistency: " + c.describe());
         }
     }
 

@@ -53,11 +53,6 @@ final class SimGroupCommit {
         }
     }
 
-    /** The input threw out of the host: it runs no fsync, and what it asked for waits. */
-    void inputFailed() {
-        asked = false;
-    }
-
     /** Whether {@code path}'s delivery thread is inside an fsync. */
     boolean holds(Network.Path path) {
         return holding == path;

@@ -66,8 +66,8 @@ public final class ReadBenchmark {
             System.out.printf("%nentries the master's log gained while it answered every read above: %d%n",
                     appliedSeq(url) - logBefore);
         }
-        System.out.printf("%nReads of 1,000 existing keys, 3 servers or members on one 2-core machine, wrk, %d s a point%n",
-                seconds);
+        System.out.printf("%nReads of %,d existing keys, 3 servers or members on one %d-core machine, wrk, %d s a point%n",
+                KEYS, Runtime.getRuntime().availableProcessors(), seconds);
         System.out.printf("%-22s %11s %10s %10s %10s %8s%n", "", "connections", "reads/s", "p50 ms", "p99 ms", "non-2xx");
         rows.forEach((name, points) -> points.forEach((c, r) -> System.out.printf("%-22s %11d %10.0f %10.2f %10.2f %8d%n",
                 name, c, r.perSecond(), r.p50Millis(), r.p99Millis(), r.errors())));

@@ -89,7 +89,7 @@ public class ReadConsistency {
                 ? "this server has not known position " + minSeq + " committed within " + waited + " ms; retry, or read "
                         + "from the master"
                 : cause.getMessage();
-        return Problem.retryShortly(why, Map.of(MIN_SEQ, minSeq, "appliedSeq", group.get().readPosition().seq()));
+        return Problem.retryShortly(why, Map.of(MIN_SEQ, minSeq, "committedSeq", group.get().readPosition().seq()));
     }
 
     private static Long minSeq(String text) {
