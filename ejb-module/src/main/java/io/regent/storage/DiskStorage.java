@@ -10,6 +10,7 @@ import io.regent.replication.ReplicaStorage;
 import io.regent.replication.SpaceDigest;
 import io.regent.replication.StateMachine;
 import io.regent.replication.StateSpace;
+import io.regent.replication.StorageException;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;

@@ -10,7 +10,7 @@ import io.regent.protocol.TimerKind;
 import io.regent.replication.MemoryStorage;
 import io.regent.replication.ReplicaEffect;
 import io.regent.replication.ReplicationConfig;
-import io.regent.storage.StorageException;
+import io.regent.replication.StorageException;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

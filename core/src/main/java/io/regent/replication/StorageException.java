@@ -1,4 +1,4 @@
-package io.regent.storage;
+package io.regent.replication;
 
 /** The disk failed the server: it cannot go on as a member without what it was writing. */
 public final class StorageException extends RuntimeException {

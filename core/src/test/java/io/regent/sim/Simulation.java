@@ -16,7 +16,7 @@ import io.regent.replication.Proposal;
 import io.regent.replication.ReplicaEffect;
 import io.regent.replication.ReplicationConfig;
 import io.regent.replication.StreamMessage;
-import io.regent.storage.StorageException;
+import io.regent.replication.StorageException;
 
 import java.util.ArrayList;
 import java.util.Deque;

@@ -1,7 +1,7 @@
 package io.regent.sim;
 
 import io.regent.replication.Position;
-import io.regent.storage.StorageException;
+import io.regent.replication.StorageException;
 
 /**
  * One life of a server's group commit, as {@code io.regent.host.GroupCommit} runs it: what the

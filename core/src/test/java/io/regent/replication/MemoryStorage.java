@@ -1,6 +1,6 @@
 package io.regent.replication;
 
-import io.regent.storage.StorageException;
+import io.regent.replication.StorageException;
 
 import java.util.ArrayList;
 import java.util.Arrays;
