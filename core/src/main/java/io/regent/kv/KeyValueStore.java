@@ -1,5 +1,6 @@
 package io.regent.kv;
 
+import io.regent.replication.Entry;
 import io.regent.replication.Pair;
 import io.regent.replication.StateMachine;
 import io.regent.replication.StateSpace;
@@ -85,10 +86,10 @@ public final class KeyValueStore implements StateMachine {
     }
 
     @Override
-    public String apply(String command, StateSpace state) {
+    public String apply(Entry entry, StateSpace state) {
         KvCommand c;
         try {
-            c = KvCommand.decode(command);
+            c = KvCommand.decode(entry.command());
         } catch (IllegalArgumentException e) {
             return new KvResult(KvResult.Outcome.INVALID, null, 0).encode();
         }

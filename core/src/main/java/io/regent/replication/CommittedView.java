@@ -90,8 +90,8 @@ public final class CommittedView {
             }
 
             @Override
-            public String apply(String command, StateSpace state) {
-                return machine.apply(command, new Recording(state, seq, keys));
+            public String apply(Entry entry, StateSpace state) {
+                return machine.apply(entry, new Recording(state, seq, keys));
             }
         };
     }

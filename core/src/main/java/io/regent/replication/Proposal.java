@@ -3,8 +3,11 @@ package io.regent.replication;
 /** The answer to a client's write offered to the replica. */
 public sealed interface Proposal {
 
-    /** Sequenced at {@code at} and applied here with {@code result}; wait for its commit. */
-    record Accepted(Position at, String result) implements Proposal { }
+    /**
+     * Sequenced at {@code at} and applied here with {@code result} (and {@code value}, the
+     * proposer's answer object, or null: {@link StateMachine#takeValue}); wait for its commit.
+     */
+    record Accepted(Position at, String result, Object value) implements Proposal { }
 
     /** Not sequenced: the state machine refused it against the current state (a quota, say). */
     record Refused(String reason) implements Proposal { }

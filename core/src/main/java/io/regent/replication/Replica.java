@@ -37,7 +37,7 @@ public final class Replica {
     public enum Mode { FOLLOWING, SYNCING, OPEN }
 
     /** What a master's opening no-op is applied with: no state machine sees it. */
-    private static final StateMachine NO_OP = (command, state) -> "";
+    private static final StateMachine NO_OP = (entry, state) -> "";
 
     /** An outstanding fetch, and the snapshot it is installing, if it turned into one. */
     private static final class Fetching {
@@ -152,7 +152,7 @@ public final class Replica {
         }
         Entry entry = new Entry(storage.applied().seq() + 1, mastership, command);
         String result = sequence(now, entry, size);
-        return new Proposal.Accepted(entry.position(), result);
+        return new Proposal.Accepted(entry.position(), result, machine.takeValue());
     }
 
     /**

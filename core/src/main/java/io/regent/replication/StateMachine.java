@@ -21,6 +21,18 @@ public interface StateMachine {
         return null;
     }
 
-    /** Applies one write and returns what the client is told. */
-    String apply(String command, StateSpace state);
+    /**
+     * Applies one write and returns what is recorded with it in the log: the client's answer, which
+     * every server computes alike and readers of changes (watches) see.
+     */
+    String apply(Entry entry, StateSpace state);
+
+    /**
+     * What the last {@link #apply} answers the proposer on this server beyond the recorded result:
+     * an application's answer object, handed over as it is and never replicated; null if none. A
+     * call forgets it.
+     */
+    default Object takeValue() {
+        return null;
+    }
 }

@@ -246,7 +246,7 @@ public final class MemoryStorage implements ReplicaStorage {
         }
 
         String apply(Entry entry, StateMachine machine, long retainBytes, int retainEntries) {
-            String result = machine.apply(entry.command(), new StateSpace() {
+            String result = machine.apply(entry, new StateSpace() {
                 @Override
                 public byte[] get(byte[] key) {
                     return pairs.get(key);

@@ -1,0 +1,191 @@
+package io.regent.machines;
+
+import io.regent.kv.KeyValueStore;
+import io.regent.kv.KvCommand;
+import io.regent.kv.KvResult;
+import io.regent.protocol.Epoch;
+import io.regent.protocol.Role;
+import io.regent.replication.Entry;
+import io.regent.replication.GroupView;
+import io.regent.replication.MemoryStorage;
+import io.regent.replication.Pair;
+import io.regent.replication.Position;
+import io.regent.replication.Proposal;
+import io.regent.replication.Replica;
+import io.regent.replication.ReplicaEffect;
+import io.regent.replication.ReplicationConfig;
+import io.regent.replication.StorageException;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MachinesTest {
+
+    private static final Epoch E1 = new Epoch(1, 1);
+
+    /** Issues numbered tickets: the state is the last number; "fail" throws after a change. */
+    private static final class Tickets implements Machine {
+        @Override
+        public String name() {
+            return "tickets";
+        }
+
+        @Override
+        public Object apply(byte[] command, Position at, MachineState state) {
+            byte[] last = state.get(bytes("last"));
+            long next = (last == null ? 0 : ByteBuffer.wrap(last).getLong()) + 1;
+            state.put(bytes("last"), ByteBuffer.allocate(8).putLong(next).array());
+            state.put(bytes("by/" + next), command);
+            if (new String(command, StandardCharsets.UTF_8).equals("fail")) {
+                throw new IllegalStateException("refused after a change");
+            }
+            return new Ticket(next, at.seq());
+        }
+    }
+
+    private record Ticket(long number, long seq) { }
+
+    private final MemoryStorage storage = new MemoryStorage(1 << 20, 1_000);
+    private final Machines machines = new Machines(new KeyValueStore(1 << 20, 1_000), List.of(new Tickets()));
+    private long seq;
+
+    private String apply(String command) {
+        return storage.apply(new Entry(++seq, E1, command), machines);
+    }
+
+    private static String issue(String who) {
+        return new MachineCommand("tickets", bytes(who)).encode();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aMachineGetsItsCommandsAndTheStoreTheRestEachInItsOwnKeys() {
+        apply(KvCommand.put("last", "store's", null).encode());
+        apply(issue("ann"));
+        assertEquals(new Ticket(1, 2), machines.takeValue());
+        apply(issue("bob"));
+        assertEquals(new Ticket(2, 3), machines.takeValue());
+        assertNull(machines.takeValue(), "a value is taken once");
+
+        MachineState own = Namespace.forRead(storage.space(), "tickets");
+        assertEquals(2, ByteBuffer.wrap(own.get(bytes("last"))).getLong());
+        assertEquals(List.of("by/1", "by/2", "last"), own.scan(new byte[0], 10).stream()
+                .map(p -> new String(p.key(), StandardCharsets.UTF_8)).toList());
+        assertEquals("store's", KeyValueStore.get(storage.space(), "last").orElseThrow().value());
+        assertEquals(List.of("last"), KeyValueStore.list(storage.space(), "", null, 10).stream()
+                .map(KeyValueStore.Item::key).toList(), "the store lists its own keys only");
+    }
+
+    @Test
+    void aCommandThatThrowsChangesNothingAndItsProposerGetsTheException() {
+        apply(issue("ann"));
+        machines.takeValue();
+        long pairs = storage.space().count();
+        assertEquals("failed", apply(issue("fail")));
+        Machines.Failed f = assertInstanceOf(Machines.Failed.class, machines.takeValue());
+        assertEquals("refused after a change", f.cause().getMessage());
+        assertEquals(pairs, storage.space().count());
+        assertEquals(1, ByteBuffer.wrap(Namespace.forRead(storage.space(), "tickets").get(bytes("last"))).getLong());
+        apply(issue("bob"));
+        assertEquals(2, assertInstanceOf(Ticket.class, machines.takeValue()).number(), "the next command goes on");
+    }
+
+    @Test
+    void aServerWithoutTheMachineHaltsRatherThanFallBehindForGood() {
+        Machines without = new Machines(new KeyValueStore(1 << 20, 1_000), List.of());
+        StorageException e = assertThrows(StorageException.class,
+                () -> storage.apply(new Entry(1, E1, issue("ann")), without));
+        assertTrue(e.getMessage().contains("'tickets'"), e.getMessage());
+        assertEquals(0, storage.applied().seq(), "nothing applied");
+    }
+
+    @Test
+    void namesAreCheckedAndUnique() {
+        assertThrows(IllegalArgumentException.class, () -> new Machines(new KeyValueStore(1, 1), List.of(new Tickets(),
+                new Tickets())));
+        assertThrows(IllegalArgumentException.class, () -> new MachineCommand("Tickets", new byte[0]));
+        assertThrows(IllegalArgumentException.class, () -> new MachineCommand("x".repeat(33), new byte[0]));
+        assertThrows(IllegalArgumentException.class, () -> MachineCommand.decode("app tickets"));
+        assertFalse(MachineCommand.isMachineCommand(KvCommand.put("app", "x", null).encode()));
+    }
+
+    @Test
+    void aCommandTravelsAsItsBytes() {
+        byte[] payload = {0, (byte) 0xff, 10, 32, 127, (byte) 0x80};
+        MachineCommand c = MachineCommand.decode(new MachineCommand("a-1", payload).encode());
+        assertEquals("a-1", c.machine());
+        assertArrayEquals(payload, c.payload());
+        assertEquals(new MachineCommand("a-1", payload).encode().length(), MachineCommand.encodedBytes("a-1", payload.length));
+    }
+
+    @Test
+    void aCommandSeesItsOwnChangesAndAScanMergesThem() {
+        List<String> seen = new java.util.ArrayList<>();
+        Machines both = new Machines(new KeyValueStore(1 << 20, 1_000), List.of(new Machine() {
+            @Override
+            public String name() {
+                return "tickets";
+            }
+
+            @Override
+            public Object apply(byte[] command, Position at, MachineState state) {
+                if (command[0] == 'w') {
+                    state.put(bytes("b"), bytes("1"));
+                    state.put(bytes("d"), bytes("1"));
+                    return null;
+                }
+                state.put(bytes("a"), bytes("2"));
+                state.delete(bytes("b"));
+                state.put(bytes("c"), bytes("2"));
+                seen.add(String.valueOf(state.get(bytes("b"))));
+                seen.add(new String(state.get(bytes("c")), StandardCharsets.UTF_8));
+                state.scan(new byte[0], 2).forEach(p -> seen.add(new String(p.key(), StandardCharsets.UTF_8)));
+                state.scan(bytes("b"), 5).forEach(p -> seen.add(new String(p.key(), StandardCharsets.UTF_8)));
+                return null;
+            }
+        }));
+        storage.apply(new Entry(++seq, E1, new MachineCommand("tickets", bytes("w")).encode()), both);
+        storage.apply(new Entry(++seq, E1, new MachineCommand("tickets", bytes("m")).encode()), both);
+        assertEquals(List.of("null", "2", "a", "c", "c", "d"), seen);
+        MachineState kept = Namespace.forRead(storage.space(), "tickets");
+        assertNull(kept.get(bytes("b")));
+        assertArrayEquals(bytes("2"), kept.get(bytes("a")));
+        assertThrows(UnsupportedOperationException.class, () -> kept.put(bytes("a"), bytes("x")));
+    }
+
+    @Test
+    void theMasterHandsTheAnswerObjectToTheProposerAsItIs() {
+        MemoryStorage disk = new MemoryStorage(1 << 20, 100);
+        Replica r = new Replica(ReplicationConfig.defaults("s1", 1), disk, machines);
+        r.view(0, new GroupView(Role.MASTER, E1, "s1", List.of(), List.of()));
+        r.drain().stream().filter(e -> e instanceof ReplicaEffect.Persist).forEach(e -> r.durable(0, disk.applied()));
+        assertTrue(r.open());
+        Proposal.Accepted a = assertInstanceOf(Proposal.Accepted.class, r.propose(1, issue("ann")));
+        assertEquals(new Ticket(1, a.at().seq()), a.value());
+        Proposal.Accepted kv = assertInstanceOf(Proposal.Accepted.class,
+                r.propose(2, KvCommand.put("k", "v", null).encode()));
+        assertNull(kv.value());
+        assertEquals(KvResult.Outcome.WRITTEN, KvResult.decode(kv.result()).outcome());
+        assertNull(machines.takeValue());
+    }
+
+    @Test
+    void pairsOutsideTheNamespaceNeverShow() {
+        apply(KvCommand.put("z", "1", null).encode());
+        assertEquals(List.<Pair>of(), Namespace.forRead(storage.space(), "tickets").scan(new byte[0], 10));
+        assertEquals(List.<Pair>of(), Namespace.forRead(storage.space(), "ticket").scan(new byte[0], 10));
+    }
+}
