@@ -1,6 +1,7 @@
 package io.regent.group;
 
 import io.regent.host.RegentSettings;
+import io.regent.platform.ApplicationMachines;
 import io.regent.protocol.Effect;
 import io.regent.protocol.TimerKind;
 import io.regent.storage.DiskStorage;
@@ -71,7 +72,7 @@ public class GroupEngine {
         RegentSettings settings = MeasuredIndex.apply(RegentSettings.from(ConfigProvider.getConfig()));
         DiskStorage storage = DiskStorage.open(settings.storage().dir(), settings.storage().retention());
         GroupEngine self = context.getBusinessObject(GroupEngine.class);
-        service = new GroupService(settings, storage, new GroupService.Container() {
+        service = new GroupService(settings, storage, ApplicationMachines.find(beans), new GroupService.Container() {
             @Override
             public void set(Effect.SetTimer timer) {
                 self.schedule(timer);

@@ -8,12 +8,14 @@ import io.regent.host.MemberHost;
 import io.regent.host.NotOpenReason;
 import io.regent.host.ReadOutcome;
 import io.regent.host.RegentSettings;
-import io.regent.platform.MastershipState;
-import io.regent.platform.RoleEvents;
 import io.regent.host.ReplicationStatus;
 import io.regent.host.WriteOutcome;
 import io.regent.kv.KeyValueStore;
+import io.regent.machines.Machines;
 import io.regent.member.Member;
+import io.regent.platform.ApplicationMachines;
+import io.regent.platform.MastershipState;
+import io.regent.platform.RoleEvents;
 import io.regent.protocol.DelayMatrix;
 import io.regent.protocol.Effect;
 import io.regent.protocol.Epoch;
@@ -25,6 +27,7 @@ import io.regent.protocol.TimerKind;
 import io.regent.replication.CommittedView;
 import io.regent.replication.Position;
 import io.regent.replication.Replica;
+import io.regent.replication.StateSpace;
 import io.regent.replication.StreamMessage;
 import io.regent.storage.DiskStorage;
 import io.regent.wire.ControlCodec;
@@ -45,6 +48,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -73,6 +77,7 @@ public final class GroupService {
 
     private final RegentSettings settings;
     private final DiskStorage storage;
+    private final ApplicationMachines machines;
     private final MemberHost host;
     private final FrameAdmission admission;
     private final ControlCodec controlCodec = new ControlCodec();
@@ -96,14 +101,20 @@ public final class GroupService {
     private volatile boolean started;
     private volatile boolean left;
 
-    GroupService(RegentSettings settings, DiskStorage storage, Container container, MetricRegistry registry,
-            ThreadFactory threads) {
+    /**
+     * @param machines the application's replicated state machines, which the key-value store runs
+     *                 beside in the one log
+     */
+    GroupService(RegentSettings settings, DiskStorage storage, ApplicationMachines machines, Container container,
+            MetricRegistry registry, ThreadFactory threads) {
         this.settings = settings;
         this.storage = storage;
+        this.machines = machines;
         this.container = container;
         Epoch restored = storage.epoch();
         Member member = new Member(settings.protocol(), settings.replication(), restored, storage,
-                new KeyValueStore(settings.limits().storeBytes(), settings.limits().storeKeys()));
+                new Machines(new KeyValueStore(settings.limits().storeBytes(), settings.limits().storeKeys()),
+                        machines.machines()));
         FrameCodec frames = new FrameCodec(settings.serverId(), settings.pairKeys());
         admission = new FrameAdmission(settings.group(), settings.serverId(), settings.protocol().members().keySet(),
                 frames);
@@ -134,7 +145,9 @@ public final class GroupService {
         }
         LOG.info(() -> "Regent server " + settings.serverId() + " (index " + settings.protocol().index() + ") joining group "
                 + settings.group() + ": state " + storage.applied() + " and epoch " + restored + " recovered from "
-                + storage.dir() + " (run " + storage.incarnation() + ")");
+                + storage.dir() + " (run " + storage.incarnation() + ")"
+                + (machines.machines().isEmpty() ? "" : "; the application's state machines: "
+                        + machines.machines().stream().map(io.regent.machines.Machine::name).toList()));
     }
 
     // ---- lifecycle ------------------------------------------------------------------------
@@ -307,7 +320,21 @@ public final class GroupService {
      * @throws CommittedView.NotReadable while this server does not know what is committed
      */
     public CommittedView.Read<Optional<KeyValueStore.Item>> get(String key) {
-        return host.committedView().read(state -> KeyValueStore.get(state, key));
+        return read(state -> KeyValueStore.get(state, key));
+    }
+
+    /**
+     * A look at the committed state, and the commit point it reflects.
+     *
+     * @throws CommittedView.NotReadable while this server does not know what is committed
+     */
+    public <T> CommittedView.Read<T> read(Function<StateSpace, T> query) {
+        return host.committedView().read(query);
+    }
+
+    /** The application's replicated state machines on this server. */
+    public ApplicationMachines machines() {
+        return machines;
     }
 
     /**
@@ -316,7 +343,7 @@ public final class GroupService {
      * @throws CommittedView.NotReadable while this server does not know what is committed
      */
     public CommittedView.Read<List<KeyValueStore.Item>> list(String prefix, String after, int limit) {
-        return host.committedView().read(state -> KeyValueStore.list(state, prefix, after, limit));
+        return read(state -> KeyValueStore.list(state, prefix, after, limit));
     }
 
     /** The commit point a read reflects at least, for the {@code Regent-Applied} header. */

@@ -6,8 +6,11 @@ import io.regent.replication.Position;
 /** What became of a client's write, for the resource to map onto HTTP. */
 public sealed interface WriteOutcome {
 
-    /** Durable on enough servers; {@code result} is what the state machine answered. */
-    record Committed(Position at, String result) implements WriteOutcome { }
+    /**
+     * Durable on enough servers; {@code result} is what the state machine answered, and
+     * {@code value} an application machine's answer object (null for the key-value store).
+     */
+    record Committed(Position at, String result, Object value) implements WriteOutcome { }
 
     /** Sequenced but not confirmed: it may or may not have been applied, and is never reported as done. */
     record InDoubt(Position at, String reason) implements WriteOutcome { }

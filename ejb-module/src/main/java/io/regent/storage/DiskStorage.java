@@ -249,7 +249,7 @@ public final class DiskStorage implements ReplicaStorage, AutoCloseable {
     public String apply(Entry entry, StateMachine machine) {
         try (WriteBatch batch = new WriteBatch()) {
             Changes changes = new Changes(batch);
-            String result = machine.apply(entry.command(), changes);
+            String result = machine.apply(entry, changes);
             byte[] encoded = encode(entry, result);
             batch.put(log, seqKey(entry.seq()), encoded);
             Position before = logBase;
