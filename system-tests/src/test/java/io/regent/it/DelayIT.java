@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * win, without a revocation. ({@code -Dregent.delay.kills=20} for the longer run the README reports.)
  */
 @ExtendWith(GroupExtension.class)
-@org.junit.jupiter.api.Order(9)
+@org.junit.jupiter.api.Order(10)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DelayIT {
 

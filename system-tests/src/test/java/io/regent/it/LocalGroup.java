@@ -40,6 +40,7 @@ public final class LocalGroup implements AutoCloseable {
     /** Each server's address; empty: all on 127.0.0.1. */
     private final List<String> hosts;
     private boolean serversUp;
+    private boolean example;
 
     /** The system tests' group: its own directory, HTTP ports 9180-9183, brokers on 61716-61718. */
     public static LocalGroup forTests() {
@@ -103,8 +104,18 @@ public final class LocalGroup implements AutoCloseable {
         }
     }
 
+    /** Every later {@link #up} deploys the example application beside Regent ({@code group up --example}). */
+    public LocalGroup withExample() {
+        example = true;
+        return this;
+    }
+
     public void up() {
-        run("up");
+        if (example) {
+            run("up", "--example");
+        } else {
+            run("up");
+        }
         serversUp = true;
     }
 
@@ -362,6 +373,10 @@ public final class LocalGroup implements AutoCloseable {
 
     public static JsonObject json(String body) {
         return Json.createReader(new StringReader(body)).readObject();
+    }
+
+    public static jakarta.json.JsonArray readArray(String body) {
+        return Json.createReader(new StringReader(body)).readArray();
     }
 
     /** Servers in the group. */

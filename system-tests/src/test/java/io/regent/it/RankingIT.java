@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @ExtendWith(GroupExtension.class)
 @GroupExtension.Uses(SharedGroup.MEASURED)
-@org.junit.jupiter.api.Order(10)
+@org.junit.jupiter.api.Order(11)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RankingIT {
 

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @ExtendWith(GroupExtension.class)
 @GroupExtension.Uses(SharedGroup.MEASURED)
-@org.junit.jupiter.api.Order(11)
+@org.junit.jupiter.api.Order(12)
 class ReadinessIT {
 
     private static final Duration SETTLE = Duration.ofSeconds(120);

@@ -13,7 +13,10 @@ public enum SharedGroup {
 
     /** Three servers and three brokers on loopback with the shipped defaults. */
     MAIN,
-    /** Each server and broker in a network namespace of its own, so links can be cut (root only). */
+    /**
+     * Each server and broker in a network namespace of its own, so links can be cut (root only),
+     * with the example application (example/) deployed beside Regent.
+     */
     NETWORK,
     /**
      * Servers that measure their own capacity ({@code regent.server.index=auto}), s1 confined to
@@ -28,7 +31,7 @@ public enum SharedGroup {
         Path it = Path.of(System.getProperty("regent.it.dir", "target/it-group"));
         return switch (this) {
             case MAIN -> LocalGroup.forTests();
-            case NETWORK -> LocalGroup.onHosts(it.resolveSibling("net-group"), 9280, 61816, lab);
+            case NETWORK -> LocalGroup.onHosts(it.resolveSibling("net-group"), 9280, 61816, lab).withExample();
             case MEASURED -> new LocalGroup(it.resolveSibling("measured-group"), 9480, 62016, Map.of(
                     "REGENT_SERVER_INDEX", "auto", "REGENT_SERVER_CPUS_" + CONFINED, "0",
                     "REGENT_HEALTH_READINESS", "member"));
