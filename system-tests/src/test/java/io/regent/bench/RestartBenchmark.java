@@ -1,0 +1,174 @@
+package io.regent.bench;
+
+import io.regent.it.LocalGroup;
+import io.regent.it.Users;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.regent.it.LocalGroup.SIZE;
+import static io.regent.it.LocalGroup.await;
+
+/**
+ * How long a restarted server takes to be back (issue 32): {@code group start N} to
+ * {@code /health/started} (joined: its master answered it and it caught up), on an idle group and
+ * under eight writers through HAProxy, with where the time goes, read from the server's
+ * messages.log: the JVM and Liberty (launch to "server started", of which the application's own
+ * start), the protocol's start (subscribed to the topic), and the join with its catch-up.
+ * Idle, a backup is killed and restarted; under load the master, as an operator's kill -9 of a
+ * master under load goes, and it stays down {@code regent.bench.down} seconds first.
+ *
+ * <p>{@code mvn -B -q install -DskipTests && mvn -B -q -pl system-tests -Prestart-benchmark test}
+ * (trials: {@code -Dregent.bench.trials=5}; seconds down under load: {@code -Dregent.bench.down=30}).
+ */
+public final class RestartBenchmark {
+
+    private static final int LOAD_CONNECTIONS = 8;
+    private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("M/d/yy, HH:mm:ss:SSS");
+    private static final Pattern LINE = Pattern.compile("^\\[(\\d+/\\d+/\\d+, \\d+:\\d+:\\d+:\\d+) UTC\\] (.*)$");
+
+    private final LocalGroup group;
+    private final Path root;
+    private final int trials;
+    private final int downSeconds;
+
+    private RestartBenchmark(LocalGroup group, Path root, int trials, int downSeconds) {
+        this.group = group;
+        this.root = root;
+        this.trials = trials;
+        this.downSeconds = downSeconds;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(System.getProperty("regent.bench.dir", "target/restart-group"));
+        Figures.deleteTree(root);
+        try (LocalGroup group = new LocalGroup(root, 9280, 61816, Map.of())) {
+            group.up();
+            RestartBenchmark b = new RestartBenchmark(group, root, Integer.getInteger("regent.bench.trials", 5),
+                    Integer.getInteger("regent.bench.down", 30));
+            b.idle();
+            b.loaded();
+        }
+    }
+
+    private void idle() throws Exception {
+        Map<String, List<Long>> figures = new LinkedHashMap<>();
+        for (int t = 0; t < trials; t++) {
+            settle();
+            int backup = backup();
+            group.killNow(backup);
+            Thread.sleep(2_000);
+            restart(backup, figures);
+        }
+        Figures.print("restart of a backup on an idle group, ms", figures);
+    }
+
+    private void loaded() throws Exception {
+        Map<String, List<Long>> figures = new LinkedHashMap<>();
+        for (int t = 0; t < trials; t++) {
+            settle();
+            int master = master();
+            try (Wrk.Running wrk = Wrk.start(group.balancerUrl(), "regent-put.lua", LOAD_CONNECTIONS, downSeconds + 300,
+                    Map.of("REGENT_BENCH_AUTH", Users.basic(Users.WRITER)))) {
+                Thread.sleep(3_000); // writes flowing at full rate
+                group.killNow(master);
+                Thread.sleep(downSeconds * 1_000L);
+                restart(master, figures);
+            }
+        }
+        Figures.print("restart of the master killed under write load (wrk, " + LOAD_CONNECTIONS
+                + " connections through HAProxy), down " + downSeconds + " s, ms", figures);
+    }
+
+    /** Starts server {@code i} and adds the time to joined and its parts. */
+    private void restart(int i, Map<String, List<Long>> out) throws IOException {
+        Path log = root.resolve("usr/servers/s" + i + "/logs/messages.log");
+        long logged = Files.exists(log) ? Files.size(log) : 0;
+        long t0 = System.currentTimeMillis();
+        group.start(i);
+        long joined = System.currentTimeMillis();
+        Map<String, Long> at = new LinkedHashMap<>();
+        long snapshots = 0;
+        for (String line : newLines(log, logged)) {
+            Matcher m = LINE.matcher(line);
+            if (!m.matches()) {
+                continue;
+            }
+            long when = LocalDateTime.parse(m.group(1), LOG_TIME).toInstant(ZoneOffset.UTC).toEpochMilli();
+            String text = m.group(2);
+            mark(at, text, "CWWKE0001I", "launched", when);
+            mark(at, text, "CWWKZ0001I", "application started", when);
+            mark(at, text, "CWWKF0011I", "server started", when);
+            mark(at, text, "subscribed to", "protocol started", when);
+            mark(at, text, "JOINING -> ", "joined", when);
+            if (text.contains("installed a snapshot")) {
+                snapshots++;
+            }
+        }
+        add(out, "start -> /health/started (joined)", joined - t0);
+        add(out, "  start -> JVM launched Liberty", at.getOrDefault("launched", t0) - t0);
+        add(out, "  launched -> Liberty 'server started'", at.getOrDefault("server started", joined)
+                - at.getOrDefault("launched", t0));
+        add(out, "    of which: launched -> application started", at.getOrDefault("application started", joined)
+                - at.getOrDefault("launched", t0));
+        add(out, "  server started -> protocol started", at.getOrDefault("protocol started", joined)
+                - at.getOrDefault("server started", t0));
+        add(out, "  protocol started -> joined (catch-up)", at.getOrDefault("joined", joined)
+                - at.getOrDefault("protocol started", t0));
+        add(out, "snapshots installed", snapshots);
+    }
+
+    private static void mark(Map<String, Long> at, String text, String needle, String name, long when) {
+        if (text.contains(needle)) {
+            at.putIfAbsent(name, when);
+        }
+    }
+
+    private static List<String> newLines(Path log, long from) throws IOException {
+        if (!Files.exists(log)) {
+            return List.of();
+        }
+        byte[] all = Files.readAllBytes(log);
+        int start = all.length >= from ? (int) from : 0; // a rotated log starts again
+        return List.of(new String(all, start, all.length - start, java.nio.charset.StandardCharsets.UTF_8).split("\n"));
+    }
+
+    private static void add(Map<String, List<Long>> out, String name, long value) {
+        out.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+    }
+
+    private void settle() {
+        if (!await(Duration.ofSeconds(300), () -> group.allCaughtUp() && group.positions().size() == 1)) {
+            throw new IllegalStateException("the group did not settle: " + group.positions());
+        }
+    }
+
+    private int master() {
+        int[] found = new int[1];
+        if (!await(Duration.ofSeconds(120), () -> (found[0] = group.soleReady(0)) > 0)) {
+            throw new IllegalStateException("no master");
+        }
+        return found[0];
+    }
+
+    private int backup() {
+        int m = master();
+        for (int i = SIZE; i >= 1; i--) {
+            if (i != m) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no backup");
+    }
+}
