@@ -361,9 +361,11 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
         } catch (java.nio.file.InvalidPathException e) {
             throw new BadSettingException(STORAGE_DIR, "not a path: " + e.getMessage());
         }
+        // minutes of writes at full rate: a server back from a restart fetches what it missed
+        // rather than a snapshot of the whole state (issue 32)
         DiskStorage.Retention retention = new DiskStorage.Retention(
-                (int) r.number(RETENTION, 100_000L, 10, 100_000_000),
-                r.number(RETENTION_BYTES, 256 * MIB, MIB, 1024L * 1024 * MIB));
+                (int) r.number(RETENTION, 1_000_000L, 10, 100_000_000),
+                r.number(RETENTION_BYTES, 512 * MIB, MIB, 1024L * 1024 * MIB));
         return new Storage(dir, sync.equals("fsync"), retention);
     }
 

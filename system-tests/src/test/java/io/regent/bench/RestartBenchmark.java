@@ -30,7 +30,8 @@ import static io.regent.it.LocalGroup.await;
  * master under load goes, and it stays down {@code regent.bench.down} seconds first.
  *
  * <p>{@code mvn -B -q install -DskipTests && mvn -B -q -pl system-tests -Prestart-benchmark test}
- * (trials: {@code -Dregent.bench.trials=5}; seconds down under load: {@code -Dregent.bench.down=30}).
+ * (trials: {@code -Dregent.bench.trials=5}; seconds down under load: {@code -Dregent.bench.down=30};
+ * the group's environment, e.g. {@code -Dregent.bench.env=REGENT_START_NICE=0}).
  */
 public final class RestartBenchmark {
 
@@ -53,7 +54,13 @@ public final class RestartBenchmark {
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("regent.bench.dir", "target/restart-group"));
         Figures.deleteTree(root);
-        try (LocalGroup group = new LocalGroup(root, 9280, 61816, Map.of())) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String kv : System.getProperty("regent.bench.env", "").split(",")) {
+            if (kv.contains("=")) {
+                env.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
+            }
+        }
+        try (LocalGroup group = new LocalGroup(root, 9280, 61816, env)) {
             group.up();
             RestartBenchmark b = new RestartBenchmark(group, root, Integer.getInteger("regent.bench.trials", 5),
                     Integer.getInteger("regent.bench.down", 30));
@@ -94,18 +101,21 @@ public final class RestartBenchmark {
     /** Starts server {@code i} and adds the time to joined and its parts. */
     private void restart(int i, Map<String, List<Long>> out) throws IOException {
         Path log = root.resolve("usr/servers/s" + i + "/logs/messages.log");
-        long logged = Files.exists(log) ? Files.size(log) : 0;
         long t0 = System.currentTimeMillis();
         group.start(i);
         long joined = System.currentTimeMillis();
         Map<String, Long> at = new LinkedHashMap<>();
         long snapshots = 0;
-        for (String line : newLines(log, logged)) {
+        // Liberty starts a new messages.log each time it starts: this start's lines are there
+        for (String line : Files.readAllLines(log)) {
             Matcher m = LINE.matcher(line);
             if (!m.matches()) {
                 continue;
             }
             long when = LocalDateTime.parse(m.group(1), LOG_TIME).toInstant(ZoneOffset.UTC).toEpochMilli();
+            if (when < t0) {
+                continue;
+            }
             String text = m.group(2);
             mark(at, text, "CWWKE0001I", "launched", when);
             mark(at, text, "CWWKZ0001I", "application started", when);
@@ -133,15 +143,6 @@ public final class RestartBenchmark {
         if (text.contains(needle)) {
             at.putIfAbsent(name, when);
         }
-    }
-
-    private static List<String> newLines(Path log, long from) throws IOException {
-        if (!Files.exists(log)) {
-            return List.of();
-        }
-        byte[] all = Files.readAllBytes(log);
-        int start = all.length >= from ? (int) from : 0; // a rotated log starts again
-        return List.of(new String(all, start, all.length - start, java.nio.charset.StandardCharsets.UTF_8).split("\n"));
     }
 
     private static void add(Map<String, List<Long>> out, String name, long value) {
