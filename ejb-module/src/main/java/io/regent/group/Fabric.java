@@ -45,16 +45,13 @@ final class Fabric implements AutoCloseable {
         void departed(String user);
     }
 
-    /** A broker to try, in the order given: its URL (with the client's settings) and a name for operators. */
-    record Broker(String name, String url) { }
-
     private static final Logger LOG = Logger.getLogger(Fabric.class.getName());
     private static final long RETRY_PAUSE = 200;
     private static final String NOTIFICATIONS = "activemq.notifications";
     /** A frame the broker could not deliver within this is stale to every receiver: dropped, ms. */
     private static final long TIME_TO_LIVE = 10_000;
 
-    private final List<Broker> brokers;
+    private final List<BrokerEndpoint> brokers;
     private final String user;
     private final String password;
     private final String self;
@@ -66,12 +63,12 @@ final class Fabric implements AutoCloseable {
     private final Object lock = new Object();
     private final AtomicLong failovers = new AtomicLong();
     private Connection connection;
-    private Broker current;
-    private Broker lastFailed;
+    private BrokerEndpoint current;
+    private BrokerEndpoint lastFailed;
     private long generation;
     private boolean closed;
 
-    Fabric(List<Broker> brokers, String user, String password, String self, Map<Topic, String> topics, long frameLimit,
+    Fabric(List<BrokerEndpoint> brokers, String user, String password, String self, Map<Topic, String> topics, long frameLimit,
             Inbound inbound, BrokerLink link, ThreadFactory threads) {
         this.brokers = List.copyOf(brokers);
         this.user = user;
@@ -139,11 +136,11 @@ final class Fabric implements AutoCloseable {
             start = lastFailed == null ? 0 : (brokers.indexOf(lastFailed) + 1) % brokers.size();
         }
         for (int k = 0; k < brokers.size(); k++) {
-            Broker b = brokers.get((start + k) % brokers.size());
+            BrokerEndpoint b = brokers.get((start + k) % brokers.size());
             Connection c = null;
             long began = System.nanoTime();
             try {
-                ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(b.url(), user, password);
+                ActiveMQConnectionFactory factory = b.factory(user, password);
                 c = factory.createConnection();
                 Connection failing = c;
                 c.setExceptionListener(e -> failed(failing, e.toString()));
@@ -195,7 +192,7 @@ final class Fabric implements AutoCloseable {
      * (DESIGN.md §2.1). Only consumers of this broker name their user (distance 0). A broker
      * that does not let this server watch leaves failures to the inquiries alone.
      */
-    private void watchDepartures(Connection c, Broker b) {
+    private void watchDepartures(Connection c, BrokerEndpoint b) {
         Session s = null;
         try {
             s = c.createSession(false, ActiveMQJMSConstants.PRE_ACKNOWLEDGE);

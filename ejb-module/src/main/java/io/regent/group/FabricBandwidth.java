@@ -31,9 +31,9 @@ final class FabricBandwidth {
     }
 
     /** Bytes per second through the first broker that answers; 0 if none does. */
-    static long measure(List<Fabric.Broker> brokers, String user, String password, String self, String topic) {
-        for (Fabric.Broker b : brokers) {
-            try (Connection c = new ActiveMQConnectionFactory(b.url(), user, password).createConnection()) {
+    static long measure(List<BrokerEndpoint> brokers, String user, String password, String self, String topic) {
+        for (BrokerEndpoint b : brokers) {
+            try (Connection c = b.factory(user, password).createConnection()) {
                 return measure(c, self, topic);
             } catch (JMSException | RuntimeException e) {
                 LOG.info(() -> "Regent " + self + ": bandwidth not measured through broker " + b.name() + ": "

@@ -531,25 +531,8 @@ public final class GroupService {
         }
     }
 
-    /**
-     * The client's settings for each broker: a failed connection is given up at once (this server
-     * moves to the next broker rather than waiting for the dead one), no call waits long, and a
-     * broker that went silent without closing the connection (its host cut off) is given up after
-     * a missed ping (500 ms). Over TLS the broker's key must chain to the group's CA and name the
-     * address dialled, and this server presents its own key (brokers made by bin/group require one).
-     */
-    static List<Fabric.Broker> brokers(RegentSettings.Fabric f) {
-        String tls = f.tls() == null ? "" : "&sslEnabled=true&verifyHost=true&trustStorePath=" + f.tls().trustStore()
-                + "&trustStorePassword=" + f.tls().trustStorePassword()
-                + (f.tls().keyStore() == null ? "" : "&keyStorePath=" + f.tls().keyStore()
-                        + "&keyStorePassword=" + f.tls().keyStorePassword());
-        List<Fabric.Broker> brokers = new ArrayList<>();
-        for (String b : f.brokers()) {
-            brokers.add(new Fabric.Broker(b, "tcp://" + b + "?reconnectAttempts=0&initialConnectAttempts=1"
-                    + "&callTimeout=2000&callFailoverTimeout=2000&connectionTTL=1500&clientFailureCheckPeriod=500"
-                    + "&retryInterval=100&connectTimeoutMillis=1000" + tls));
-        }
-        return brokers;
+    static List<BrokerEndpoint> brokers(RegentSettings.Fabric f) {
+        return f.brokers().stream().map(b -> new BrokerEndpoint(b, f.tls())).toList();
     }
 
     private static Map<String, Map<String, Long>> delayMatrix(Membership members, DelayMatrix delays) {

@@ -429,30 +429,19 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
                     + BROKER_TLS + "=false to talk to them in plaintext)");
         }
         Path path = readableStore(r, BROKER_TRUSTSTORE, "trust store");
-        String password = urlSafe(r, BROKER_TRUSTSTORE_PASSWORD);
+        String password = r.text(BROKER_TRUSTSTORE_PASSWORD, null);
         if (r.text(BROKER_KEYSTORE, "").isEmpty()) {
             return new Tls(path, password, null, null);
         }
-        return new Tls(path, password, readableStore(r, BROKER_KEYSTORE, "key store"), urlSafe(r, BROKER_KEYSTORE_PASSWORD));
+        return new Tls(path, password, readableStore(r, BROKER_KEYSTORE, "key store"),
+                r.text(BROKER_KEYSTORE_PASSWORD, null));
     }
 
-    /** A password that goes into the broker URL: nothing that would end a parameter. */
-    private static String urlSafe(Reader r, String key) {
-        String password = r.text(key, null);
-        if (password.matches(".*[?&;=\\s].*")) {
-            throw new BadSettingException(key, "may not contain ? & ; = or spaces");
-        }
-        return password;
-    }
-
-    /**
-     * A PKCS12 store the server must read, named by {@code key}; no characters that would break the
-     * broker URL it may go into.
-     */
+    /** A PKCS12 store the server must read, named by {@code key}. */
     private static Path readableStore(Reader r, String key, String what) {
         String store = r.text(key, null);
         Path path = Path.of(store);
-        if (!java.nio.file.Files.isReadable(path) || store.matches(".*[?&;=\\s].*")) {
+        if (!java.nio.file.Files.isReadable(path)) {
             throw new BadSettingException(key, "no readable " + what + " at '" + store + "'");
         }
         return path;
