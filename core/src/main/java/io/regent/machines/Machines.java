@@ -58,7 +58,13 @@ public final class Machines implements StateMachine {
         if (!MachineCommand.isMachineCommand(command)) {
             return store.apply(entry, state);
         }
-        MachineCommand c = MachineCommand.decode(command);
+        MachineCommand c;
+        try {
+            c = MachineCommand.decode(command);
+        } catch (IllegalArgumentException e) {
+            value = new Failed(e); // not a command any machine could take: nothing changes, on every server
+            return FAILED;
+        }
         Machine machine = machines.get(c.machine());
         if (machine == null) {
             throw new StorageException("the group's log holds a command for the state machine '" + c.machine()
@@ -68,6 +74,8 @@ public final class Machines implements StateMachine {
         Namespace own = Namespace.forCommand(state, c.machine());
         try {
             value = machine.apply(c.payload(), entry.position(), own);
+        } catch (StorageException e) {
+            throw e; // this server's disk failed, not the command: the others apply it, so this one halts
         } catch (RuntimeException e) {
             value = new Failed(e);
             return FAILED;

@@ -54,7 +54,8 @@ public final class Namespace implements MachineState {
                 return changed == DELETED ? null : changed.clone();
             }
         }
-        return space.get(inSpace(key));
+        byte[] value = space.get(inSpace(key));
+        return value == null ? null : value.clone(); // the space's arrays may be shared with other readers
     }
 
     @Override
@@ -72,13 +73,16 @@ public final class Namespace implements MachineState {
 
     @Override
     public List<Pair> scan(byte[] from, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("a scan's limit is at least 1, got " + limit);
+        }
         int margin = pending == null ? 0 : pending.size();
         TreeMap<byte[], byte[]> merged = new TreeMap<>(Arrays::compareUnsigned);
-        for (Pair p : space.scan(inSpace(from), limit + margin)) {
+        for (Pair p : space.scan(inSpace(from), (int) Math.min(Integer.MAX_VALUE - 1, (long) limit + margin))) {
             if (!startsWithPrefix(p.key())) {
                 break;
             }
-            merged.put(Arrays.copyOfRange(p.key(), prefix.length, p.key().length), p.value());
+            merged.put(Arrays.copyOfRange(p.key(), prefix.length, p.key().length), p.value().clone());
         }
         if (pending != null) {
             for (Map.Entry<byte[], byte[]> e : pending.tailMap(from, true).entrySet()) {

@@ -180,7 +180,7 @@ public final class CommittedView {
         }
         // each changed key can take one live pair out of the page: read that many more
         TreeMap<Key, byte[]> page = new TreeMap<>();
-        for (Pair p : live.scan(from, limit + changed)) {
+        for (Pair p : live.scan(from, (int) Math.min(Integer.MAX_VALUE - 1, (long) limit + changed))) {
             page.put(new Key(p.key()), p.value());
         }
         for (Map.Entry<Key, Undo> e : undo.entrySet()) {

@@ -113,6 +113,29 @@ class MachinesTest {
     }
 
     @Test
+    void aDiskThatFailsDuringACommandHaltsTheServerRatherThanRefuseTheCommandHereOnly() {
+        Machines failing = new Machines(new KeyValueStore(1 << 20, 1_000), List.of(new Machine() {
+            @Override
+            public String name() {
+                return "tickets";
+            }
+
+            @Override
+            public Object apply(byte[] command, Position at, MachineState state) {
+                throw new StorageException("read failed", null);
+            }
+        }));
+        assertThrows(StorageException.class, () -> storage.apply(new Entry(1, E1, issue("ann")), failing));
+        assertEquals(0, storage.applied().seq());
+    }
+
+    @Test
+    void aScanAsksForAtLeastOnePair() {
+        assertThrows(IllegalArgumentException.class, () -> Namespace.forRead(storage.space(), "tickets").scan(new byte[0], 0));
+        assertEquals(List.<Pair>of(), Namespace.forRead(storage.space(), "tickets").scan(new byte[0], Integer.MAX_VALUE));
+    }
+
+    @Test
     void namesAreCheckedAndUnique() {
         assertThrows(IllegalArgumentException.class, () -> new Machines(new KeyValueStore(1, 1), List.of(new Tickets(),
                 new Tickets())));

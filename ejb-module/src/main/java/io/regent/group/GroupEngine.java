@@ -72,7 +72,8 @@ public class GroupEngine {
         RegentSettings settings = MeasuredIndex.apply(RegentSettings.from(ConfigProvider.getConfig()));
         DiskStorage storage = DiskStorage.open(settings.storage().dir(), settings.storage().retention());
         GroupEngine self = context.getBusinessObject(GroupEngine.class);
-        service = new GroupService(settings, storage, ApplicationMachines.find(beans), new GroupService.Container() {
+        ServerThreads threads = new ServerThreads();
+        service = new GroupService(settings, storage, ApplicationMachines.find(beans, threads), new GroupService.Container() {
             @Override
             public void set(Effect.SetTimer timer) {
                 self.schedule(timer);
@@ -92,7 +93,7 @@ public class GroupEngine {
             public void fire(Object event) {
                 beans.getEvent().fire(event);
             }
-        }, registry, new ServerThreads());
+        }, registry, threads);
         // the protocol starts once this server hears itself through the topic, i.e. once its
         // subscription is live: what it would ask the group before then would go unanswered
         timerService.createIntervalTimer(0, WARM_UP_PERIOD, new TimerConfig(WARM_UP, false));

@@ -175,6 +175,7 @@ public final class GroupService {
         if (httpWarmUp != null) {
             httpWarmUp.interrupt(); // it may still be waiting for the endpoint
         }
+        machines.stop();
         watches.close();
         roleEvents.close();
         if (roleEndpoint != null) {

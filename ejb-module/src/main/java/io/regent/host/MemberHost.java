@@ -219,7 +219,9 @@ public final class MemberHost {
             client.complete(new WriteOutcome.NotOpen(NotOpenReason.HALTED));
             return client;
         }
+        boolean[] ran = new boolean[1];
         input(now -> {
+            ran[0] = true;
             if (!member.open()) {
                 client.complete(new WriteOutcome.NotOpen(notOpenReason()));
                 return;
@@ -247,6 +249,9 @@ public final class MemberHost {
                 client.complete(new WriteOutcome.NotOpen(notOpenReason()));
             }
         });
+        if (!ran[0]) {
+            client.complete(new WriteOutcome.NotOpen(NotOpenReason.HALTED)); // halted before the step: never sequenced
+        }
         return client;
     }
 
@@ -271,7 +276,9 @@ public final class MemberHost {
             client.complete(new ReadOutcome.NotOpen(NotOpenReason.HALTED));
             return client;
         }
+        boolean[] ran = new boolean[1];
         input(now -> {
+            ran[0] = true;
             long ticket = ++readTickets;
             if (member.read(now, ticket)) {
                 reading.put(ticket, client);
@@ -279,6 +286,9 @@ public final class MemberHost {
                 client.complete(new ReadOutcome.NotOpen(notOpenReason()));
             }
         });
+        if (!ran[0]) {
+            client.complete(new ReadOutcome.NotOpen(NotOpenReason.HALTED));
+        }
         return client;
     }
 

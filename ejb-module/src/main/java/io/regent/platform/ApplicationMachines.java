@@ -7,6 +7,10 @@ import jakarta.enterprise.util.TypeLiteral;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * The application's {@link ReplicatedStateMachine}s, found among the CDI beans as the server
@@ -16,21 +20,45 @@ public final class ApplicationMachines {
 
     private static final TypeLiteral<ReplicatedStateMachine<?, ?>> ANY = new TypeLiteral<>() { };
 
+    /** Threads that complete the application's stages, so its callbacks never run on the member's. */
+    private static final int ANSWER_THREADS = 2;
+
     private final List<MachineAdapter<?, ?>> adapters;
+    private final ExecutorService answers;
 
     ApplicationMachines(List<? extends ReplicatedStateMachine<?, ?>> machines) {
+        this(machines, Thread::new);
+    }
+
+    ApplicationMachines(List<? extends ReplicatedStateMachine<?, ?>> machines, ThreadFactory threads) {
         List<MachineAdapter<?, ?>> found = new ArrayList<>();
         for (ReplicatedStateMachine<?, ?> m : machines) {
             found.add(new MachineAdapter<>(m));
         }
         this.adapters = List.copyOf(found);
+        this.answers = Executors.newFixedThreadPool(ANSWER_THREADS, r -> {
+            Thread t = threads.newThread(r);
+            t.setName("regent-app-answers");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** The machines among {@code beans}' beans: those of the EAR's libraries and of Regent's module. */
-    public static ApplicationMachines find(BeanManager beans) {
+    public static ApplicationMachines find(BeanManager beans, ThreadFactory threads) {
         List<ReplicatedStateMachine<?, ?>> found = new ArrayList<>();
         beans.createInstance().select(ANY).forEach(found::add);
-        return new ApplicationMachines(found);
+        return new ApplicationMachines(found, threads);
+    }
+
+    /** Where the application's stages complete. */
+    Executor answers() {
+        return answers;
+    }
+
+    /** The server stops: no more answers. */
+    public void stop() {
+        answers.shutdownNow();
     }
 
     /** As the core runs them. */

@@ -16,6 +16,7 @@ import io.regent.replication.CommittedView;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
@@ -27,12 +28,15 @@ final class ReplicatedMachine<C, R> implements Replicated<C, R> {
 
     private final GroupService group;
     private final MachineAdapter<C, R> machine;
+    /** Where the application's stages complete: never a thread of the member's, which its callbacks could stall. */
+    private final Executor answers;
     /** The largest command the log takes: what a key-value write of the largest value may take. */
     private final long maxCommandBytes;
 
-    ReplicatedMachine(GroupService group, MachineAdapter<C, R> machine) {
+    ReplicatedMachine(GroupService group, MachineAdapter<C, R> machine, Executor answers) {
         this.group = group;
         this.machine = machine;
+        this.answers = answers;
         this.maxCommandBytes = group.settings().limits().maxValueBytes();
     }
 
@@ -43,7 +47,12 @@ final class ReplicatedMachine<C, R> implements Replicated<C, R> {
 
     @Override
     public CompletionStage<R> propose(C command, Epoch expected) {
-        byte[] payload = machine.encode(command);
+        byte[] payload;
+        try {
+            payload = machine.encode(command);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         long size = MachineCommand.encodedBytes(machine.name(), payload.length);
         if (size > maxCommandBytes) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("a command of '" + machine.name()
@@ -52,7 +61,8 @@ final class ReplicatedMachine<C, R> implements Replicated<C, R> {
         }
         io.regent.protocol.Epoch fence = expected == null ? null
                 : new io.regent.protocol.Epoch(expected.term(), expected.index());
-        return group.propose(new MachineCommand(machine.name(), payload).encode(), fence).thenCompose(this::answer);
+        return group.propose(new MachineCommand(machine.name(), payload).encode(), fence).thenComposeAsync(this::answer,
+                answers);
     }
 
     @SuppressWarnings("unchecked")
@@ -92,14 +102,14 @@ final class ReplicatedMachine<C, R> implements Replicated<C, R> {
         if (consistency == ReadConsistency.COMMITTED) {
             return readCommitted(query);
         }
-        return group.linearizableRead().thenCompose(outcome -> {
+        return group.linearizableRead().thenComposeAsync(outcome -> {
             if (outcome instanceof ReadOutcome.Confirmed) {
                 return readCommitted(query);
             }
             return CompletableFuture.failedFuture(outcome instanceof ReadOutcome.NotOpen n ? notOpen(n.why())
                     : new ReplicationException(ReplicationException.Kind.UNAVAILABLE,
                             ((ReadOutcome.NotConfirmed) outcome).reason()));
-        });
+        }, answers);
     }
 
     private <T> CompletionStage<T> readCommitted(Function<ReplicatedState, T> query) {

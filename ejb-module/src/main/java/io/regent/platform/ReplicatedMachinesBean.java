@@ -16,6 +16,7 @@ public class ReplicatedMachinesBean implements ReplicatedMachines {
 
     @Override
     public <C, R> Replicated<C, R> of(Class<? extends ReplicatedStateMachine<C, R>> machine) {
-        return new ReplicatedMachine<>(engine.service(), engine.service().machines().of(machine));
+        return new ReplicatedMachine<>(engine.service(), engine.service().machines().of(machine),
+                engine.service().machines().answers());
     }
 }

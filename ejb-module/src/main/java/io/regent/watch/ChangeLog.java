@@ -1,6 +1,7 @@
 package io.regent.watch;
 
 import io.regent.kv.KvCommand;
+import io.regent.machines.MachineCommand;
 import io.regent.kv.KvResult;
 import io.regent.replication.Applied;
 import io.regent.replication.ReplicaStorage;
@@ -60,8 +61,8 @@ final class ChangeLog {
     }
 
     private static Change change(Applied a) {
-        if (a.entry().isNoOp()) {
-            return null; // a master's opening entry: it changed nothing
+        if (a.entry().isNoOp() || MachineCommand.isMachineCommand(a.entry().command())) {
+            return null; // a master's opening entry, or an application machine's command: no key changed
         }
         KvResult result = KvResult.decode(a.result());
         if (!result.changed()) {

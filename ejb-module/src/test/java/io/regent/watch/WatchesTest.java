@@ -116,6 +116,33 @@ class WatchesTest {
     }
 
     @Test
+    void anApplicationMachinesCommandsAreNoChangeOfAKey() throws InterruptedException {
+        io.regent.machines.Machines machines = new io.regent.machines.Machines(store, List.of(new io.regent.machines.Machine() {
+            @Override
+            public String name() {
+                return "tickets";
+            }
+
+            @Override
+            public Object apply(byte[] command, Position at, io.regent.machines.MachineState state) {
+                state.put(command, command);
+                return null;
+            }
+        }));
+        write(KvCommand.put("a/1", "x", null));                                                       // 1
+        storage.apply(new Entry(++seq, E1, new io.regent.machines.MachineCommand("tickets",
+                "a/2".getBytes(java.nio.charset.StandardCharsets.UTF_8)).encode()), machines);          // 2
+        storage.apply(new Entry(++seq, E1, "app tickets !"), machines);                                // 3: it failed
+        write(KvCommand.put("a/3", "y", null));                                                       // 4
+        Watches w = start(master(4, 4));
+        Recorder r = new Recorder();
+        w.watch("reader", "", 0, r);
+        await(() -> r.changes.size() == 2);
+        assertEquals(List.of(1L, 4L), r.changes.stream().map(Change::seq).toList());
+        assertTrue(r.ended == null, "the watch goes on past them");
+    }
+
+    @Test
     void aWatchResumesAfterItsLastPositionWithoutRepeats() throws InterruptedException {
         for (int i = 1; i <= 5; i++) {
             write(KvCommand.put("k" + i, "v", null));

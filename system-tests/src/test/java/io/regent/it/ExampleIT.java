@@ -164,8 +164,15 @@ class ExampleIT {
         java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newFixedThreadPool(CLIENTS);
         for (Issued t : issued.values()) {
             readers.execute(() -> {
-                HttpResponse<String> r = LocalGroup.get(group.balancerUrl() + "/example/api/tickets/" + t.number()
-                        + "?consistency=linearizable");
+                HttpResponse<String> r = null;
+                // a read the group could not answer at once (no answer in time, 503 "retry shortly") is asked again
+                for (int attempt = 0; attempt < 10 && (r == null || r.statusCode() == 503); attempt++) {
+                    if (attempt > 0) {
+                        sleep(200);
+                    }
+                    r = LocalGroup.get(group.balancerUrl() + "/example/api/tickets/" + t.number()
+                            + "?consistency=linearizable");
+                }
                 if (r == null || r.statusCode() != 200) {
                     wrong.add(t + ": " + (r == null ? "no answer" : r.statusCode() + " " + r.body()));
                     return;
@@ -216,7 +223,8 @@ class ExampleIT {
                 String epoch = e.getString("epoch");
                 if (e.getString("event").equals("granted")) {
                     assertTrue(granted == null, "s" + i + ": granted " + epoch + " while " + granted + " still held");
-                    assertTrue(last == null || epochOrder(epoch, last) > 0, "s" + i + ": granted " + epoch + " after "
+                    // the same epoch may be granted again (its master lost the broker and came back)
+                    assertTrue(last == null || epochOrder(epoch, last) >= 0, "s" + i + ": granted " + epoch + " after "
                             + last);
                     granted = epoch;
                 } else {

@@ -19,6 +19,12 @@ final class Answers {
     private Answers() {
     }
 
+    /** The request's path and query, as a redirect to the master repeats them. */
+    static String pathAndQuery(jakarta.ws.rs.core.UriInfo uri) {
+        String query = uri.getRequestUri().getRawQuery();
+        return uri.getRequestUri().getRawPath() + (query == null ? "" : "?" + query);
+    }
+
     static Response failure(Throwable failure, String path) {
         Throwable f = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (f instanceof NotMasterException n) {

@@ -50,7 +50,7 @@ public class RunResource {
 
     @GET
     public CompletionStage<Response> list(@QueryParam("after") @DefaultValue("0") long after, @Context UriInfo uri) {
-        String request = uri.getRequestUri().getRawPath();
+        String request = Answers.pathAndQuery(uri);
         return runs.read(state -> JobRuns.list(state, Math.max(0, after), PAGE), ReadConsistency.COMMITTED)
                 .handle((page, failure) -> failure != null ? Answers.failure(failure, request)
                         : Response.ok(json(page).toString()).build());

@@ -65,7 +65,7 @@ public class TicketResource {
                     "the body must be {\"holder\":\"...\"} with an optional \"requestId\" (1 to 64 characters): "
                             + e.getMessage(), false));
         }
-        String request = uri.getRequestUri().getRawPath();
+        String request = Answers.pathAndQuery(uri);
         return tickets.propose(command).handle((ticket, failure) -> failure != null ? Answers.failure(failure, request)
                 : Response.status(ticket.repeated() ? Response.Status.OK : Response.Status.CREATED)
                         .entity(json(ticket).toString()).build());
@@ -82,7 +82,7 @@ public class TicketResource {
             return CompletableFuture.completedFuture(Answers.problem(Response.Status.BAD_REQUEST,
                     "consistency must be committed or linearizable, got '" + consistency + "'", false));
         }
-        String request = uri.getRequestUri().getRawPath();
+        String request = Answers.pathAndQuery(uri);
         return tickets.read(state -> TicketBook.find(state, number), c).handle((found, failure) -> failure != null
                 ? Answers.failure(failure, request)
                 : found.map(t -> Response.ok(json(t).toString()).build()).orElseGet(() -> Answers.problem(
@@ -91,7 +91,7 @@ public class TicketResource {
 
     @GET
     public CompletionStage<Response> count(@Context UriInfo uri) {
-        String request = uri.getRequestUri().getRawPath();
+        String request = Answers.pathAndQuery(uri);
         return tickets.read(TicketBook::issued).handle((issued, failure) -> failure != null
                 ? Answers.failure(failure, request)
                 : Response.ok(Json.createObjectBuilder().add("issued", issued).build().toString()).build());
