@@ -93,11 +93,13 @@ final class DirectListener implements AutoCloseable {
             Link link = new Link(s);
             Link evicted = null;
             synchronized (links) {
-                links.addLast(link);
-                if (links.size() > maxLinks) {
+                if (links.size() >= maxLinks) {
+                    // an outsider's link first; if every link is a member's, the oldest (a member
+                    // that reconnects leaves its stale link behind)
                     evicted = links.stream().filter(l -> !l.member).findFirst().orElse(links.peekFirst());
                     links.remove(evicted);
                 }
+                links.addLast(link);
             }
             if (evicted != null) {
                 Closing.quietly(evicted.socket);

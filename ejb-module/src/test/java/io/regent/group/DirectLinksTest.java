@@ -96,6 +96,31 @@ class DirectLinksTest {
         }
     }
 
+    /** A member that reconnects while its stale links fill the table gets in: the oldest link goes. */
+    @Test
+    void whenEveryLinkIsAMembersANewConnectionPushesOutTheOldest() throws Exception {
+        try (DirectListener master = listen(2); Socket stale = new Socket("127.0.0.1", master.port());
+                Socket other = new Socket("127.0.0.1", master.port())) {
+            for (Socket s : List.of(stale, other)) {
+                send(s, (byte) 1);
+                assertArrayEquals(new byte[] {1}, received.poll(5, TimeUnit.SECONDS));
+            }
+            try (Socket reconnected = new Socket("127.0.0.1", master.port())) {
+                send(reconnected, (byte) 2);
+                assertArrayEquals(new byte[] {2}, received.poll(5, TimeUnit.SECONDS), "the new connection was refused");
+                stale.setSoTimeout(5_000);
+                assertEquals(-1, stale.getInputStream().read(), "the oldest link is closed");
+            }
+        }
+    }
+
+    private static void send(Socket s, byte b) throws IOException {
+        DataOutputStream out = new DataOutputStream(s.getOutputStream());
+        out.writeInt(1);
+        out.writeByte(b);
+        out.flush();
+    }
+
     /** Outsiders' connections push out each other, never a link a member has shown itself on. */
     @Test
     void connectionsNoMemberSignedNeverPushOutAMembersLink() throws Exception {
