@@ -215,13 +215,7 @@ public final class MemberHost {
      */
     public CompletionStage<WriteOutcome> propose(String command, Epoch expected) {
         CompletableFuture<WriteOutcome> client = new CompletableFuture<>();
-        if (halted != null) {
-            client.complete(new WriteOutcome.NotOpen(NotOpenReason.HALTED));
-            return client;
-        }
-        boolean[] ran = new boolean[1];
-        input(now -> {
-            ran[0] = true;
+        boolean ran = input(now -> {
             if (!member.open()) {
                 client.complete(new WriteOutcome.NotOpen(notOpenReason()));
                 return;
@@ -249,7 +243,7 @@ public final class MemberHost {
                 client.complete(new WriteOutcome.NotOpen(notOpenReason()));
             }
         });
-        if (!ran[0]) {
+        if (!ran) {
             client.complete(new WriteOutcome.NotOpen(NotOpenReason.HALTED)); // halted before the step: never sequenced
         }
         return client;
@@ -272,13 +266,7 @@ public final class MemberHost {
      */
     public CompletionStage<ReadOutcome> linearizableRead() {
         CompletableFuture<ReadOutcome> client = new CompletableFuture<>();
-        if (halted != null) {
-            client.complete(new ReadOutcome.NotOpen(NotOpenReason.HALTED));
-            return client;
-        }
-        boolean[] ran = new boolean[1];
-        input(now -> {
-            ran[0] = true;
+        boolean ran = input(now -> {
             long ticket = ++readTickets;
             if (member.read(now, ticket)) {
                 reading.put(ticket, client);
@@ -286,7 +274,7 @@ public final class MemberHost {
                 client.complete(new ReadOutcome.NotOpen(notOpenReason()));
             }
         });
-        if (!ran[0]) {
+        if (!ran) {
             client.complete(new ReadOutcome.NotOpen(NotOpenReason.HALTED));
         }
         return client;
@@ -342,11 +330,12 @@ public final class MemberHost {
 
     // ---- effects ------------------------------------------------------------------------
 
-    private void input(Consumer<Long> step) {
-        call(now -> {
+    /** @return false if the member has halted, so the step did not run */
+    private boolean input(Consumer<Long> step) {
+        return call(now -> {
             step.accept(now);
-            return null;
-        });
+            return Boolean.TRUE;
+        }) != null;
     }
 
     private <T> T call(Function<Long, T> step) {
