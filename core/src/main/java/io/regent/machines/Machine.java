@@ -8,7 +8,7 @@ import io.regent.replication.Position;
  */
 public interface Machine {
 
-    /** The namespace of its commands in the log and of its state ({@link MachineCommand#checkName}). */
+    /** The namespace of its commands in the log and of its state ({@link Namespace}: 1 to 32 of a-z, 0-9, '-'). */
     String name();
 
     /**

@@ -8,7 +8,6 @@ import io.regent.replication.StorageException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The replicated service of a server: the key-value store and the applications' machines behind
@@ -25,7 +24,10 @@ public final class Machines implements StateMachine {
     private static final String FAILED = "failed";
 
     private final StateMachine store;
-    private final Map<String, Machine> machines = new LinkedHashMap<>();
+    /** A machine and its part of the space, made once. */
+    private record Registered(Machine machine, Namespace namespace) { }
+
+    private final Map<String, Registered> machines = new LinkedHashMap<>();
     private Object value;
 
     /**
@@ -35,15 +37,10 @@ public final class Machines implements StateMachine {
     public Machines(StateMachine store, List<Machine> machines) {
         this.store = store;
         for (Machine m : machines) {
-            if (this.machines.put(MachineCommand.checkName(m.name()), m) != null) {
+            if (this.machines.put(m.name(), new Registered(m, new Namespace(m.name()))) != null) {
                 throw new IllegalArgumentException("two state machines are named '" + m.name() + "'");
             }
         }
-    }
-
-    /** The names of the applications' machines, in the order given. */
-    public Set<String> names() {
-        return machines.keySet();
     }
 
     @Override
@@ -65,15 +62,15 @@ public final class Machines implements StateMachine {
             value = new Failed(e); // not a command any machine could take: nothing changes, on every server
             return FAILED;
         }
-        Machine machine = machines.get(c.machine());
+        Registered machine = machines.get(c.machine());
         if (machine == null) {
             throw new StorageException("the group's log holds a command for the state machine '" + c.machine()
                     + "', which this server does not run (it runs " + machines.keySet() + "): deploy the same "
                     + "applications on every server of the group", null);
         }
-        Namespace own = Namespace.forCommand(state, c.machine());
+        NamespacedState own = machine.namespace().applying(state);
         try {
-            value = machine.apply(c.payload(), entry.position(), own);
+            value = machine.machine().apply(c.payload(), entry.position(), own);
         } catch (StorageException e) {
             throw e; // this server's disk failed, not the command: the others apply it, so this one halts
         } catch (RuntimeException e) {

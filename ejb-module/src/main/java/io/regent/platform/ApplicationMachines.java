@@ -26,10 +26,6 @@ public final class ApplicationMachines {
     private final List<MachineAdapter<?, ?>> adapters;
     private final ExecutorService answers;
 
-    ApplicationMachines(List<? extends ReplicatedStateMachine<?, ?>> machines) {
-        this(machines, Thread::new);
-    }
-
     ApplicationMachines(List<? extends ReplicatedStateMachine<?, ?>> machines, ThreadFactory threads) {
         List<MachineAdapter<?, ?>> found = new ArrayList<>();
         for (ReplicatedStateMachine<?, ?> m : machines) {
@@ -39,7 +35,6 @@ public final class ApplicationMachines {
         this.answers = Executors.newFixedThreadPool(ANSWER_THREADS, r -> {
             Thread t = threads.newThread(r);
             t.setName("regent-app-answers");
-            t.setDaemon(true);
             return t;
         });
     }

@@ -11,7 +11,6 @@ import io.regent.host.ReadOutcome;
 import io.regent.host.WriteOutcome;
 import io.regent.machines.MachineCommand;
 import io.regent.machines.Machines;
-import io.regent.machines.Namespace;
 import io.regent.replication.CommittedView;
 
 import java.util.concurrent.CompletableFuture;
@@ -53,15 +52,15 @@ final class ReplicatedMachine<C, R> implements Replicated<C, R> {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        long size = MachineCommand.encodedBytes(machine.name(), payload.length);
+        String entry = new MachineCommand(machine.name(), payload).encode();
+        long size = entry.length(); // base64 and a name of a-z, 0-9, '-': one byte a character
         if (size > maxCommandBytes) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("a command of '" + machine.name()
                     + "' takes " + size + " bytes in the log (its bytes in base64), more than the "
                     + maxCommandBytes + " of regent.kv.max-value-bytes"));
         }
-        io.regent.protocol.Epoch fence = expected == null ? null
-                : new io.regent.protocol.Epoch(expected.term(), expected.index());
-        return group.propose(new MachineCommand(machine.name(), payload).encode(), fence).thenComposeAsync(this::answer,
+        io.regent.protocol.Epoch fence = expected == null ? null : RoleTransitions.epoch(expected);
+        return group.propose(entry, fence).thenComposeAsync(this::answer,
                 answers);
     }
 
@@ -115,7 +114,7 @@ final class ReplicatedMachine<C, R> implements Replicated<C, R> {
     private <T> CompletionStage<T> readCommitted(Function<ReplicatedState, T> query) {
         try {
             return CompletableFuture.completedFuture(group.read(space -> query.apply(
-                    new StateView(Namespace.forRead(space, machine.name())))).value());
+                    new StateView(machine.namespace().reading(space)))).value());
         } catch (CommittedView.NotReadable e) {
             return CompletableFuture.failedFuture(new ReplicationException(ReplicationException.Kind.UNAVAILABLE,
                     e.getMessage()));

@@ -69,7 +69,12 @@ final class RoleTransitions {
         };
     }
 
+    /** The protocol's epoch as the application sees it, and back. */
     static Epoch epoch(io.regent.protocol.Epoch e) {
         return new Epoch(e.term(), e.index());
+    }
+
+    static io.regent.protocol.Epoch epoch(Epoch e) {
+        return new io.regent.protocol.Epoch(e.term(), e.index());
     }
 }

@@ -24,6 +24,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ApplicationMachinesTest {
 
+    private static final java.util.concurrent.ThreadFactory DAEMONS = r -> {
+        Thread t = new Thread(r);
+        t.setDaemon(true);
+        return t;
+    };
+
     /** Appends each command to a list under "log/": its answer is where the command stands. */
     static class Journal implements ReplicatedStateMachine<String, AppliedAt> {
         @Override
@@ -63,7 +69,7 @@ class ApplicationMachinesTest {
     @Test
     void theApplicationsMachineAppliesItsBytesWithItsPlaceInTheLog() {
         Journal journal = new Journal();
-        ApplicationMachines found = new ApplicationMachines(List.of(journal));
+        ApplicationMachines found = new ApplicationMachines(List.of(journal), DAEMONS);
         MachineAdapter<String, AppliedAt> adapter = found.of(Journal.class);
         assertSame(journal, adapter.machine());
 
@@ -72,12 +78,12 @@ class ApplicationMachinesTest {
         storage.apply(new Entry(7, new Epoch(4, 2), new MachineCommand("journal", adapter.encode("hello")).encode()), machines);
         assertEquals(new AppliedAt(7, new io.regent.api.Epoch(4, 2)), machines.takeValue());
         assertArrayEquals("hello".getBytes(StandardCharsets.UTF_8),
-                Namespace.forRead(storage.space(), "journal").get("log/7".getBytes(StandardCharsets.UTF_8)));
+                new Namespace("journal").reading(storage.space()).get("log/7".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
     void aMachineNotFoundIsNamedWithThoseThatWere() {
-        ApplicationMachines found = new ApplicationMachines(List.of(new Journal()));
+        ApplicationMachines found = new ApplicationMachines(List.of(new Journal()), DAEMONS);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> found.of(Other.class));
         assertTrue(e.getMessage().contains("[journal]") && e.getMessage().contains("lib/"), e.getMessage());
     }
