@@ -140,10 +140,10 @@ public final class FailoverBenchmark {
             throw new IllegalStateException("no failover within 10 s of killing s" + master);
         }
         JsonObject events = group.status(successor[0]);
-        add(out, "detection (suspicion)", eventTime(events, "MasterSuspected") - t0);
-        add(out, "declaration", eventTime(events, "Declared") - t0);
-        add(out, "new master ready", readyAt[0] - t0);
-        add(out, "HAProxy routes to it", routedAt - t0);
+        Figures.add(out, "detection (suspicion)", eventTime(events, "MasterSuspected") - t0);
+        Figures.add(out, "declaration", eventTime(events, "Declared") - t0);
+        Figures.add(out, "new master ready", readyAt[0] - t0);
+        Figures.add(out, "HAProxy routes to it", routedAt - t0);
         restart(master);
         int back = master;
         await(Duration.ofSeconds(60), () -> "BACKUP".equals(role(back)));
@@ -184,10 +184,10 @@ public final class FailoverBenchmark {
         if (readyAt < 0 || acknowledgedAt.get() < 0) {
             throw new IllegalStateException("no failover under load within 10 s of killing s" + master);
         }
-        add(out, "new master ready", readyAt - t0);
-        add(out, "first write it acknowledges through HAProxy", acknowledgedAt.get() - t0);
-        add(out, "writes/s of the 8 s run", Math.round(load.perSecond()));
-        add(out, "answers other than 2xx in the run", load.errors());
+        Figures.add(out, "new master ready", readyAt - t0);
+        Figures.add(out, "first write it acknowledges through HAProxy", acknowledgedAt.get() - t0);
+        Figures.add(out, "writes/s of the 8 s run", Math.round(load.perSecond()));
+        Figures.add(out, "answers other than 2xx in the run", load.errors());
         restart(master);
         int back = master;
         await(Duration.ofSeconds(60), () -> "BACKUP".equals(role(back)));
@@ -242,7 +242,7 @@ public final class FailoverBenchmark {
         if (answeredAt.isEmpty()) {
             throw new IllegalStateException("no answer from a new master within 10 s of stopping s" + master);
         }
-        add(out, "first answer from the new master", answeredAt.first() - t0);
+        Figures.add(out, "first answer from the new master", answeredAt.first() - t0);
         sent.forEach(f -> f.exceptionally(e -> null).join());
         int back = master;
         await(Duration.ofSeconds(60), () -> "BACKUP".equals(role(back)));
@@ -270,8 +270,8 @@ public final class FailoverBenchmark {
             }
             Thread.sleep(1);
         }
-        add(out, "new master ready (write outage)", readyAt - t0);
-        add(out, "HAProxy routes to it", routedAt - t0);
+        Figures.add(out, "new master ready (write outage)", readyAt - t0);
+        Figures.add(out, "HAProxy routes to it", routedAt - t0);
         settle();
     }
 
@@ -407,7 +407,4 @@ public final class FailoverBenchmark {
                 .findFirst().orElse(-1L);
     }
 
-    private static void add(Map<String, List<Long>> out, String what, long millis) {
-        out.computeIfAbsent(what, k -> new ArrayList<>()).add(millis);
-    }
 }

@@ -14,6 +14,11 @@ final class Figures {
     private Figures() {
     }
 
+    /** Adds one trial's value of {@code what}. */
+    static void add(Map<String, List<Long>> figures, String what, long value) {
+        figures.computeIfAbsent(what, k -> new ArrayList<>()).add(value);
+    }
+
     static void print(String title, Map<String, List<Long>> figures) {
         System.out.println(title + ":");
         System.out.printf("  %-44s %7s %7s %7s %7s %7s%n", "", "trials", "median", "p99", "max", "min");

@@ -8,9 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +36,7 @@ public final class RestartBenchmark {
 
     private static final int LOAD_CONNECTIONS = 8;
     private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("M/d/yy, HH:mm:ss:SSS");
-    private static final Pattern LINE = Pattern.compile("^\\[(\\d+/\\d+/\\d+, \\d+:\\d+:\\d+:\\d+) UTC\\] (.*)$");
+    private static final Pattern LINE = Pattern.compile("^\\[(\\d+/\\d+/\\d+, \\d+:\\d+:\\d+:\\d+) (\\S+)\\] (.*)$");
 
     private final LocalGroup group;
     private final Path root;
@@ -112,11 +111,12 @@ public final class RestartBenchmark {
             if (!m.matches()) {
                 continue;
             }
-            long when = LocalDateTime.parse(m.group(1), LOG_TIME).toInstant(ZoneOffset.UTC).toEpochMilli();
+            // Liberty writes this machine's local time, in this JVM's zone too
+            long when = LocalDateTime.parse(m.group(1), LOG_TIME).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
             if (when < t0) {
                 continue;
             }
-            String text = m.group(2);
+            String text = m.group(3);
             mark(at, text, "CWWKE0001I", "launched", when);
             mark(at, text, "CWWKZ0001I", "application started", when);
             mark(at, text, "CWWKF0011I", "server started", when);
@@ -126,17 +126,18 @@ public final class RestartBenchmark {
                 snapshots++;
             }
         }
-        add(out, "start -> /health/started (joined)", joined - t0);
-        add(out, "  start -> JVM launched Liberty", at.getOrDefault("launched", t0) - t0);
-        add(out, "  launched -> Liberty 'server started'", at.getOrDefault("server started", joined)
-                - at.getOrDefault("launched", t0));
-        add(out, "    of which: launched -> application started", at.getOrDefault("application started", joined)
-                - at.getOrDefault("launched", t0));
-        add(out, "  server started -> protocol started", at.getOrDefault("protocol started", joined)
-                - at.getOrDefault("server started", t0));
-        add(out, "  protocol started -> joined (catch-up)", at.getOrDefault("joined", joined)
-                - at.getOrDefault("protocol started", t0));
-        add(out, "snapshots installed", snapshots);
+        for (String mark : List.of("launched", "application started", "server started", "protocol started", "joined")) {
+            if (!at.containsKey(mark)) {
+                throw new IllegalStateException(log + " does not show this start's '" + mark + "': " + at.keySet());
+            }
+        }
+        Figures.add(out, "start -> /health/started (joined)", joined - t0);
+        Figures.add(out, "  start -> JVM launched Liberty", at.get("launched") - t0);
+        Figures.add(out, "  launched -> Liberty 'server started'", at.get("server started") - at.get("launched"));
+        Figures.add(out, "    of which: launched -> application started", at.get("application started") - at.get("launched"));
+        Figures.add(out, "  server started -> protocol started", at.get("protocol started") - at.get("server started"));
+        Figures.add(out, "  protocol started -> joined (catch-up)", at.get("joined") - at.get("protocol started"));
+        Figures.add(out, "snapshots installed", snapshots);
     }
 
     private static void mark(Map<String, Long> at, String text, String needle, String name, long when) {
@@ -145,9 +146,6 @@ public final class RestartBenchmark {
         }
     }
 
-    private static void add(Map<String, List<Long>> out, String name, long value) {
-        out.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-    }
 
     private void settle() {
         if (!await(Duration.ofSeconds(300), () -> group.allCaughtUp() && group.positions().size() == 1)) {
@@ -156,11 +154,7 @@ public final class RestartBenchmark {
     }
 
     private int master() {
-        int[] found = new int[1];
-        if (!await(Duration.ofSeconds(120), () -> (found[0] = group.soleReady(0)) > 0)) {
-            throw new IllegalStateException("no master");
-        }
-        return found[0];
+        return group.awaitSoleReady(0, Duration.ofSeconds(120));
     }
 
     private int backup() {

@@ -466,6 +466,20 @@ public final class LocalGroup implements AutoCloseable {
         return ready;
     }
 
+    /**
+     * Waits for exactly one ready server other than {@code skip} (0: none skipped).
+     *
+     * @return it
+     * @throws IllegalStateException if there is none within {@code timeout}
+     */
+    public int awaitSoleReady(int skip, Duration timeout) {
+        int[] found = new int[1];
+        if (!await(timeout, () -> (found[0] = soleReady(skip)) > 0)) {
+            throw new IllegalStateException("no sole ready master" + (skip > 0 ? " but s" + skip : "") + " within " + timeout);
+        }
+        return found[0];
+    }
+
     /** The only server other than {@code skip} whose role port says master, or -1 if none or several. */
     public int soleMasterByRole(int skip) {
         int master = -1;
