@@ -1,8 +1,10 @@
 package io.regent.kv;
 
-import io.regent.replication.Entry;
+import io.regent.machines.Machine;
+import io.regent.machines.MachineState;
+import io.regent.machines.Namespace;
 import io.regent.replication.Pair;
-import io.regent.replication.StateMachine;
+import io.regent.replication.Position;
 import io.regent.replication.StateSpace;
 
 import java.nio.ByteBuffer;
@@ -12,8 +14,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The shipped service: keys with versioned string values and compare-and-set, kept in the
- * server's state space (on disk), so the store may be larger than the heap. A key is stored as
+ * The shipped service, and the first machine of the platform (run by {@code Machines} as every
+ * application's is): keys with versioned string values and compare-and-set, kept in the server's
+ * state space (on disk), so the store may be larger than the heap. Its commands are
+ * {@link KvCommand}s in their text form and its answers {@link KvResult}s, which the proposer
+ * gets as objects and the log keeps encoded for watches. A key is stored as
  * its UTF-8 bytes, a value as its version (8 bytes) then its UTF-8 text; keys come back sorted,
  * so lists page by key. The store has a quota in bytes and in keys: a write that would pass it
  * is refused before it is sequenced (507), and nothing changes.
@@ -26,10 +31,14 @@ import java.util.Optional;
  * ({@link KvResult.Outcome#REUSED}) rather than answered with the first write's result; the web
  * layer scopes each key to its user ({@link KvCommand#ownedBy}).
  */
-public final class KeyValueStore implements StateMachine {
+public final class KeyValueStore implements Machine {
 
     /** A value and its version (1 when created, +1 per write). */
     public record Item(String key, String value, long version) { }
+
+    /** Its name among the machines. Its keys are the space's own, outside every application's namespace. */
+    public static final String NAME = "kv";
+    private static final Namespace KEYS = Namespace.root(NAME);
 
     /** Idempotency keys remembered. */
     public static final int ONCE_WINDOW = 100_000;
@@ -61,10 +70,15 @@ public final class KeyValueStore implements StateMachine {
     }
 
     @Override
-    public String refusal(String command, StateSpace state) {
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String refusal(byte[] command, MachineState state) {
         KvCommand c;
         try {
-            c = KvCommand.decode(command);
+            c = KvCommand.decode(new String(command, StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
             return null; // applies as INVALID and changes nothing
         }
@@ -74,11 +88,11 @@ public final class KeyValueStore implements StateMachine {
         byte[] key = key(c.key());
         byte[] old = state.get(key);
         long grows = key.length + 8L + utf8(c.value()).length - (old == null ? 0 : key.length + old.length);
-        if (grows > 0 && state.bytes() + grows > maxBytes) {
-            return "the store holds " + state.bytes() + " bytes; this write would pass its quota of " + maxBytes
+        if (grows > 0 && state.spaceBytes() + grows > maxBytes) {
+            return "the store holds " + state.spaceBytes() + " bytes; this write would pass its quota of " + maxBytes
                     + " bytes (regent.kv.max-bytes)";
         }
-        long keys = state.count() - onceEntries(state);
+        long keys = state.spacePairs() - onceEntries(state);
         if (old == null && keys + 1 > maxKeys) {
             return "the store holds " + keys + " keys, its quota (regent.kv.max-keys)";
         }
@@ -86,12 +100,17 @@ public final class KeyValueStore implements StateMachine {
     }
 
     @Override
-    public String apply(Entry entry, StateSpace state) {
+    public String recorded(Object answer) {
+        return ((KvResult) answer).encode();
+    }
+
+    @Override
+    public KvResult apply(byte[] command, Position at, MachineState state) {
         KvCommand c;
         try {
-            c = KvCommand.decode(entry.command());
+            c = KvCommand.decode(new String(command, StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
-            return new KvResult(KvResult.Outcome.INVALID, null, 0).encode();
+            return new KvResult(KvResult.Outcome.INVALID, null, 0);
         }
         if (c.once() == null) {
             return applyOnce(c, state);
@@ -103,41 +122,41 @@ public final class KeyValueStore implements StateMachine {
             if (text.startsWith(DIGEST)) {
                 int end = text.indexOf(' ');
                 if (!text.substring(DIGEST.length(), end).equals(digest)) {
-                    return new KvResult(KvResult.Outcome.REUSED, c.key(), 0).encode();
+                    return new KvResult(KvResult.Outcome.REUSED, c.key(), 0);
                 }
                 text = text.substring(end + 1);
             }
             KvResult first = KvResult.decode(text);
-            return new KvResult(first.outcome(), first.key(), first.version(), true).encode();
+            return new KvResult(first.outcome(), first.key(), first.version(), true);
         }
-        String result = applyOnce(c, state);
-        remember(c.once(), DIGEST + digest + " " + result, state);
+        KvResult result = applyOnce(c, state);
+        remember(c.once(), DIGEST + digest + " " + result.encode(), state);
         return result;
     }
 
-    private String applyOnce(KvCommand c, StateSpace state) {
+    private static KvResult applyOnce(KvCommand c, MachineState state) {
         if (c.op() == KvCommand.Op.BARRIER) {
-            return new KvResult(KvResult.Outcome.PASSED, null, 0).encode();
+            return new KvResult(KvResult.Outcome.PASSED, null, 0);
         }
         byte[] key = key(c.key());
         byte[] current = state.get(key);
         long version = current == null ? 0 : version(current);
         if (c.ifVersion() != null && c.ifVersion() != version) {
-            return new KvResult(KvResult.Outcome.CONFLICT, c.key(), version).encode();
+            return new KvResult(KvResult.Outcome.CONFLICT, c.key(), version);
         }
         if (c.op() == KvCommand.Op.DELETE) {
             if (current == null) {
-                return new KvResult(KvResult.Outcome.ABSENT, c.key(), 0).encode();
+                return new KvResult(KvResult.Outcome.ABSENT, c.key(), 0);
             }
             state.delete(key);
-            return new KvResult(KvResult.Outcome.DELETED, c.key(), version).encode();
+            return new KvResult(KvResult.Outcome.DELETED, c.key(), version);
         }
         state.put(key, value(version + 1, c.value()));
-        return new KvResult(KvResult.Outcome.WRITTEN, c.key(), version + 1).encode();
+        return new KvResult(KvResult.Outcome.WRITTEN, c.key(), version + 1);
     }
 
     /** Keeps {@code record} for {@code token}, and forgets the oldest token past the window. */
-    private void remember(String token, String record, StateSpace state) {
+    private void remember(String token, String record, MachineState state) {
         byte[] range = state.get(ONCE_RANGE);
         ByteBuffer r = range == null ? ByteBuffer.allocate(16) : ByteBuffer.wrap(range);
         long first = r.getLong(0);
@@ -157,7 +176,7 @@ public final class KeyValueStore implements StateMachine {
     }
 
     /** The state's entries that remember idempotency keys: they do not count as the client's keys. */
-    private static long onceEntries(StateSpace state) {
+    private static long onceEntries(MachineState state) {
         byte[] range = state.get(ONCE_RANGE);
         if (range == null) {
             return 0;
@@ -172,13 +191,14 @@ public final class KeyValueStore implements StateMachine {
 
     // ---- reads --------------------------------------------------------------------------
 
-    public static Optional<Item> get(StateSpace state, String key) {
-        byte[] v = state.get(key(key));
+    public static Optional<Item> get(StateSpace space, String key) {
+        byte[] v = KEYS.reading(space).get(key(key));
         return v == null ? Optional.empty() : Optional.of(item(key, v));
     }
 
     /** Up to {@code limit} items whose keys start with {@code prefix}, after key {@code after}. */
-    public static List<Item> list(StateSpace state, String prefix, String after, int limit) {
+    public static List<Item> list(StateSpace space, String prefix, String after, int limit) {
+        MachineState state = KEYS.reading(space);
         boolean skipAfter = after != null && after.compareTo(prefix) >= 0;
         String from = skipAfter ? after : prefix;
         List<Item> page = new ArrayList<>();

@@ -3,7 +3,8 @@ package io.regent.kv;
 /**
  * What a write did, as every server computes it: the client is told the master's. Encoded as
  * {@code OUTCOME version key} (the key last: it may hold spaces only if a future rule allows),
- * after {@code AGAIN } for a retry answered with its first result.
+ * after {@code AGAIN } for a retry answered with its first result. An answer without a key (a
+ * barrier's, an invalid command's) has an empty one in text.
  *
  * @param version  the key's version after the write (written), before it (deleted, conflict), or 0
  * @param repeated a retry of a write already applied (same idempotency key): this time nothing changed
@@ -49,7 +50,8 @@ public record KvResult(Outcome outcome, String key, long version, boolean repeat
         }
         int a = text.indexOf(' ');
         int b = text.indexOf(' ', a + 1);
-        return new KvResult(Outcome.valueOf(text.substring(0, a)), text.substring(b + 1),
+        String key = text.substring(b + 1);
+        return new KvResult(Outcome.valueOf(text.substring(0, a)), key.isEmpty() ? null : key,
                 Long.parseLong(text.substring(a + 1, b)));
     }
 }

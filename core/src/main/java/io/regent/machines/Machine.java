@@ -3,8 +3,9 @@ package io.regent.machines;
 import io.regent.replication.Position;
 
 /**
- * An application's state machine as the core runs it. Like every state machine here it must be
- * deterministic: the same state, command and position give the same changes on every server.
+ * A state machine as the core runs it: the key-value store and every application's machine alike.
+ * Like every state machine here it must be deterministic: the same state, command and position
+ * give the same changes and the same answer on every server.
  */
 public interface Machine {
 
@@ -18,4 +19,22 @@ public interface Machine {
      * @throws RuntimeException to refuse the command: nothing it changed is kept
      */
     Object apply(byte[] command, Position at, MachineState state);
+
+    /**
+     * Why {@code command} cannot be sequenced against the current state (a quota, say), or null.
+     * Only the master asks, before it sequences: a refused command never enters the log, so
+     * servers need not share the limits to stay equal.
+     */
+    default String refusal(byte[] command, MachineState state) {
+        return null;
+    }
+
+    /**
+     * What the log keeps of an {@link #apply} answer beside its command: what readers of changes
+     * (watches) and a retry on the next master see. Nothing by default: the answer object
+     * reaches only the proposer.
+     */
+    default String recorded(Object answer) {
+        return "";
+    }
 }

@@ -18,4 +18,14 @@ public interface MachineState {
 
     /** Up to {@code limit} pairs whose keys are {@code from} or after it, in unsigned key order. */
     List<Pair> scan(byte[] from, int limit);
+
+    /**
+     * Bytes of keys and values the whole replicated space holds, every machine's and the store's:
+     * what the server's storage must keep, so what a quota guards. Changes of the command
+     * applying are not counted.
+     */
+    long spaceBytes();
+
+    /** Pairs the whole replicated space holds; see {@link #spaceBytes}. */
+    long spacePairs();
 }

@@ -5,72 +5,109 @@ import io.regent.replication.StateMachine;
 import io.regent.replication.StateSpace;
 import io.regent.replication.StorageException;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The replicated service of a server: the key-value store and the applications' machines behind
- * one {@link StateMachine}, each command sent to its own by its form ({@link MachineCommand}).
- * A command for a machine this server does not run halts the server rather than skip it: skipping
- * would leave its copy of that machine's state behind every other server's for good.
+ * one {@link StateMachine}, all run the same way. Each command goes to its machine by its form
+ * ({@link MachineCommand}); the store's commands are the ones without a machine's tag, as logs
+ * written before machines hold them. Each machine sees only its own part of the space
+ * ({@link Namespace}), and a command that throws changes nothing. A command for a machine this
+ * server does not run halts the server rather than skip it: skipping would leave its copy of
+ * that machine's state behind every other server's for good.
  */
 public final class Machines implements StateMachine {
 
     /** The answer of a command whose machine threw: the proposer gets {@link #cause}. */
     public record Failed(RuntimeException cause) { }
 
-    private static final String APPLIED = "";
     private static final String FAILED = "failed";
 
-    private final StateMachine store;
     /** A machine and its part of the space, made once. */
     private record Registered(Machine machine, Namespace namespace) { }
 
+    private final Registered store;
     private final Map<String, Registered> machines = new LinkedHashMap<>();
+    private final long maxSpaceBytes;
     private Object value;
 
+    /** The key-value store alone. */
+    public Machines(Machine store) {
+        this(store, List.of(), Long.MAX_VALUE);
+    }
+
     /**
-     * @param store    the key-value store, which takes every command that is not a machine's
-     * @param machines the applications' machines, names unique
+     * @param store         the key-value store, which takes every command without a machine's tag
+     *                      and keeps its keys outside the applications' namespaces
+     * @param machines      the applications' machines, names unique
+     * @param maxSpaceBytes once the whole space holds this many bytes, the master refuses every
+     *                      application's command (the store keeps its own, finer quota): what one
+     *                      command adds is known only once it applies, so this bounds the space to
+     *                      the limit plus one command
      */
-    public Machines(StateMachine store, List<Machine> machines) {
-        this.store = store;
+    public Machines(Machine store, List<Machine> machines, long maxSpaceBytes) {
+        this.maxSpaceBytes = maxSpaceBytes;
+        this.store = new Registered(store, Namespace.root(store.name()));
         for (Machine m : machines) {
-            if (this.machines.put(m.name(), new Registered(m, new Namespace(m.name()))) != null) {
+            if (m.name().equals(store.name())
+                    || this.machines.put(m.name(), new Registered(m, new Namespace(m.name()))) != null) {
                 throw new IllegalArgumentException("two state machines are named '" + m.name() + "'");
             }
         }
     }
 
+    /** A command routed: its machine (null if this server runs none of that name) and payload. */
+    private record Routed(Registered to, byte[] payload, String name) { }
+
+    /** @throws IllegalArgumentException if a tagged command is malformed */
+    private Routed route(String command) {
+        if (!MachineCommand.isMachineCommand(command)) {
+            return new Routed(store, command.getBytes(StandardCharsets.UTF_8), store.machine().name());
+        }
+        MachineCommand c = MachineCommand.decode(command);
+        return new Routed(machines.get(c.machine()), c.payload(), c.machine());
+    }
+
     @Override
     public String refusal(String command, StateSpace state) {
-        return MachineCommand.isMachineCommand(command) ? null : store.refusal(command, state);
+        Routed r;
+        try {
+            r = route(command);
+        } catch (IllegalArgumentException e) {
+            return null; // applies as a failure everywhere and changes nothing
+        }
+        if (r.to() == null) {
+            return null;
+        }
+        if (r.to() != store && state.bytes() >= maxSpaceBytes) {
+            return "the group's storage holds " + state.bytes() + " bytes, its quota of " + maxSpaceBytes
+                    + " (regent.kv.max-bytes); '" + r.name() + "' may change nothing more until space is freed";
+        }
+        return r.to().machine().refusal(r.payload(), r.to().namespace().reading(state));
     }
 
     @Override
     public String apply(Entry entry, StateSpace state) {
         value = null;
-        String command = entry.command();
-        if (!MachineCommand.isMachineCommand(command)) {
-            return store.apply(entry, state);
-        }
-        MachineCommand c;
+        Routed r;
         try {
-            c = MachineCommand.decode(command);
+            r = route(entry.command());
         } catch (IllegalArgumentException e) {
             value = new Failed(e); // not a command any machine could take: nothing changes, on every server
             return FAILED;
         }
-        Registered machine = machines.get(c.machine());
-        if (machine == null) {
-            throw new StorageException("the group's log holds a command for the state machine '" + c.machine()
+        if (r.to() == null) {
+            throw new StorageException("the group's log holds a command for the state machine '" + r.name()
                     + "', which this server does not run (it runs " + machines.keySet() + "): deploy the same "
                     + "applications on every server of the group", null);
         }
-        NamespacedState own = machine.namespace().applying(state);
+        NamespacedState own = r.to().namespace().applying(state);
+        Object answer;
         try {
-            value = machine.machine().apply(c.payload(), entry.position(), own);
+            answer = r.to().machine().apply(r.payload(), entry.position(), own);
         } catch (StorageException e) {
             throw e; // this server's disk failed, not the command: the others apply it, so this one halts
         } catch (RuntimeException e) {
@@ -78,7 +115,8 @@ public final class Machines implements StateMachine {
             return FAILED;
         }
         own.keep();
-        return APPLIED;
+        value = answer;
+        return r.to().machine().recorded(answer);
     }
 
     @Override

@@ -86,6 +86,16 @@ final class NamespacedState implements MachineState {
         return page;
     }
 
+    @Override
+    public long spaceBytes() {
+        return space.bytes();
+    }
+
+    @Override
+    public long spacePairs() {
+        return space.count();
+    }
+
     /** Writes the command's changes to the space, in key order, the same on every server. */
     void keep() {
         for (Map.Entry<byte[], byte[]> e : changes().entrySet()) {

@@ -1,5 +1,6 @@
 package io.regent.history;
 
+import io.regent.machines.Machines;
 import io.regent.history.Operation.Outcome;
 import io.regent.history.Request.Consistency;
 import io.regent.history.Request.Kind;
@@ -37,7 +38,7 @@ final class SimulatedWorkload {
     private final int operations;
 
     private final MemoryStorage storage = new MemoryStorage(1 << 20, 16);
-    private final KeyValueStore store = new KeyValueStore(Long.MAX_VALUE / 4, 1_000_000);
+    private final Machines store = new Machines(new KeyValueStore(Long.MAX_VALUE / 4, 1_000_000));
     private static final Epoch EPOCH = new Epoch(1, 1);
     private long seq;
     /** Per key, its states in order of position. */

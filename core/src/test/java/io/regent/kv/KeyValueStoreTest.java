@@ -1,5 +1,6 @@
 package io.regent.kv;
 
+import io.regent.machines.Machines;
 import io.regent.protocol.Epoch;
 import io.regent.replication.Entry;
 import io.regent.replication.MemoryStorage;
@@ -18,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KeyValueStoreTest {
 
     private final MemoryStorage storage = new MemoryStorage(1 << 20, 1_000);
-    private final KeyValueStore store = new KeyValueStore(1_000, 3);
+    private final Machines store = new Machines(new KeyValueStore(1_000, 3));
     private long seq;
 
     private KvResult apply(KvCommand c) {
@@ -26,11 +27,19 @@ class KeyValueStoreTest {
     }
 
     private KvResult apply(String command) {
-        return KvResult.decode(storage.apply(new Entry(++seq, new Epoch(1, 1), command), store));
+        return apply(command, store);
     }
 
-    private KvResult apply(KvCommand c, KeyValueStore machine) {
-        return KvResult.decode(storage.apply(new Entry(++seq, new Epoch(1, 1), c.encode()), machine));
+    private KvResult apply(KvCommand c, Machines machine) {
+        return apply(c.encode(), machine);
+    }
+
+    /** The answer the proposer gets, checked against what the log keeps of it for watches and retries. */
+    private KvResult apply(String command, Machines machine) {
+        String recorded = storage.apply(new Entry(++seq, new Epoch(1, 1), command), machine);
+        KvResult answer = (KvResult) machine.takeValue();
+        assertEquals(KvResult.decode(recorded), answer);
+        return answer;
     }
 
     @Test
@@ -57,7 +66,7 @@ class KeyValueStoreTest {
 
     @Test
     void aWriteWithAnIdempotencyKeyAppliesOnceAndItsRetryGetsTheFirstAnswer() {
-        KeyValueStore once = new KeyValueStore(1 << 20, 3, 2);
+        Machines once = new Machines(new KeyValueStore(1 << 20, 3, 2));
         KvCommand write = KvCommand.put("a", "x", null).once("t1");
         assertEquals(write, KvCommand.decode(write.encode()));
         KvResult first = apply(write, once);
@@ -79,7 +88,7 @@ class KeyValueStoreTest {
 
     @Test
     void anIdempotencyKeySentWithAnotherWriteIsRefusedAndChangesNothing() {
-        KeyValueStore once = new KeyValueStore(1 << 20, 10, 10);
+        Machines once = new Machines(new KeyValueStore(1 << 20, 10, 10));
         String token = KvCommand.ownedBy("regent-writer", "t1");
         apply(KvCommand.put("a", "x", null).once(token), once);
         String before = storage.digest();
@@ -117,7 +126,7 @@ class KeyValueStoreTest {
 
     @Test
     void listsPageByKeyWithinAPrefix() {
-        KeyValueStore roomy = new KeyValueStore(1 << 20, 100);
+        Machines roomy = new Machines(new KeyValueStore(1 << 20, 100));
         for (String k : List.of("a1", "b1", "b2", "b3", "c1")) {
             storage.apply(new Entry(++seq, new Epoch(1, 1), KvCommand.put(k, k, null).encode()), roomy);
         }
@@ -145,7 +154,7 @@ class KeyValueStoreTest {
     @Test
     void equalStatesHaveEqualDigestsWhateverTheOrderOfWrites() {
         MemoryStorage other = new MemoryStorage(1 << 20, 1_000);
-        KeyValueStore roomy = new KeyValueStore(1 << 20, 100);
+        Machines roomy = new Machines(new KeyValueStore(1 << 20, 100));
         storage.apply(new Entry(1, new Epoch(1, 1), KvCommand.put("x", "1", null).encode()), roomy);
         storage.apply(new Entry(2, new Epoch(1, 1), KvCommand.put("y", "2", null).encode()), roomy);
         other.apply(new Entry(1, new Epoch(1, 1), KvCommand.put("y", "2", null).encode()), roomy);

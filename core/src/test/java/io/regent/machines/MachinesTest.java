@@ -56,7 +56,7 @@ class MachinesTest {
     private record Ticket(long number, long seq) { }
 
     private final MemoryStorage storage = new MemoryStorage(1 << 20, 1_000);
-    private final Machines machines = new Machines(new KeyValueStore(1 << 20, 1_000), List.of(new Tickets()));
+    private final Machines machines = new Machines(new KeyValueStore(1 << 20, 1_000), List.of(new Tickets()), Long.MAX_VALUE);
     private long seq;
 
     private String apply(String command) {
@@ -105,7 +105,7 @@ class MachinesTest {
 
     @Test
     void aServerWithoutTheMachineHaltsRatherThanFallBehindForGood() {
-        Machines without = new Machines(new KeyValueStore(1 << 20, 1_000), List.of());
+        Machines without = new Machines(new KeyValueStore(1 << 20, 1_000), List.of(), Long.MAX_VALUE);
         StorageException e = assertThrows(StorageException.class,
                 () -> storage.apply(new Entry(1, E1, issue("ann")), without));
         assertTrue(e.getMessage().contains("'tickets'"), e.getMessage());
@@ -124,9 +124,31 @@ class MachinesTest {
             public Object apply(byte[] command, Position at, MachineState state) {
                 throw new StorageException("read failed", null);
             }
-        }));
+        }), Long.MAX_VALUE);
         assertThrows(StorageException.class, () -> storage.apply(new Entry(1, E1, issue("ann")), failing));
         assertEquals(0, storage.applied().seq());
+    }
+
+    @Test
+    void onceTheSpaceIsFullTheMasterRefusesApplicationsCommandsAndTheStoreKeepsItsOwnQuota() {
+        Machines full = new Machines(new KeyValueStore(1 << 20, 1_000), List.of(new Tickets()), 40);
+        assertNull(full.refusal(issue("ann"), storage.space()));
+        storage.apply(new Entry(++seq, E1, issue("ann")), full);
+        String refused = full.refusal(issue("bob"), storage.space());
+        assertTrue(refused != null && refused.contains("regent.kv.max-bytes") && refused.contains("'tickets'"), refused);
+        assertNull(full.refusal(KvCommand.put("k", "v", null).encode(), storage.space()),
+                "the store answers for its own keys with its own quota");
+    }
+
+    @Test
+    void theStoreSeesNoApplicationsKeysAndKeepsItsOwnWhereTheyWere() {
+        apply(issue("ann"));
+        apply(KvCommand.put("k", "v", null).encode());
+        assertArrayEquals(bytes("v"), java.util.Arrays.copyOfRange(storage.space().get(bytes("k")), 8, 9),
+                "a key of the store is the space's own key");
+        MachineState store = Namespace.root(KeyValueStore.NAME).reading(storage.space());
+        assertEquals(List.of("k"), store.scan(new byte[0], 100).stream()
+                .map(p -> new String(p.key(), StandardCharsets.UTF_8)).toList(), "and the ticket's keys are not the store's");
     }
 
     @Test
@@ -138,7 +160,18 @@ class MachinesTest {
     @Test
     void namesAreCheckedAndUnique() {
         assertThrows(IllegalArgumentException.class, () -> new Machines(new KeyValueStore(1, 1), List.of(new Tickets(),
-                new Tickets())));
+                new Tickets()), Long.MAX_VALUE));
+        assertThrows(IllegalArgumentException.class, () -> new Machines(new KeyValueStore(1, 1), List.of(new Machine() {
+            @Override
+            public String name() {
+                return KeyValueStore.NAME;
+            }
+
+            @Override
+            public Object apply(byte[] command, Position at, MachineState state) {
+                return null;
+            }
+        }), Long.MAX_VALUE), "the store's name is taken");
         assertThrows(IllegalArgumentException.class, () -> new Namespace("Tickets"));
         assertThrows(IllegalArgumentException.class, () -> new Namespace("x".repeat(33)));
         assertThrows(IllegalArgumentException.class, () -> MachineCommand.decode("app tickets"));
@@ -178,7 +211,7 @@ class MachinesTest {
                 state.scan(bytes("b"), 5).forEach(p -> seen.add(new String(p.key(), StandardCharsets.UTF_8)));
                 return null;
             }
-        }));
+        }), Long.MAX_VALUE);
         storage.apply(new Entry(++seq, E1, new MachineCommand("tickets", bytes("w")).encode()), both);
         storage.apply(new Entry(++seq, E1, new MachineCommand("tickets", bytes("m")).encode()), both);
         assertEquals(List.of("null", "2", "a", "c", "c", "d"), seen);
@@ -199,8 +232,8 @@ class MachinesTest {
         assertEquals(new Ticket(1, a.at().seq()), a.value());
         Proposal.Accepted kv = assertInstanceOf(Proposal.Accepted.class,
                 r.propose(2, KvCommand.put("k", "v", null).encode()));
-        assertNull(kv.value());
-        assertEquals(KvResult.Outcome.WRITTEN, KvResult.decode(kv.result()).outcome());
+        assertEquals(new KvResult(KvResult.Outcome.WRITTEN, "k", 1), kv.value(), "the store's answer is typed too");
+        assertEquals(kv.value(), KvResult.decode(kv.result()), "and the log keeps it for watches");
         assertNull(machines.takeValue());
     }
 

@@ -1,5 +1,6 @@
 package io.regent.replication;
 
+import io.regent.machines.Machines;
 import io.regent.kv.KeyValueStore;
 import io.regent.kv.KvCommand;
 import io.regent.protocol.Epoch;
@@ -19,7 +20,7 @@ class CommittedViewTest {
     private static final Epoch E = new Epoch(1, 1);
 
     private final MemoryStorage storage = new MemoryStorage(1 << 20, 1_000);
-    private final KeyValueStore store = new KeyValueStore(Long.MAX_VALUE, Long.MAX_VALUE);
+    private final Machines store = new Machines(new KeyValueStore(Long.MAX_VALUE, Long.MAX_VALUE));
     private final CommittedView view = new CommittedView(storage.space(), Position.NONE);
     private long seq;
 

@@ -1,5 +1,6 @@
 package io.regent.replication;
 
+import io.regent.machines.Machines;
 import io.regent.kv.KeyValueStore;
 import io.regent.kv.KvCommand;
 import io.regent.protocol.Epoch;
@@ -40,7 +41,7 @@ final class ReplicaCluster {
     /** Messages delivered, by type. */
     final Map<Class<?>, Integer> delivered = new HashMap<>();
     private final ReplicationConfig template;
-    private final KeyValueStore machine = new KeyValueStore(Long.MAX_VALUE, Long.MAX_VALUE);
+    private final Machines machine = new Machines(new KeyValueStore(Long.MAX_VALUE, Long.MAX_VALUE));
     long now = 1_000;
 
     ReplicaCluster(ReplicationConfig template, String... ids) {

@@ -1,5 +1,6 @@
 package io.regent.replication;
 
+import io.regent.machines.Machines;
 import io.regent.kv.KeyValueStore;
 import io.regent.kv.KvCommand;
 import io.regent.protocol.Epoch;
@@ -200,7 +201,7 @@ class ReplicaTest {
     @Test
     void theStateMachineCanRefuseAWriteBeforeItIsSequenced() {
         MemoryStorage storage = new MemoryStorage(1 << 20, 100);
-        Replica r = new Replica(ReplicationConfig.defaults("s1", 1), storage, new KeyValueStore(100, 10));
+        Replica r = new Replica(ReplicationConfig.defaults("s1", 1), storage, new Machines(new KeyValueStore(100, 10)));
         r.view(0, new GroupView(Role.MASTER, E1, "s1", List.of(), List.of()));
         r.drain().stream().filter(e -> e instanceof ReplicaEffect.Persist).forEach(e -> r.durable(0, storage.applied()));
         assertTrue(r.open());

@@ -1,5 +1,6 @@
 package io.regent.sim;
 
+import io.regent.machines.Machines;
 import io.regent.kv.KeyValueStore;
 import io.regent.kv.KvCommand;
 import io.regent.member.Member;
@@ -56,7 +57,7 @@ final class Simulation {
     final Ledger ledger = new Ledger();
     /** What the servers owe the register clients. */
     final Outstanding owed = new Outstanding();
-    private final KeyValueStore machine = new KeyValueStore(Long.MAX_VALUE, Long.MAX_VALUE);
+    private final Machines machine = new Machines(new KeyValueStore(Long.MAX_VALUE, Long.MAX_VALUE));
     private final Map<String, SimServer> byId = new HashMap<>();
     private final PriorityQueue<Pending> queue = new PriorityQueue<>(
             (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.order, b.order));

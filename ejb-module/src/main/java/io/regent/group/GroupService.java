@@ -114,7 +114,7 @@ public final class GroupService {
         Epoch restored = storage.epoch();
         Member member = new Member(settings.protocol(), settings.replication(), restored, storage,
                 new Machines(new KeyValueStore(settings.limits().storeBytes(), settings.limits().storeKeys()),
-                        machines.machines()));
+                        machines.machines(), settings.limits().storeBytes()));
         FrameCodec frames = new FrameCodec(settings.serverId(), settings.pairKeys());
         admission = new FrameAdmission(settings.group(), settings.serverId(), settings.protocol().members().keySet(),
                 frames);

@@ -488,8 +488,7 @@ public final class MemberHost {
             Waiting w = waiting.remove(c.seq());
             if (w != null) {
                 commitLatency.add((System.nanoTime() - w.sinceNanos()) / 1_000);
-                answers.add(() -> w.client().complete(new WriteOutcome.Committed(w.accepted().at(), w.accepted().result(),
-                        w.accepted().value())));
+                answers.add(() -> w.client().complete(new WriteOutcome.Committed(w.accepted().at(), w.accepted().value())));
             }
         } else if (e instanceof ReplicaEffect.Failed f) {
             Waiting w = waiting.remove(f.seq());

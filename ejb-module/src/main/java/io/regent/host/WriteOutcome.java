@@ -7,10 +7,10 @@ import io.regent.replication.Position;
 public sealed interface WriteOutcome {
 
     /**
-     * Durable on enough servers; {@code result} is what the state machine answered, and
-     * {@code value} an application machine's answer object (null for the key-value store).
+     * Durable on enough servers; {@code value} is the answer object the machine's apply returned
+     * on this master ({@code Machines.Failed} if it threw).
      */
-    record Committed(Position at, String result, Object value) implements WriteOutcome { }
+    record Committed(Position at, Object value) implements WriteOutcome { }
 
     /** Sequenced but not confirmed: it may or may not have been applied, and is never reported as done. */
     record InDoubt(Position at, String reason) implements WriteOutcome { }

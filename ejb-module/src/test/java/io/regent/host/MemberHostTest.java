@@ -1,5 +1,6 @@
 package io.regent.host;
 
+import io.regent.machines.Machines;
 import io.regent.kv.KeyValueStore;
 import io.regent.kv.KvCommand;
 import io.regent.member.Member;
@@ -36,7 +37,7 @@ class MemberHostTest {
 
     private MemberHost host() {
         Member member = new Member(ProtocolConfig.defaults("s1", Map.of("s1", 1)), ReplicationConfig.defaults("s1", 1),
-                Epoch.NONE, new MemoryStorage(1 << 20, 100), new KeyValueStore(Long.MAX_VALUE, Long.MAX_VALUE));
+                Epoch.NONE, new MemoryStorage(1 << 20, 100), new Machines(new KeyValueStore(Long.MAX_VALUE, Long.MAX_VALUE)));
         MemberHost.Timers timerPort = new MemberHost.Timers() {
             @Override
             public void set(Effect.SetTimer timer) {

@@ -74,7 +74,7 @@ class ApplicationMachinesTest {
         assertSame(journal, adapter.machine());
 
         MemoryStorage storage = new MemoryStorage(1 << 20, 100);
-        Machines machines = new Machines(new KeyValueStore(1 << 20, 100), found.machines());
+        Machines machines = new Machines(new KeyValueStore(1 << 20, 100), found.machines(), Long.MAX_VALUE);
         storage.apply(new Entry(7, new Epoch(4, 2), new MachineCommand("journal", adapter.encode("hello")).encode()), machines);
         assertEquals(new AppliedAt(7, new io.regent.api.Epoch(4, 2)), machines.takeValue());
         assertArrayEquals("hello".getBytes(StandardCharsets.UTF_8),

@@ -1,5 +1,6 @@
 package io.regent.storage;
 
+import io.regent.machines.Machines;
 import io.regent.kv.KeyValueStore;
 import io.regent.kv.KvCommand;
 import io.regent.protocol.Epoch;
@@ -31,7 +32,7 @@ class DiskStorageTest {
 
     private static final Epoch E1 = new Epoch(1, 1);
     private static final DiskStorage.Retention ROOMY = new DiskStorage.Retention(100_000, 1L << 30);
-    private final KeyValueStore kv = new KeyValueStore(Long.MAX_VALUE, Long.MAX_VALUE);
+    private final Machines kv = new Machines(new KeyValueStore(Long.MAX_VALUE, Long.MAX_VALUE));
 
     @TempDir
     Path dir;

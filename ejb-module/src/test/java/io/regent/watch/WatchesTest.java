@@ -1,5 +1,6 @@
 package io.regent.watch;
 
+import io.regent.machines.Machines;
 import io.regent.host.MemberHost;
 import io.regent.host.NotOpenReason;
 import io.regent.kv.KeyValueStore;
@@ -29,7 +30,7 @@ class WatchesTest {
 
     private static final Epoch E1 = new Epoch(1, 1);
     private final MemoryStorage storage = new MemoryStorage(1 << 20, 1_000);
-    private final KeyValueStore store = new KeyValueStore(1 << 20, 1_000);
+    private final Machines store = new Machines(new KeyValueStore(1 << 20, 1_000));
     private long seq;
     private Watches watches;
 
@@ -117,7 +118,7 @@ class WatchesTest {
 
     @Test
     void anApplicationMachinesCommandsAreNoChangeOfAKey() throws InterruptedException {
-        io.regent.machines.Machines machines = new io.regent.machines.Machines(store, List.of(new io.regent.machines.Machine() {
+        Machines machines = new Machines(new KeyValueStore(1 << 20, 1_000), List.of(new io.regent.machines.Machine() {
             @Override
             public String name() {
                 return "tickets";
@@ -128,7 +129,7 @@ class WatchesTest {
                 state.put(command, command);
                 return null;
             }
-        }));
+        }), Long.MAX_VALUE);
         write(KvCommand.put("a/1", "x", null));                                                       // 1
         storage.apply(new Entry(++seq, E1, new io.regent.machines.MachineCommand("tickets",
                 "a/2".getBytes(java.nio.charset.StandardCharsets.UTF_8)).encode()), machines);          // 2

@@ -5,6 +5,7 @@ import io.regent.host.NotOpenReason;
 import io.regent.host.WriteOutcome;
 import io.regent.kv.KvCommand;
 import io.regent.kv.KvResult;
+import io.regent.machines.Machines;
 import io.regent.protocol.Epoch;
 import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,7 +39,11 @@ public class ReplicatedWrites {
             Function<KvResult, Response.ResponseBuilder> answer) {
         return group.get().propose(command.encode(), expected).thenApply(outcome -> {
             if (outcome instanceof WriteOutcome.Committed c) {
-                return answer.apply(KvResult.decode(c.result())).header(SEQ, c.at().seq()).build();
+                if (c.value() instanceof Machines.Failed f) { // a fault of the store's, the same on every server
+                    return Problem.of(Response.Status.INTERNAL_SERVER_ERROR, "the store could not apply this write: "
+                            + f.cause(), Map.of("seq", c.at().seq()));
+                }
+                return answer.apply((KvResult) c.value()).header(SEQ, c.at().seq()).build();
             }
             if (outcome instanceof WriteOutcome.InDoubt d) {
                 return Problem.of(Response.Status.SERVICE_UNAVAILABLE, "write not confirmed: " + d.reason(),
