@@ -1,6 +1,7 @@
 package io.regent.sim;
 
 import io.regent.kv.KeyValueStore;
+import io.regent.member.RoleSequence;
 import io.regent.protocol.Epoch;
 import io.regent.protocol.Message;
 import io.regent.protocol.Role;
@@ -23,6 +24,23 @@ final class Invariants {
     private final Map<String, Long> waitingSince = new HashMap<>();
     private final Map<String, Epoch> lastEpoch = new HashMap<>();
     private long waitingBound = Long.MAX_VALUE;
+    /** Which server each epoch was granted on: a fencing token names one mastership. */
+    private final Map<Epoch, String> grantedOn = new HashMap<>();
+    /** The newest epoch each server's applications were granted, across its lives. */
+    private final Map<String, Epoch> lastGranted = new HashMap<>();
+    /** The mastership each server's applications hold now. */
+    private final Map<String, Holding> holding = new HashMap<>();
+
+    /** A grant held: since when a newer epoch was granted elsewhere, and whether it was paused since. */
+    private static final class Holding {
+        final Epoch epoch;
+        long supersededAt = -1;
+        boolean paused;
+
+        Holding(Epoch epoch) {
+            this.epoch = epoch;
+        }
+    }
     private Epoch epochBefore;
 
     Invariants(Simulation sim) {
@@ -76,6 +94,43 @@ final class Invariants {
     }
 
     /**
+     * 14. Role events: an epoch is granted on one server only, a server's grants never go back to
+     * an older epoch (across restarts too), a revocation ends the grant it follows, and a server
+     * granted an epoch that another grant has superseded is revoked within the quorum window (plus
+     * a tick, the network's delay and its timers' lateness) unless it was paused meanwhile: the
+     * step-down bound applications rely on.
+     */
+    void role(SimServer s, RoleSequence.Change c) {
+        Epoch e = c.epoch();
+        if (c instanceof RoleSequence.Granted) {
+            String first = grantedOn.putIfAbsent(e, s.id());
+            check(first == null || first.equals(s.id()), () -> "epoch " + e + " granted on " + first + " and " + s.id());
+            Epoch before = lastGranted.put(s.id(), e);
+            check(before == null || !e.isOlderThan(before), () -> s.id() + " granted " + e + " after " + before);
+            check(!holding.containsKey(s.id()), () -> s.id() + " granted " + e + " while holding " + holding.get(s.id()).epoch);
+            for (Holding other : holding.values()) {
+                if (other.epoch.isOlderThan(e) && other.supersededAt < 0) {
+                    other.supersededAt = sim.now();
+                }
+            }
+            holding.put(s.id(), new Holding(e));
+            return;
+        }
+        Holding held = holding.remove(s.id());
+        check(held != null && held.epoch.equals(e), () -> s.id() + " revoked " + e + " holding "
+                + (held == null ? "nothing" : held.epoch));
+        if (held.supersededAt >= 0 && !held.paused) {
+            long late = sim.now() - held.supersededAt;
+            check(late <= stepDownBound(s), () -> s.id() + " revoked " + e + " " + late + " ms after a newer epoch was "
+                    + "granted, past the step-down bound of " + stepDownBound(s) + " ms");
+        }
+    }
+
+    private long stepDownBound(SimServer s) {
+        return s.config.quorumWindow() + Simulation.TICK + sim.network.highestDelay() + s.lag.longest();
+    }
+
+    /**
      * 8. A write answered 2xx is durable on a majority of the configured group at that moment,
      * and its master's own fsync of it did not fail: a copy that a failed fsync covered counts
      * for nothing, whatever the server believes of it.
@@ -90,6 +145,8 @@ final class Invariants {
     /** 3. No crash loses an acknowledged write: each stays durable on a majority. */
     void crashed(SimServer s) {
         waitingSince.remove(s.id());
+        holding.remove(s.id()); // the process and its applications are gone: nothing runs in the epoch
+
         for (Ledger.Write w : sim.ledger.acknowledged().values()) {
             check(durableCopies(w) >= quorum(), () -> "after " + s.id() + " crashed, acknowledged write " + w
                     + " is durable on only " + durableCopies(w) + " servers");
@@ -103,6 +160,10 @@ final class Invariants {
     /** A paused server's clock of WAITING restarts when it runs again. */
     void paused(SimServer s) {
         waitingSince.remove(s.id());
+        Holding held = holding.get(s.id());
+        if (held != null) {
+            held.paused = true; // its applications stand still too; fencing, not time, stops them (DESIGN §3.6.1)
+        }
     }
 
     void beforeReceive(SimServer s, Message m) {

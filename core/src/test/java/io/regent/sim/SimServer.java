@@ -1,6 +1,7 @@
 package io.regent.sim;
 
 import io.regent.member.Member;
+import io.regent.member.RoleSequence;
 import io.regent.protocol.Epoch;
 import io.regent.protocol.Node;
 import io.regent.protocol.ProtocolConfig;
@@ -43,6 +44,8 @@ final class SimServer {
     SimGroupCommit commit;
     /** Whether the member was open for writes after its last input. */
     boolean wasOpen;
+    /** What this life's applications were told of its mastership, as the Liberty host tells them. */
+    RoleSequence roles = new RoleSequence();
 
     SimServer(int number, ProtocolConfig config, ReplicationConfig replication, MemoryStorage storage, HostClock clock,
             SimDisk disk) {

@@ -4,6 +4,7 @@ import io.regent.machines.Machines;
 import io.regent.kv.KeyValueStore;
 import io.regent.kv.KvCommand;
 import io.regent.member.Member;
+import io.regent.member.RoleSequence;
 import io.regent.member.MemberEffect;
 import io.regent.protocol.Effect;
 import io.regent.protocol.Event;
@@ -130,6 +131,7 @@ final class Simulation {
         s.up = true;
         s.paused = false;
         s.wasOpen = false;
+        s.roles = new RoleSequence();
         s.commit = new SimGroupCommit(this, s);
         s.backlog.clear();
         s.clearHeld();
@@ -355,6 +357,10 @@ final class Simulation {
             invariants.opened(s);
         }
         s.wasOpen = open;
+        for (RoleSequence.Change c : s.roles.after(open ? s.node().epoch() : null)) {
+            trace(s, () -> c.toString());
+            invariants.role(s, c);
+        }
     }
 
     private void apply(SimServer s, Effect e) {

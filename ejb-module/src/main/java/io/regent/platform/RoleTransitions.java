@@ -5,22 +5,20 @@ import io.regent.api.MasterGranted;
 import io.regent.api.MasterRevoked;
 import io.regent.host.MemberHost;
 import io.regent.host.NotOpenReason;
+import io.regent.member.RoleSequence;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns the member's successive snapshots into the role events an application sees: a grant when
- * this server is open for writes in an epoch it was not granted yet, a revocation of that epoch
- * as soon as it is not, before any later grant. A grant is followed by exactly one revocation;
- * an epoch is granted again only if this server reopens in it after a revocation (it lost its
- * broker and found one again, say). States seen in between are not replayed: a mastership that
- * opened and closed between two looks is neither granted nor revoked.
+ * Turns the member's successive snapshots into the role events an application sees: the order
+ * is the core's ({@link RoleSequence}, which the simulation checks), and this adds who and why.
+ * States seen in between are not replayed: a mastership that opened and closed between two looks
+ * is neither granted nor revoked.
  */
 final class RoleTransitions {
 
     private final String self;
-    private Epoch granted;
+    private final RoleSequence sequence = new RoleSequence();
 
     RoleTransitions(String self) {
         this.self = self;
@@ -28,27 +26,18 @@ final class RoleTransitions {
 
     /** The events that take an application from what it was told to {@code s}. */
     List<Record> after(MemberHost.Snapshot s) {
-        List<Record> events = new ArrayList<>(2);
-        Epoch now = s.open() ? epoch(s.epoch()) : null;
-        if (granted != null && !granted.equals(now)) {
-            events.add(new MasterRevoked(granted, self, reason(s)));
-            granted = null;
-        }
-        if (now != null && granted == null) {
-            granted = now;
-            events.add(new MasterGranted(now, self));
-        }
-        return events;
+        return events(sequence.after(s.open() ? s.epoch() : null), reason(s));
     }
 
     /** The application or the server stops: a mastership held ends now. */
     List<Record> stopping() {
-        if (granted == null) {
-            return List.of();
-        }
-        MasterRevoked revoked = new MasterRevoked(granted, self, MasterRevoked.Reason.STOPPING);
-        granted = null;
-        return List.of(revoked);
+        return events(sequence.stopping(), MasterRevoked.Reason.STOPPING);
+    }
+
+    private List<Record> events(List<RoleSequence.Change> changes, MasterRevoked.Reason why) {
+        return changes.stream().<Record>map(c -> c instanceof RoleSequence.Granted
+                ? new MasterGranted(epoch(c.epoch()), self)
+                : new MasterRevoked(epoch(c.epoch()), self, why)).toList();
     }
 
     private MasterRevoked.Reason reason(MemberHost.Snapshot s) {
