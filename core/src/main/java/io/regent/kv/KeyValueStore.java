@@ -89,12 +89,12 @@ public final class KeyValueStore implements Machine {
         byte[] old = state.get(key);
         long grows = key.length + 8L + utf8(c.value()).length - (old == null ? 0 : key.length + old.length);
         if (grows > 0 && state.spaceBytes() + grows > maxBytes) {
-            return "the store holds " + state.spaceBytes() + " bytes; this write would pass its quota of " + maxBytes
+            return "the group's state holds " + state.spaceBytes() + " bytes; this write would pass its quota of " + maxBytes
                     + " bytes (regent.kv.max-bytes)";
         }
         long keys = state.spacePairs() - onceEntries(state);
         if (old == null && keys + 1 > maxKeys) {
-            return "the store holds " + keys + " keys, its quota (regent.kv.max-keys)";
+            return "the group's state holds " + keys + " keys, its quota (regent.kv.max-keys)";
         }
         return null;
     }
@@ -186,7 +186,7 @@ public final class KeyValueStore implements Machine {
     }
 
     private static byte[] orderKey(long n) {
-        return utf8(ONCE_ORDER + String.format("%019d", n));
+        return utf8(ONCE_ORDER + String.format(java.util.Locale.ROOT, "%019d", n));
     }
 
     // ---- reads --------------------------------------------------------------------------

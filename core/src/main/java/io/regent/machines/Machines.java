@@ -1,6 +1,7 @@
 package io.regent.machines;
 
 import io.regent.replication.Entry;
+import io.regent.replication.Position;
 import io.regent.replication.StateMachine;
 import io.regent.replication.StateSpace;
 import io.regent.replication.StorageException;
@@ -43,10 +44,10 @@ public final class Machines implements StateMachine {
      * @param store         the key-value store, which takes every command without a machine's tag
      *                      and keeps its keys outside the applications' namespaces
      * @param machines      the applications' machines, names unique
-     * @param maxSpaceBytes once the whole space holds this many bytes, the master refuses every
-     *                      application's command (the store keeps its own, finer quota): what one
-     *                      command adds is known only once it applies, so this bounds the space to
-     *                      the limit plus one command
+     * @param maxSpaceBytes once the whole space holds this many bytes, the master refuses an
+     *                      application's command that would add more (the store keeps its own,
+     *                      finer quota): below it, what one command adds is not checked, so this
+     *                      bounds the space to the limit plus one command
      */
     public Machines(Machine store, List<Machine> machines, long maxSpaceBytes) {
         this.maxSpaceBytes = maxSpaceBytes;
@@ -82,11 +83,27 @@ public final class Machines implements StateMachine {
         if (r.to() == null) {
             return null;
         }
-        if (r.to() != store && state.bytes() >= maxSpaceBytes) {
+        if (r.to() != store && state.bytes() >= maxSpaceBytes && grows(r, state)) {
             return "the group's storage holds " + state.bytes() + " bytes, its quota of " + maxSpaceBytes
-                    + " (regent.kv.max-bytes); '" + r.name() + "' may change nothing more until space is freed";
+                    + " (regent.kv.max-bytes); '" + r.name() + "' may only free space until it is under it";
         }
         return r.to().machine().refusal(r.payload(), r.to().namespace().reading(state));
+    }
+
+    /**
+     * Whether the command would add bytes, tried on a state that is thrown away: only a full space
+     * pays for the trial, and a command that frees space (or fails) goes through.
+     */
+    private static boolean grows(Routed r, StateSpace state) {
+        NamespacedState trial = r.to().namespace().applying(state);
+        try {
+            r.to().machine().apply(r.payload(), Position.NONE, trial);
+        } catch (StorageException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            return false; // it applies as a failure, which changes nothing
+        }
+        return trial.growth() > 0;
     }
 
     @Override
@@ -117,6 +134,11 @@ public final class Machines implements StateMachine {
         own.keep();
         value = answer;
         return r.to().machine().recorded(answer);
+    }
+
+    /** Whether a result the log recorded is that of a command whose machine threw: it changed nothing. */
+    public static boolean failed(String recorded) {
+        return FAILED.equals(recorded);
     }
 
     @Override

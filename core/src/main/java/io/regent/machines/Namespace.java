@@ -66,8 +66,15 @@ public final class Namespace {
         return new NamespacedState(space, this, true);
     }
 
+    /** @throws IllegalArgumentException for a key of the root's that would land among the applications' */
     byte[] inSpace(byte[] key) {
-        return prefix.length == 0 ? key : concat(prefix, key);
+        if (prefix.length > 0) {
+            return concat(prefix, key);
+        }
+        if (startsWith(key, APPLICATIONS)) {
+            throw new IllegalArgumentException("'" + machine + "' may not use keys under the applications' prefix");
+        }
+        return key;
     }
 
     /** Whether a key of the space is one of this machine's. */

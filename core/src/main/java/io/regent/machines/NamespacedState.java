@@ -96,6 +96,18 @@ final class NamespacedState implements MachineState {
         return space.count();
     }
 
+    /** What keeping the command's changes would add to the space, in bytes (negative: free). */
+    long growth() {
+        long growth = 0;
+        for (Map.Entry<byte[], byte[]> e : changes().entrySet()) {
+            byte[] key = namespace.inSpace(e.getKey());
+            byte[] old = space.get(key);
+            growth += (e.getValue() == DELETED ? 0 : key.length + e.getValue().length)
+                    - (old == null ? 0 : key.length + old.length);
+        }
+        return growth;
+    }
+
     /** Writes the command's changes to the space, in key order, the same on every server. */
     void keep() {
         for (Map.Entry<byte[], byte[]> e : changes().entrySet()) {

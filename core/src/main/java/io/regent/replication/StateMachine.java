@@ -29,8 +29,8 @@ public interface StateMachine {
 
     /**
      * What the last {@link #apply} answers the proposer on this server beyond the recorded result:
-     * an application's answer object, handed over as it is and never replicated; null if none. A
-     * call forgets it.
+     * the machine's answer object (the store's typed result, an application's own), handed over
+     * as it is and never replicated; null if none. A call forgets it.
      */
     default Object takeValue() {
         return null;

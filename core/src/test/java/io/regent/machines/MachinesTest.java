@@ -129,15 +129,41 @@ class MachinesTest {
         assertEquals(0, storage.applied().seq());
     }
 
+    /** Keeps each command under its own key; "free" deletes every key it holds. */
+    private static final class Notes implements Machine {
+        @Override
+        public String name() {
+            return "notes";
+        }
+
+        @Override
+        public Object apply(byte[] command, Position at, MachineState state) {
+            if (new String(command, StandardCharsets.UTF_8).equals("free")) {
+                state.scan(new byte[0], 100).forEach(p -> state.delete(p.key()));
+            } else {
+                state.put(command, command);
+            }
+            return null;
+        }
+    }
+
     @Test
-    void onceTheSpaceIsFullTheMasterRefusesApplicationsCommandsAndTheStoreKeepsItsOwnQuota() {
-        Machines full = new Machines(new KeyValueStore(1 << 20, 1_000), List.of(new Tickets()), 40);
-        assertNull(full.refusal(issue("ann"), storage.space()));
-        storage.apply(new Entry(++seq, E1, issue("ann")), full);
-        String refused = full.refusal(issue("bob"), storage.space());
-        assertTrue(refused != null && refused.contains("regent.kv.max-bytes") && refused.contains("'tickets'"), refused);
+    void onceTheSpaceIsFullTheMasterRefusesApplicationsCommandsThatGrowItButNotThoseThatFreeIt() {
+        Machines full = new Machines(new KeyValueStore(1 << 20, 1_000), List.of(new Notes()), 40);
+        String note = new MachineCommand("notes", bytes("a-long-enough-note")).encode();
+        assertNull(full.refusal(note, storage.space()));
+        storage.apply(new Entry(++seq, E1, note), full);
+        String another = new MachineCommand("notes", bytes("another")).encode();
+        String refused = full.refusal(another, storage.space());
+        assertTrue(refused != null && refused.contains("regent.kv.max-bytes") && refused.contains("'notes'"), refused);
+        String digest = storage.digest();
+        assertNull(full.refusal(new MachineCommand("notes", bytes("free")).encode(), storage.space()),
+                "a command that frees space goes through");
+        assertEquals(digest, storage.digest(), "the trial changed nothing");
         assertNull(full.refusal(KvCommand.put("k", "v", null).encode(), storage.space()),
                 "the store answers for its own keys with its own quota");
+        storage.apply(new Entry(++seq, E1, new MachineCommand("notes", bytes("free")).encode()), full);
+        assertNull(full.refusal(another, storage.space()), "under the quota again");
     }
 
     @Test

@@ -45,7 +45,7 @@ final class ClientRequest {
 
     /** The write committed: answered with what the master's state machine made of it, at its position. */
     void committed() {
-        answered(result(KvResult.decode(accepted.result())), accepted.at().seq());
+        answered(result((KvResult) accepted.value()), accepted.at().seq());
     }
 
     /** Answered with {@code result}; {@code seq} is a write's position, or the commit point a read reflects. */

@@ -24,14 +24,17 @@ final class Invariants {
     private final Map<String, Long> waitingSince = new HashMap<>();
     private final Map<String, Epoch> lastEpoch = new HashMap<>();
     private long waitingBound = Long.MAX_VALUE;
-    /** Which server each epoch was granted on: a fencing token names one mastership. */
-    private final Map<Epoch, String> grantedOn = new HashMap<>();
     /** The newest epoch each server's applications were granted, across its lives. */
     private final Map<String, Epoch> lastGranted = new HashMap<>();
     /** The mastership each server's applications hold now. */
     private final Map<String, Holding> holding = new HashMap<>();
+    /** The newest epoch granted anywhere, and the one server it was granted on: a fencing token names one mastership. */
+    private final Map<Epoch, String> grantedOn = new HashMap<>();
+    private Epoch newestGranted = Epoch.NONE;
+    private long stepDownBound = Long.MAX_VALUE;
+    private Epoch epochBefore;
 
-    /** A grant held: since when a newer epoch was granted elsewhere, and whether it was paused since. */
+    /** A grant held: since when a newer epoch was granted elsewhere (-1: not yet), and whether it is paused. */
     private static final class Holding {
         final Epoch epoch;
         long supersededAt = -1;
@@ -41,10 +44,14 @@ final class Invariants {
             this.epoch = epoch;
         }
     }
-    private Epoch epochBefore;
 
     Invariants(Simulation sim) {
         this.sim = sim;
+    }
+
+    /** A running server whose grant a newer one superseded must be revoked within this. */
+    void stepDownBound(long bound) {
+        this.stepDownBound = bound;
     }
 
     /** No server may stay WAITING longer than this while it hears a majority. */
@@ -53,6 +60,7 @@ final class Invariants {
     }
 
     void afterStep(SimServer s) {
+        noStaleGrant();
         // 1. at most one master per epoch; a master's epoch is one it declared itself
         for (SimServer other : sim.servers) {
             if (!other.up || other.node().role() != Role.MASTER) {
@@ -94,11 +102,12 @@ final class Invariants {
     }
 
     /**
-     * 14. Role events: an epoch is granted on one server only, a server's grants never go back to
-     * an older epoch (across restarts too), a revocation ends the grant it follows, and a server
-     * granted an epoch that another grant has superseded is revoked within the quorum window (plus
-     * a tick, the network's delay and its timers' lateness) unless it was paused meanwhile: the
-     * step-down bound applications rely on.
+     * 14. Role events: an epoch is granted on one server only; a server's grants never go back
+     * to an older epoch (across restarts too); a revocation ends the grant it follows; and a
+     * grant superseded by a newer one elsewhere ends within the step-down bound (the quorum
+     * window and a check's interval on the slowest clock, the timers' lateness and the network's
+     * delay), counted from the newer grant or from the holder's resumption if it was paused:
+     * a paused server's applications stand still, and fencing stops what they attempt after.
      */
     void role(SimServer s, RoleSequence.Change c) {
         Epoch e = c.epoch();
@@ -108,26 +117,30 @@ final class Invariants {
             Epoch before = lastGranted.put(s.id(), e);
             check(before == null || !e.isOlderThan(before), () -> s.id() + " granted " + e + " after " + before);
             check(!holding.containsKey(s.id()), () -> s.id() + " granted " + e + " while holding " + holding.get(s.id()).epoch);
-            for (Holding other : holding.values()) {
-                if (other.epoch.isOlderThan(e) && other.supersededAt < 0) {
-                    other.supersededAt = sim.now();
+            Holding granted = new Holding(e);
+            if (newestGranted.isNewerThan(e)) {
+                granted.supersededAt = sim.now(); // an old master that opened late: superseded from the start
+            } else {
+                newestGranted = e;
+                for (Holding other : holding.values()) {
+                    if (other.epoch.isOlderThan(e) && other.supersededAt < 0) {
+                        other.supersededAt = sim.now();
+                    }
                 }
             }
-            holding.put(s.id(), new Holding(e));
+            holding.put(s.id(), granted);
             return;
         }
         Holding held = holding.remove(s.id());
         check(held != null && held.epoch.equals(e), () -> s.id() + " revoked " + e + " holding "
                 + (held == null ? "nothing" : held.epoch));
-        if (held.supersededAt >= 0 && !held.paused) {
-            long late = sim.now() - held.supersededAt;
-            check(late <= stepDownBound(s), () -> s.id() + " revoked " + e + " " + late + " ms after a newer epoch was "
-                    + "granted, past the step-down bound of " + stepDownBound(s) + " ms");
-        }
     }
 
-    private long stepDownBound(SimServer s) {
-        return s.config.quorumWindow() + Simulation.TICK + sim.network.highestDelay() + s.lag.longest();
+    /** 14. No running server holds a superseded grant past the step-down bound. */
+    private void noStaleGrant() {
+        holding.forEach((id, h) -> check(h.paused || h.supersededAt < 0 || sim.now() - h.supersededAt <= stepDownBound,
+                () -> id + " still holds epoch " + h.epoch + " " + (sim.now() - h.supersededAt) + " ms after a newer "
+                        + "grant, past the step-down bound of " + stepDownBound + " ms"));
     }
 
     /**
@@ -145,6 +158,7 @@ final class Invariants {
     /** 3. No crash loses an acknowledged write: each stays durable on a majority. */
     void crashed(SimServer s) {
         waitingSince.remove(s.id());
+        noStaleGrant();
         holding.remove(s.id()); // the process and its applications are gone: nothing runs in the epoch
 
         for (Ledger.Write w : sim.ledger.acknowledged().values()) {
@@ -162,7 +176,18 @@ final class Invariants {
         waitingSince.remove(s.id());
         Holding held = holding.get(s.id());
         if (held != null) {
-            held.paused = true; // its applications stand still too; fencing, not time, stops them (DESIGN §3.6.1)
+            held.paused = true;
+        }
+    }
+
+    /** A paused server runs again: a grant superseded meanwhile must end within the bound from now. */
+    void resumed(SimServer s) {
+        Holding held = holding.get(s.id());
+        if (held != null) {
+            held.paused = false;
+            if (held.supersededAt >= 0) {
+                held.supersededAt = sim.now();
+            }
         }
     }
 

@@ -128,6 +128,9 @@ final class Scenario {
         // a WAITING server's timers are its election delay and the quorum window, both on its own
         // clock, and the election timer and one retry may each fire late
         sim.invariants.waitingBound(onSlowestClock(electionDelayBound() + quorumWindow) + 2 * maxLag + 1);
+        // a superseded master steps down at the first quorum check past the window, on its own
+        // clock; the check may fire late, and the newer grant may reach the others late
+        sim.invariants.stepDownBound(onSlowestClock(quorumWindow + interval) + maxLag + highest + 1);
     }
 
     /** Kinds whose hosts' clocks run at rates of their own. */

@@ -211,6 +211,7 @@ final class Simulation {
     void resume(int i) {
         SimServer s = servers.get(i);
         s.paused = false;
+        invariants.resumed(s);
         while (s.active() && !s.backlog.isEmpty()) {
             s.backlog.poll().run();
         }

@@ -1,8 +1,9 @@
 package io.regent.watch;
 
 import io.regent.kv.KvCommand;
-import io.regent.machines.MachineCommand;
 import io.regent.kv.KvResult;
+import io.regent.machines.MachineCommand;
+import io.regent.machines.Machines;
 import io.regent.replication.Applied;
 import io.regent.replication.ReplicaStorage;
 
@@ -61,8 +62,8 @@ final class ChangeLog {
     }
 
     private static Change change(Applied a) {
-        if (a.entry().isNoOp() || MachineCommand.isMachineCommand(a.entry().command())) {
-            return null; // a master's opening entry, or an application machine's command: no key changed
+        if (a.entry().isNoOp() || MachineCommand.isMachineCommand(a.entry().command()) || Machines.failed(a.result())) {
+            return null; // a master's opening entry, an application machine's command, or one that failed: no key changed
         }
         KvResult result = KvResult.decode(a.result());
         if (!result.changed()) {

@@ -289,11 +289,10 @@ public class KeyValueResource {
     }
 
     private Response.ResponseBuilder answer(KvResult r) {
-        String body = KvRequest.written(r.key(), r.version(), group.get().epoch().toString());
         return switch (r.outcome()) {
             case WRITTEN -> Response.status(r.version() == 1 ? Response.Status.CREATED : Response.Status.OK)
-                    .entity(body).tag(new EntityTag(Long.toString(r.version())));
-            case DELETED -> Response.ok(body);
+                    .entity(written(r)).tag(new EntityTag(Long.toString(r.version())));
+            case DELETED -> Response.ok(written(r));
             case CONFLICT -> Response.fromResponse(Problem.of(Response.Status.PRECONDITION_FAILED,
                     "the key is at another version; nothing was written",
                     Map.of("key", r.key(), "currentVersion", r.version())));
@@ -304,6 +303,10 @@ public class KeyValueResource {
             case INVALID, PASSED -> Response.fromResponse(Problem.of(Response.Status.BAD_REQUEST,
                     "the write is not valid", Map.of()));
         };
+    }
+
+    private String written(KvResult r) {
+        return KvRequest.written(r.key(), r.version(), group.get().epoch().toString());
     }
 
     private static Response invalid(String key, KvRequest.Invalid e) {
