@@ -248,9 +248,7 @@ class ExampleIT {
     }
 
     private static List<JsonObject> roles(int i) {
-        HttpResponse<String> r = LocalGroup.get(group.url(i) + "/example/api/runs/roles");
-        assertTrue(r != null && r.statusCode() == 200, "s" + i + "'s role events");
-        return LocalGroup.readArray(r.body()).getValuesAs(JsonObject.class);
+        return group.exampleRoleEvents(i);
     }
 
     private static void awaitMore(Map<String, Issued> issued, int more) {

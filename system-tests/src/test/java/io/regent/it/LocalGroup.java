@@ -77,7 +77,9 @@ public final class LocalGroup implements AutoCloseable {
         for (int k = 1; k <= SIZE; k++) {
             addresses.add(io.regent.net.NetworkLab.address(k));
         }
-        return new LocalGroup(dir, httpBase, brokerPort, SIZE, Map.of("REGENT_HOSTS", lab.hostList()), addresses);
+        // HAProxy and the tests' checks reach the hosts from the bridge's address
+        return new LocalGroup(dir, httpBase, brokerPort, SIZE, Map.of("REGENT_HOSTS", lab.hostList(),
+                "REGENT_ROLE_SOURCES", io.regent.net.NetworkLab.bridgeAddress()), addresses);
     }
 
     // ---- processes ----------------------------------------------------------------------
@@ -379,6 +381,19 @@ public final class LocalGroup implements AutoCloseable {
         return Json.createReader(new StringReader(body)).readArray();
     }
 
+    /**
+     * The role events the example application on server i was told, in order, each with its
+     * {@code event} (granted or revoked), {@code epoch}, {@code detail} and {@code atMillis}
+     * (the server's clock, which is this machine's).
+     */
+    public java.util.List<JsonObject> exampleRoleEvents(int i) {
+        HttpResponse<String> r = get(url(i) + "/example/api/runs/roles");
+        if (r == null || r.statusCode() != 200) {
+            throw new IllegalStateException("s" + i + "'s role events: " + (r == null ? "no answer" : r.statusCode()));
+        }
+        return readArray(r.body()).getValuesAs(JsonObject.class);
+    }
+
     /** Servers in the group. */
     public int size() {
         return size;
@@ -388,6 +403,11 @@ public final class LocalGroup implements AutoCloseable {
     public JsonObject status(int i) {
         HttpResponse<String> r = get(url(i) + "/api/group");
         return r == null || r.statusCode() != 200 ? null : json(r.body());
+    }
+
+    /** Where server i takes its followers' acknowledgements straight from them, with REGENT_DIRECT_ACKS=true. */
+    public java.net.InetSocketAddress ackAddress(int i) {
+        return new java.net.InetSocketAddress(hosts.isEmpty() ? "127.0.0.1" : hosts.get(i - 1), httpBase + 3000 + i);
     }
 
     /** Server i's role endpoint, {@code GET /role/<role>} (master or member): 200 or not. */

@@ -36,7 +36,7 @@ public final class NetworkLab implements AutoCloseable {
         NetworkLab lab = new NetworkLab(hosts);
         lab.remove();
         run(true, "ip", "link", "add", BRIDGE, "type", "bridge");
-        run(true, "ip", "addr", "add", NET + "254/24", "dev", BRIDGE);
+        run(true, "ip", "addr", "add", bridgeAddress() + "/24", "dev", BRIDGE);
         run(true, "ip", "link", "set", BRIDGE, "up");
         for (int k = 1; k <= hosts; k++) {
             String ns = namespace(k);
@@ -57,6 +57,11 @@ public final class NetworkLab implements AutoCloseable {
 
     public static String address(int k) {
         return NET + k;
+    }
+
+    /** The address the root namespace (HAProxy, the tests) has on the bridge: where its connections to the hosts come from. */
+    public static String bridgeAddress() {
+        return NET + "254";
     }
 
     /** {@code rg-h1=10.231.0.1,...}: what the group script takes to place servers and brokers on the hosts. */
