@@ -1,25 +1,30 @@
 package io.regent.group;
 
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
+import java.net.Socket;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
- * Sends frames straight to other servers (DESIGN.md §4.4): one TCP connection to each server
- * this one has sent to, carrying length-prefixed sealed frames. A frame is written without
- * blocking: a connection that cannot take the whole frame at once, or has failed, is closed and
- * its frame lost, which the protocol repairs like any lost message. Connecting happens on a
- * thread of its own, never the caller's; until a connection is up, {@link #ready} says so and
- * the caller sends through the broker.
+ * Sends frames straight to other servers (DESIGN.md §4.4): one connection to each server this one
+ * has sent to ({@link LinkSockets}: mutual TLS with the group's keys), carrying length-prefixed
+ * sealed frames. The caller never waits on a peer: a frame goes to the link's own writer thread,
+ * and a link that falls {@value #QUEUED} frames behind (its peer stopped reading), or has failed,
+ * is closed and its frames lost, which the protocol repairs like any lost message. Connecting
+ * happens on a thread of its own; until a connection is up, {@link #ready} says so and the caller
+ * sends through the broker.
  */
 final class DirectLinks implements TopicPublisher.Channel, AutoCloseable {
 
@@ -27,18 +32,69 @@ final class DirectLinks implements TopicPublisher.Channel, AutoCloseable {
     /** Between two attempts to connect to one server, ms: a dead one is not dialled in a loop. */
     private static final long RETRY_PAUSE = 200;
     private static final int CONNECT_TIMEOUT = 500;
+    /** Frames a link holds for its writer before it counts as stuck. */
+    static final int QUEUED = 1_024;
 
     private final Map<String, InetSocketAddress> addresses;
-    private final Map<String, SocketChannel> open = new ConcurrentHashMap<>();
+    private final LinkSockets sockets;
+    private final ThreadFactory threads;
+    private final Map<String, Link> open = new ConcurrentHashMap<>();
     private final Map<String, Long> lastAttempt = new ConcurrentHashMap<>();
     private final ExecutorService connector;
     private final AtomicLong connects = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile boolean closed;
 
+    /** A connection and the frames waiting for its writer. */
+    private final class Link {
+        final String to;
+        final Socket socket;
+        final BlockingQueue<byte[]> frames = new ArrayBlockingQueue<>(QUEUED);
+        private final AtomicBoolean ended = new AtomicBoolean();
+
+        Link(String to, Socket socket) {
+            this.to = to;
+            this.socket = socket;
+        }
+
+        /** Closes the link, once; true for the call that did. */
+        boolean end() {
+            if (!ended.compareAndSet(false, true)) {
+                return false;
+            }
+            Closing.quietly(socket);
+            frames.clear();
+            frames.offer(new byte[0]); // wakes the writer, which sees the link ended
+            return true;
+        }
+
+        void write() {
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()))) {
+                while (true) {
+                    byte[] frame = frames.take();
+                    if (ended.get()) {
+                        return;
+                    }
+                    do {
+                        out.writeInt(frame.length);
+                        out.write(frame);
+                        frame = frames.poll();
+                    } while (frame != null);
+                    out.flush(); // once per run of queued frames: what piled up goes in one write
+                }
+            } catch (IOException e) {
+                drop(this);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** @param addresses where each server takes frames (itself included; never dialled) */
-    DirectLinks(Map<String, InetSocketAddress> addresses, ThreadFactory threads) {
+    DirectLinks(Map<String, InetSocketAddress> addresses, LinkSockets sockets, ThreadFactory threads) {
         this.addresses = addresses;
+        this.sockets = sockets;
+        this.threads = threads;
         this.connector = Executors.newSingleThreadExecutor(r -> {
             Thread t = threads.newThread(r);
             t.setName("regent-direct-connect");
@@ -72,21 +128,13 @@ final class DirectLinks implements TopicPublisher.Channel, AutoCloseable {
 
     @Override
     public void send(String to, byte[] frame) throws IOException {
-        SocketChannel c = open.get(to);
-        if (c == null) {
+        Link link = open.get(to);
+        if (link == null) {
             throw new IOException("no direct link to " + to);
         }
-        ByteBuffer b = ByteBuffer.allocate(4 + frame.length).putInt(frame.length).put(frame).flip();
-        try {
-            c.write(b);
-        } catch (IOException e) {
-            drop(to, c);
-            throw e;
-        }
-        if (b.hasRemaining()) {
-            // part of a frame went: what follows would be misread, so the link starts again
-            drop(to, c);
-            throw new IOException("the direct link to " + to + " did not take a whole frame");
+        if (!link.frames.offer(frame)) {
+            drop(link);
+            throw new IOException("the direct link to " + to + " fell " + QUEUED + " frames behind");
         }
     }
 
@@ -99,39 +147,48 @@ final class DirectLinks implements TopicPublisher.Channel, AutoCloseable {
     }
 
     private void connect(String to) {
-        SocketChannel c = null;
+        Socket s;
         try {
-            c = SocketChannel.open();
-            c.socket().setTcpNoDelay(true);
-            c.socket().connect(addresses.get(to), CONNECT_TIMEOUT);
-            c.configureBlocking(false);
-            if (closed) {
-                c.close();
-                return;
-            }
-            SocketChannel previous = open.put(to, c);
-            if (previous != null) {
-                previous.close();
-            }
-            connects.incrementAndGet();
+            s = sockets.connect(addresses.get(to), CONNECT_TIMEOUT);
         } catch (IOException e) {
             failures.incrementAndGet();
-            Closing.quietly(c);
             LOG.fine(() -> "no direct link to " + to + " at " + addresses.get(to) + ": " + e);
+            return;
         }
+        Link link = new Link(to, s);
+        if (closed) {
+            Closing.quietly(s);
+            return;
+        }
+        Link previous = open.put(to, link);
+        if (previous != null) {
+            previous.end();
+        }
+        if (closed) { // closed while this link was being put in
+            open.remove(to, link);
+            link.end();
+            return;
+        }
+        Thread writer = threads.newThread(link::write);
+        writer.setName("regent-direct-to-" + to);
+        writer.setDaemon(true);
+        writer.start();
+        connects.incrementAndGet();
     }
 
-    private void drop(String to, SocketChannel c) {
-        failures.incrementAndGet();
-        open.remove(to, c);
-        Closing.quietly(c);
+    /** A link failed or fell behind: the next frame to its server goes through the broker and dials again. */
+    private void drop(Link link) {
+        open.remove(link.to, link);
+        if (link.end()) {
+            failures.incrementAndGet();
+        }
     }
 
     @Override
     public void close() {
         closed = true;
         connector.shutdownNow();
-        open.values().forEach(Closing::quietly);
+        open.values().forEach(Link::end);
         open.clear();
     }
 }

@@ -7,7 +7,9 @@ import io.regent.wire.Malformed;
 import io.regent.wire.ReplayGuard;
 import io.regent.wire.Topic;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -27,15 +29,29 @@ final class FrameAdmission {
     /** Sender's send to this server's receipt, per topic, ms (clocks of one host agree). */
     private final Map<Topic, LatencyStats> transit = new EnumMap<>(Topic.class);
 
-    FrameAdmission(String group, String self, Set<String> members, FrameCodec frames) {
+    /** @param kept the replay marks an earlier run of this server kept ({@link #marks}) */
+    FrameAdmission(String group, String self, Set<String> members, FrameCodec frames, List<ReplayGuard.Mark> kept) {
         this.group = group;
         this.self = self;
         this.members = Set.copyOf(members);
         this.frames = frames;
         for (Topic t : Topic.values()) {
-            replays.put(t, new ReplayGuard());
+            ReplayGuard guard = new ReplayGuard();
+            guard.restore(kept.stream().filter(m -> m.topic() == t).toList());
+            replays.put(t, guard);
             transit.put(t, new LatencyStats(1_024));
         }
+    }
+
+    /** The newest frame accepted from each sender on each topic: what the next run must not take again. */
+    List<ReplayGuard.Mark> marks() {
+        List<ReplayGuard.Mark> marks = new ArrayList<>();
+        replays.values().forEach(guard -> {
+            synchronized (guard) {
+                marks.addAll(guard.marks());
+            }
+        });
+        return marks;
     }
 
     /** The frame, opened; throws, naming the problem, when it is forged, misdirected or replayed. */

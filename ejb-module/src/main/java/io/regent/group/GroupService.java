@@ -34,6 +34,8 @@ import io.regent.wire.ControlCodec;
 import io.regent.wire.Frame;
 import io.regent.wire.FrameCodec;
 import io.regent.wire.Malformed;
+import io.regent.wire.ReplayGuard;
+import io.regent.wire.ReplayMarks;
 import io.regent.wire.StreamCodec;
 import io.regent.wire.Topic;
 import io.regent.watch.Watches;
@@ -93,6 +95,10 @@ public final class GroupService {
     private final LatencyStats inquiryRoundTrips = new LatencyStats(1_024);
     private final LatencyStats probeRoundTrips = new LatencyStats(1_024);
     private final AtomicLong dropped = new AtomicLong();
+    /** How often the replay marks are kept while the server runs, ms: a crash forgets at most this much. */
+    private static final long REPLAY_MARKS_EVERY = 1_000;
+    private long replayMarksKeptAt;
+    private byte[] replayMarksKept = new byte[0];
     private final GroupMetrics metrics;
     private final Watches watches;
     private final RoleEvents roleEvents;
@@ -117,15 +123,17 @@ public final class GroupService {
                         machines.machines(), settings.limits().storeBytes()));
         FrameCodec frames = new FrameCodec(settings.serverId(), settings.pairKeys());
         admission = new FrameAdmission(settings.group(), settings.serverId(), settings.protocol().members().keySet(),
-                frames);
+                frames, keptReplayMarks(storage));
         broker = new BrokerLink(3 * settings.protocol().probeInterval());
         fabric = new Fabric(brokers(settings.fabric()), settings.fabric().user(), settings.fabric().password(),
                 settings.serverId(), Map.of(Topic.CONTROL, settings.controlTopic(), Topic.STREAM, settings.requestsTopic()),
                 settings.limits().frameBytes(), new Inbound(), broker, threads);
         TopicPublisher.Sender sender = new TopicPublisher.Sender(settings.group(), settings.serverId(),
                 storage.incarnation(), frames);
+        Map<String, InetSocketAddress> ackAddresses = settings.fabric().ackAddresses();
+        LinkSockets linkSockets = ackAddresses.isEmpty() ? null : LinkSockets.of(settings.fabric().tls());
         outbound = new Outbound(fabric, sender, settings.limits().queueBytes(), settings.limits().messageBytes(),
-                settings.fabric().ackAddresses(), threads);
+                ackAddresses, linkSockets, threads);
         host = new MemberHost(member, System::currentTimeMillis, container, outbound, new Disk(),
                 new Observer(), settings.storage().fsync(), threads);
         metrics = new GroupMetrics(registry, host::snapshot, this::isReady);
@@ -133,8 +141,7 @@ public final class GroupService {
                 threads);
         roleEvents = new RoleEvents(settings.serverId(), host::snapshot, container::fire, threads);
         roleEndpoint = roleEndpoint(settings.rolePort());
-        directListener = settings.fabric().ackAddresses().isEmpty() ? null
-                : directListener(settings.fabric().ackAddresses().get(settings.serverId()), threads);
+        directListener = ackAddresses.isEmpty() ? null : directListener(ackAddresses, linkSockets, threads);
         httpWarmUp = settings.warmUp() == null ? null : threads.newThread(new HttpWarmUp(settings.url(), settings.warmUp(),
                 what -> {
                     events.record(System.currentTimeMillis(), "WarmUp", what);
@@ -187,6 +194,7 @@ public final class GroupService {
             directListener.close();
         }
         fabric.close();
+        keepReplayMarks();
         storage.close();
     }
 
@@ -196,6 +204,29 @@ public final class GroupService {
 
     void tick() {
         host.tick();
+        long now = System.currentTimeMillis();
+        if (now - replayMarksKeptAt >= REPLAY_MARKS_EVERY) {
+            replayMarksKeptAt = now;
+            keepReplayMarks();
+        }
+    }
+
+    /** What frames this server took last, so that its next run takes none of them again (DESIGN.md §6). */
+    private synchronized void keepReplayMarks() {
+        byte[] marks = ReplayMarks.encode(admission.marks());
+        if (!java.util.Arrays.equals(marks, replayMarksKept)) {
+            storage.keepReplayMarks(marks);
+            replayMarksKept = marks;
+        }
+    }
+
+    private static List<ReplayGuard.Mark> keptReplayMarks(DiskStorage storage) {
+        try {
+            return ReplayMarks.decode(storage.replayMarks());
+        } catch (IllegalArgumentException e) {
+            LOG.warning(() -> "the kept replay marks cannot be read (" + e.getMessage() + "); starting without them");
+            return List.of();
+        }
     }
 
     // ---- frames from the fabric ---------------------------------------------------------
@@ -508,10 +539,16 @@ public final class GroupService {
 
     // ---- helpers ------------------------------------------------------------------------
 
-    private DirectListener directListener(InetSocketAddress own, ThreadFactory threads) {
+    private DirectListener directListener(Map<String, InetSocketAddress> ackAddresses, LinkSockets sockets,
+            ThreadFactory threads) {
+        InetSocketAddress own = ackAddresses.get(settings.serverId());
+        java.util.Set<java.net.InetAddress> members = new java.util.HashSet<>();
+        ackAddresses.values().stream().map(InetSocketAddress::getAddress).filter(java.util.Objects::nonNull)
+                .forEach(members::add);
         try {
             // two per member: a member's old link may linger while its new one is taken
-            return new DirectListener(own, DIRECT_FRAME_BYTES, 2 * settings.protocol().members().size(),
+            return new DirectListener(own, sockets, new DirectListener.Limits(members, DIRECT_FRAME_BYTES,
+                    2 * settings.protocol().members().size(), DirectListener.FIRST_FRAME_MILLIS),
                     frame -> receive(Topic.DIRECT, frame), this::drop, threads);
         } catch (java.io.IOException e) {
             throw new RegentSettings.BadSettingException(RegentSettings.ACK_ADDRESSES,
@@ -524,7 +561,7 @@ public final class GroupService {
             return null;
         }
         try {
-            return new RoleEndpoint(where.host(), where.port(), this::isReady, this::caughtUp,
+            return new RoleEndpoint(where.host(), where.port(), where.sources(), this::isReady, this::caughtUp,
                     () -> health().whyNotReady() == null ? "not the master" : health().whyNotReady());
         } catch (java.io.IOException e) {
             throw new RegentSettings.BadSettingException(RegentSettings.ROLE_PORT,

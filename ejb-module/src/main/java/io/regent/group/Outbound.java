@@ -41,9 +41,10 @@ final class Outbound implements MemberHost.Outbox, AutoCloseable {
      * @param queueBytes   the most bytes each topic's queue holds
      * @param messageBytes the most bytes of entries one stream message carries
      * @param ackAddresses every member's acknowledgement port, or none
+     * @param linkSockets  how the direct links connect, when there are ack addresses
      */
     Outbound(Fabric fabric, TopicPublisher.Sender sender, long queueBytes, long messageBytes,
-            Map<String, InetSocketAddress> ackAddresses, ThreadFactory threads) {
+            Map<String, InetSocketAddress> ackAddresses, LinkSockets linkSockets, ThreadFactory threads) {
         control = new TopicPublisher<>(Topic.CONTROL, fabric.sender(Topic.CONTROL), queueBytes,
                 new TopicPublisher.Format<>(Effect.Send::to, s -> 64, s -> controlCodec.encode(s.message()), l -> l),
                 sender);
@@ -51,7 +52,7 @@ final class Outbound implements MemberHost.Outbox, AutoCloseable {
         TopicPublisher.Format<ReplicaEffect.Send> streamFormat = new TopicPublisher.Format<>(ReplicaEffect.Send::to,
                 s -> weight(s.message()), s -> streamCodec.encode(s.message()), batching::coalesce);
         stream = new TopicPublisher<>(Topic.STREAM, fabric.sender(Topic.STREAM), queueBytes, streamFormat, sender);
-        directLinks = ackAddresses.isEmpty() ? null : new DirectLinks(ackAddresses, threads);
+        directLinks = ackAddresses.isEmpty() ? null : new DirectLinks(ackAddresses, linkSockets, threads);
         direct = directLinks == null ? null : new TopicPublisher<>(Topic.DIRECT, directLinks,
                 Math.min(queueBytes, DIRECT_QUEUE_BYTES), streamFormat, sender);
     }

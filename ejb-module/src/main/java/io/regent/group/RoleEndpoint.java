@@ -33,9 +33,9 @@ import java.util.logging.Logger;
  * once (a check sends its request as it connects, so it is usually answered there), at most
  * {@link #ACCEPTS_PER_ROUND} are taken between two rounds of reading the others, one source keeps
  * at most {@link #MAX_PER_SOURCE} open, and past {@link #MAX_OPEN} the source with the most open
- * loses one: the oldest that has sent nothing, before any request in progress. (An attacker with
- * many source addresses can still evict a check whose request has not arrived yet; a firewall
- * that admits only the load balancer to this port closes that.)
+ * loses one: the oldest that has sent nothing, before any request in progress. With a list of
+ * sources (the load balancers'), a connection from any other address is closed as it is taken,
+ * so an attacker with many addresses cannot evict a check whose request has not arrived yet.
  */
 final class RoleEndpoint implements AutoCloseable {
 
@@ -63,6 +63,7 @@ final class RoleEndpoint implements AutoCloseable {
         }
     }
 
+    private final java.util.Set<InetAddress> sources;
     private final BooleanSupplier master;
     private final BooleanSupplier member;
     private final Supplier<String> why;
@@ -75,10 +76,12 @@ final class RoleEndpoint implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * @param why what this server is instead of the master open for writes: the body of a 503
+     * @param sources the only addresses a check may come from; empty: any
+     * @param why     what this server is instead of the master open for writes: the body of a 503
      */
-    RoleEndpoint(String host, int port, BooleanSupplier master, BooleanSupplier member, Supplier<String> why)
-            throws IOException {
+    RoleEndpoint(String host, int port, java.util.Set<InetAddress> sources, BooleanSupplier master,
+            BooleanSupplier member, Supplier<String> why) throws IOException {
+        this.sources = sources;
         this.master = master;
         this.member = member;
         this.why = why;
@@ -156,6 +159,10 @@ final class RoleEndpoint implements AutoCloseable {
             SelectionKey key;
             try {
                 InetAddress source = ((InetSocketAddress) c.getRemoteAddress()).getAddress();
+                if (!sources.isEmpty() && !sources.contains(source)) {
+                    Closing.quietly(c); // not a load balancer: it takes no place a check could need
+                    continue;
+                }
                 Deque<SelectionKey> its = bySource.get(source);
                 if (its != null && its.size() >= MAX_PER_SOURCE) {
                     close(quietest(its));

@@ -65,6 +65,7 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
     public static final String STORAGE_DIR = "regent.storage.dir";
     public static final String STORAGE_SYNC = "regent.storage.sync";
     public static final String ROLE_PORT = "regent.role.port";
+    public static final String ROLE_SOURCES = "regent.role.sources";
     public static final String HEALTH_READINESS = "regent.health.readiness";
     public static final String HTTP_HOST = "regent.http.host";
     public static final String BROKER_URLS = "regent.broker.urls";
@@ -142,8 +143,12 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
      */
     public enum Readiness { MASTER, MEMBER }
 
-    /** Where load balancers ask for this server's role ({@code /role/master}); port 0: nowhere. */
-    public record RolePort(String host, int port) { }
+    /**
+     * Where load balancers ask for this server's role ({@code /role/master}); port 0: nowhere.
+     *
+     * @param sources the only addresses a check may come from (the load balancers'); empty: any
+     */
+    public record RolePort(String host, int port, Set<java.net.InetAddress> sources) { }
 
     /**
      * Reads this server sends itself as it starts, so that a backup's request path is compiled
@@ -185,7 +190,8 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
         return new RegentSettings(r.text(GROUP, "regent"), id, basis, url, protocol,
                 r.text(CONTROL_TOPIC, "regent.control"), r.text(REQUESTS_TOPIC, "regent.requests"),
                 pairKeys, replication, limits, storage(r), fabric(r, members.keySet()),
-                new RolePort(r.text(HTTP_HOST, "127.0.0.1"), (int) r.number(ROLE_PORT, 0L, 0, 65_535)), readiness(r),
+                new RolePort(r.text(HTTP_HOST, "127.0.0.1"), (int) r.number(ROLE_PORT, 0L, 0, 65_535), roleSources(r)),
+                readiness(r),
                 warmUp(r, url));
     }
 
@@ -193,6 +199,24 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
     public RegentSettings measured(long figure) {
         return new RegentSettings(group, serverId, indexBasis, url, protocol.measured(figure), controlTopic,
                 requestsTopic, pairKeys, replication, limits, storage, fabric, rolePort, readiness, warmUp);
+    }
+
+    /** IP addresses only: a name would be resolved once, at start, and could change under the server. */
+    private static Set<java.net.InetAddress> roleSources(Reader r) {
+        String text = r.text(ROLE_SOURCES, "");
+        Set<java.net.InetAddress> sources = new java.util.LinkedHashSet<>();
+        for (String entry : text.isBlank() ? new String[0] : text.split(",")) {
+            String address = entry.trim();
+            if (!address.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+                throw new BadSettingException(ROLE_SOURCES, "must list IP addresses, a,b,...; got '" + address + "'");
+            }
+            try {
+                sources.add(java.net.InetAddress.getByName(address));
+            } catch (java.net.UnknownHostException e) {
+                throw new BadSettingException(ROLE_SOURCES, "'" + address + "' is no IP address");
+            }
+        }
+        return Set.copyOf(sources);
     }
 
     private static Readiness readiness(Reader r) {

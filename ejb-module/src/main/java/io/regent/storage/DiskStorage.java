@@ -76,6 +76,7 @@ public final class DiskStorage implements ReplicaStorage, AutoCloseable {
     private static final byte[] LOG_BASE = bytes("log-base");
     private static final byte[] EPOCH = bytes("epoch");
     private static final byte[] INCARNATION = bytes("incarnation");
+    private static final byte[] REPLAY_MARKS = bytes("replay-marks");
     private static final byte[] FORMAT = bytes("format");
     /** 2: each retained write keeps its result beside its command (for watches). */
     private static final int CURRENT_FORMAT = 2;
@@ -208,6 +209,24 @@ public final class DiskStorage implements ReplicaStorage, AutoCloseable {
     /** Persists {@code e} durably before returning: nothing that depends on it may leave first. */
     public void persistEpoch(Epoch e) {
         write(synced, b -> b.put(meta, EPOCH, Records.encode(e)));
+    }
+
+    /** The replay marks kept last ({@code io.regent.wire.ReplayMarks}), or none. */
+    public byte[] replayMarks() {
+        try {
+            byte[] kept = db.get(meta, REPLAY_MARKS);
+            return kept == null ? new byte[0] : kept;
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot read the replay marks: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Keeps the replay marks, without a sync: a kill keeps them (the kernel has them), and a
+     * power cut loses at most what came since the last sync, which a replay then gets in once.
+     */
+    public void keepReplayMarks(byte[] marks) {
+        write(unsynced, b -> b.put(meta, REPLAY_MARKS, marks));
     }
 
     /** This run's number, above every earlier run's, durably: it tells this run's messages from replays. */

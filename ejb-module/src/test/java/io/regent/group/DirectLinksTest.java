@@ -1,13 +1,17 @@
 package io.regent.group;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.net.Socket;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -28,12 +32,21 @@ class DirectLinksTest {
     private final BlockingQueue<String> refused = new LinkedBlockingQueue<>();
 
     private DirectListener listen(int maxLinks) throws IOException {
-        return new DirectListener(new InetSocketAddress("127.0.0.1", 0), LIMIT, maxLinks, received::add, refused::add,
+        return listen(0, LinkSockets.plaintext(), new DirectListener.Limits(Set.of(), LIMIT, maxLinks, 5_000));
+    }
+
+    private DirectListener listen(int port, LinkSockets sockets, DirectListener.Limits limits) throws IOException {
+        return new DirectListener(new InetSocketAddress("127.0.0.1", port), sockets, limits, received::add, refused::add,
                 new ServerThreads());
     }
 
     private static DirectLinks linksTo(DirectListener master) {
-        return new DirectLinks(Map.of("s1", new InetSocketAddress("127.0.0.1", master.port())), new ServerThreads());
+        return linksTo(master, LinkSockets.plaintext());
+    }
+
+    private static DirectLinks linksTo(DirectListener master, LinkSockets sockets) {
+        return new DirectLinks(Map.of("s1", new InetSocketAddress("127.0.0.1", master.port())), sockets,
+                new ServerThreads());
     }
 
     /** ready() starts a connection and is false until it is up; the caller uses the broker meanwhile. */
@@ -124,8 +137,9 @@ class DirectLinksTest {
     /** Outsiders' connections push out each other, never a link a member has shown itself on. */
     @Test
     void connectionsNoMemberSignedNeverPushOutAMembersLink() throws Exception {
-        try (DirectListener master = new DirectListener(new InetSocketAddress("127.0.0.1", 0), LIMIT, 2,
-                f -> received.add(f) && f[0] == 1, refused::add, new ServerThreads());
+        try (DirectListener master = new DirectListener(new InetSocketAddress("127.0.0.1", 0), LinkSockets.plaintext(),
+                new DirectListener.Limits(Set.of(), LIMIT, 2, 5_000), f -> received.add(f) && f[0] == 1, refused::add,
+                new ServerThreads());
                 Socket member = new Socket("127.0.0.1", master.port())) {
             DataOutputStream out = new DataOutputStream(member.getOutputStream());
             out.writeInt(1);
@@ -178,13 +192,92 @@ class DirectLinksTest {
                 }
             }
             assertTrue(failed, "sends to a closed peer kept succeeding");
-            try (DirectListener restarted = new DirectListener(new InetSocketAddress("127.0.0.1", port), LIMIT, 4,
-                    received::add, refused::add, new ServerThreads())) {
+            try (DirectListener restarted = listen(port, LinkSockets.plaintext(),
+                    new DirectListener.Limits(Set.of(), LIMIT, 4, 5_000))) {
                 awaitReady(links, "s1");
                 received.clear(); // what the first listener read before it closed
                 links.send("s1", new byte[] {42});
                 assertArrayEquals(new byte[] {42}, received.poll(5, TimeUnit.SECONDS));
             }
         }
+    }
+
+    @Test
+    void aConnectionFromAnAddressNoMemberHasIsClosedAtOnce() throws Exception {
+        InetAddress elsewhere = InetAddress.getByName("192.0.2.1");
+        try (DirectListener master = listen(0, LinkSockets.plaintext(),
+                new DirectListener.Limits(Set.of(elsewhere), LIMIT, 4, 5_000));
+                Socket s = new Socket("127.0.0.1", master.port())) {
+            send(s, (byte) 1);
+            String why = refused.poll(5, TimeUnit.SECONDS);
+            assertNotNull(why, "a stranger's connection was kept");
+            assertTrue(why.contains("127.0.0.1") && why.contains("no member's address"), why);
+            s.setSoTimeout(5_000);
+            assertEquals(-1, s.getInputStream().read(), "the connection was not closed");
+            assertTrue(received.isEmpty(), "a stranger's frame was read");
+        }
+    }
+
+    @Test
+    void aConnectionThatCarriesNoMembersFrameInTimeIsClosed() throws Exception {
+        try (DirectListener master = new DirectListener(new InetSocketAddress("127.0.0.1", 0), LinkSockets.plaintext(),
+                new DirectListener.Limits(Set.of(), LIMIT, 4, 300), f -> received.add(f) && f[0] == 1, refused::add,
+                new ServerThreads());
+                Socket idle = new Socket("127.0.0.1", master.port());
+                Socket member = new Socket("127.0.0.1", master.port())) {
+            send(member, (byte) 1);
+            assertArrayEquals(new byte[] {1}, received.poll(5, TimeUnit.SECONDS));
+            idle.setSoTimeout(5_000);
+            assertEquals(-1, idle.getInputStream().read(), "a silent connection was kept");
+            String why = refused.poll(5, TimeUnit.SECONDS);
+            assertTrue(why != null && why.contains("no member's frame within 300 ms"), why);
+            Thread.sleep(600);
+            send(member, (byte) 1);
+            assertArrayEquals(new byte[] {1}, received.poll(5, TimeUnit.SECONDS), "a member's quiet link was closed");
+        }
+    }
+
+    @Test
+    void overTlsFramesGoBetweenHoldersOfTheGroupsKeysAndNobodyElseGetsALink(@TempDir Path dir) throws Exception {
+        LinkSockets group = LinkSockets.of(keys(dir, "group"));
+        try (DirectListener master = listen(0, group, new DirectListener.Limits(Set.of(), LIMIT, 8, 5_000));
+                DirectLinks links = linksTo(master, group)) {
+            awaitReady(links, "s1");
+            links.send("s1", new byte[] {5, 6});
+            assertArrayEquals(new byte[] {5, 6}, received.poll(5, TimeUnit.SECONDS));
+
+            try (Socket plain = new Socket("127.0.0.1", master.port())) {
+                send(plain, (byte) 9); // not a TLS record: the handshake fails
+                plain.setSoTimeout(5_000);
+                byte[] told = plain.getInputStream().readAllBytes(); // a TLS alert at most, then the end
+                assertTrue(told.length == 0 || told[0] == 21, "a plaintext peer got an answer that is no TLS alert");
+            }
+            try (DirectLinks stranger = linksTo(master, LinkSockets.of(keys(dir, "stranger")))) {
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                while (System.nanoTime() < end) {
+                    if (stranger.ready("s1")) {
+                        try {
+                            stranger.send("s1", new byte[] {9});
+                        } catch (IOException expected) {
+                            // its link failed
+                        }
+                    }
+                    Thread.sleep(20);
+                }
+                assertTrue(stranger.failures() > 0, "a key the group's CA did not sign made a link");
+            }
+            assertEquals(null, received.poll(500, TimeUnit.MILLISECONDS), "a frame came through without the group's key");
+        }
+    }
+
+    /** A self-signed key of its own, which its store also trusts: a one-member "CA". */
+    private static io.regent.host.RegentSettings.Tls keys(Path dir, String name) throws Exception {
+        Path store = dir.resolve(name + ".p12");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-keyalg", "EC", "-groupname", "secp256r1", "-alias", name, "-dname", "CN=" + name,
+                "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "secret")
+                .redirectErrorStream(true).start();
+        assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes()));
+        return new io.regent.host.RegentSettings.Tls(store, "secret", store, "secret");
     }
 }

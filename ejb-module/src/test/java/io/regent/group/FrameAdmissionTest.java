@@ -4,6 +4,7 @@ import io.regent.wire.Frame;
 import io.regent.wire.FrameCodec;
 import io.regent.wire.Malformed;
 import io.regent.wire.PairKeys;
+import io.regent.wire.ReplayMarks;
 import io.regent.wire.Topic;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +22,7 @@ class FrameAdmissionTest {
     /** s4 holds the group's key but is not configured as a member of s2's group. */
     private static final List<String> KEYED = List.of("s1", "s2", "s3", "s4");
 
-    private final FrameAdmission s2 = new FrameAdmission("regent", "s2", Set.of("s1", "s2", "s3"), codec("s2"));
+    private final FrameAdmission s2 = new FrameAdmission("regent", "s2", Set.of("s1", "s2", "s3"), codec("s2"), List.of());
 
     private static FrameCodec codec(String self) {
         return new FrameCodec(self, PairKeys.derive(GROUP_KEY, self, KEYED));
@@ -72,6 +73,24 @@ class FrameAdmissionTest {
         assertEquals("a replayed or duplicated frame from s1", refusal(Topic.STREAM, once));
         // each topic counts its own frames
         s2.admit(Topic.CONTROL, sealed(Topic.CONTROL, "regent", "s1", "", 5));
+    }
+
+    /** A frame recorded before the receiver restarted is no newer after it: the kept marks say so. */
+    @Test
+    void aReplayAfterARestartIsRefusedFromTheMarksTheEarlierRunKept() throws Malformed {
+        byte[] recorded = sealed(Topic.STREAM, "regent", "s1", "s2", 7);
+        s2.admit(Topic.STREAM, recorded);
+        s2.admit(Topic.CONTROL, sealed(Topic.CONTROL, "regent", "s3", "", 2));
+        byte[] kept = ReplayMarks.encode(s2.marks());
+        FrameAdmission restarted = new FrameAdmission("regent", "s2", Set.of("s1", "s2", "s3"), codec("s2"),
+                ReplayMarks.decode(kept));
+        assertEquals("a replayed or duplicated frame from s1",
+                assertThrows(Malformed.class, () -> restarted.admit(Topic.STREAM, recorded)).getMessage());
+        assertEquals("s1", restarted.admit(Topic.STREAM, sealed(Topic.STREAM, "regent", "s1", "s2", 8)).from(),
+                "the sender's next frame is taken");
+        FrameAdmission forgetful = new FrameAdmission("regent", "s2", Set.of("s1", "s2", "s3"), codec("s2"), List.of());
+        assertEquals("s1", forgetful.admit(Topic.STREAM, recorded).from(), "without the marks the replay got in");
+        assertThrows(IllegalArgumentException.class, () -> ReplayMarks.decode("s1 STREAM x 1\n".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test

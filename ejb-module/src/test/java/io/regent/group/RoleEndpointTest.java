@@ -24,7 +24,7 @@ class RoleEndpointTest {
 
     @BeforeEach
     void listen() throws IOException {
-        endpoint = new RoleEndpoint("127.0.0.1", 0, master::get, () -> true, () -> "not the master; s2 is");
+        endpoint = new RoleEndpoint("127.0.0.1", 0, java.util.Set.of(), master::get, () -> true, () -> "not the master; s2 is");
     }
 
     @AfterEach
@@ -63,6 +63,33 @@ class RoleEndpointTest {
         assertTrue(down.startsWith("HTTP/1.1 503 "), down);
         assertTrue(down.endsWith("not the master; s2 is\n"), down);
         assertTrue(check("/role/member").startsWith("HTTP/1.1 200 "));
+    }
+
+    @Test
+    void withAListOfSourcesAnyOtherAddressIsClosedUnanswered() throws IOException {
+        try (RoleEndpoint listed = new RoleEndpoint("127.0.0.1", 0, java.util.Set.of(java.net.InetAddress.getByName("127.0.0.2")),
+                master::get, () -> true, () -> "no");
+                Socket stranger = new Socket("127.0.0.1", listed.port());
+                Socket balancer = new Socket()) {
+            stranger.setSoTimeout(5_000);
+            stranger.getOutputStream().write("GET /role/master HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            assertEquals("", new String(readAll(stranger), StandardCharsets.UTF_8), "a stranger was answered");
+            balancer.bind(new java.net.InetSocketAddress("127.0.0.2", 0)); // a listed source: loopback has all of 127/8
+            balancer.connect(new java.net.InetSocketAddress("127.0.0.1", listed.port()));
+            balancer.setSoTimeout(5_000);
+            balancer.getOutputStream().write("GET /role/master HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(balancer.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+        }
+    }
+
+    /** What a socket reads until it is closed; a reset counts as closed. */
+    private static byte[] readAll(Socket s) throws IOException {
+        try {
+            return s.getInputStream().readAllBytes();
+        } catch (java.net.SocketException reset) {
+            return new byte[0];
+        }
     }
 
     @Test

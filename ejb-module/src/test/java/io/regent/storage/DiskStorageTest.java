@@ -65,13 +65,17 @@ class DiskStorageTest {
         String digest;
         long run;
         try (DiskStorage s = DiskStorage.open(dir, ROOMY)) {
+            assertEquals(0, s.replayMarks().length, "no marks kept yet");
             write(s, 1, 500);
             s.persistEpoch(new Epoch(4, 2));
+            s.keepReplayMarks("s1 STREAM 3 9\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             s.sync();
             digest = s.digest();
             run = s.incarnation();
         }
         try (DiskStorage s = DiskStorage.open(dir, ROOMY)) {
+            assertEquals("s1 STREAM 3 9\n", new String(s.replayMarks(), java.nio.charset.StandardCharsets.UTF_8),
+                    "the replay marks outlive the run");
             assertEquals(new Position(500, E1), s.applied());
             assertEquals(digest, s.digest());
             assertEquals(new Epoch(4, 2), s.epoch(), "an epoch never goes back");

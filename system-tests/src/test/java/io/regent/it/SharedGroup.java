@@ -20,7 +20,8 @@ public enum SharedGroup {
     NETWORK,
     /**
      * Servers that measure their own capacity ({@code regent.server.index=auto}), s1 confined to
-     * one CPU, and readiness per member ({@code regent.health.readiness=member}).
+     * one CPU, readiness per member ({@code regent.health.readiness=member}), and acknowledgements
+     * straight to the master over mutual TLS ({@code REGENT_DIRECT_ACKS=true}).
      */
     MEASURED;
 
@@ -34,7 +35,7 @@ public enum SharedGroup {
             case NETWORK -> LocalGroup.onHosts(it.resolveSibling("net-group"), 9280, 61816, lab).withExample();
             case MEASURED -> new LocalGroup(it.resolveSibling("measured-group"), 9480, 62016, Map.of(
                     "REGENT_SERVER_INDEX", "auto", "REGENT_SERVER_CPUS_" + CONFINED, "0",
-                    "REGENT_HEALTH_READINESS", "member"));
+                    "REGENT_HEALTH_READINESS", "member", "REGENT_DIRECT_ACKS", "true"));
         };
     }
 }
