@@ -138,7 +138,7 @@ public final class GroupService {
                 new Observer(), settings.storage().fsync(), threads);
         metrics = new GroupMetrics(registry, host::snapshot, this::isReady);
         watches = new Watches(settings.serverId(), storage, host.snapshot(), System::currentTimeMillis, MAX_STREAMS,
-                threads);
+                settings.limits().watchBehind(), threads);
         roleEvents = new RoleEvents(settings.serverId(), host::snapshot, container::fire, threads);
         roleEndpoint = roleEndpoint(settings.rolePort());
         directListener = ackAddresses.isEmpty() ? null : directListener(ackAddresses, linkSockets, threads);

@@ -66,6 +66,7 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
     public static final String STORAGE_SYNC = "regent.storage.sync";
     public static final String ROLE_PORT = "regent.role.port";
     public static final String ROLE_SOURCES = "regent.role.sources";
+    public static final String WATCH_MAX_BEHIND = "regent.watch.max-behind";
     public static final String HEALTH_READINESS = "regent.health.readiness";
     public static final String HTTP_HOST = "regent.http.host";
     public static final String BROKER_URLS = "regent.broker.urls";
@@ -121,8 +122,11 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
      * @param storeKeys     the store's quota of keys
      * @param queueBytes    each topic's send queue
      * @param messageBytes  most bytes of writes or snapshot pairs in one message; larger frames are refused unread
+     * @param watchBehind   most positions a watch may start behind what the master applied: one
+     *                      further back would have the server read that much of its log for one client
      */
-    public record Limits(int maxValueBytes, long storeBytes, long storeKeys, long queueBytes, long messageBytes) {
+    public record Limits(int maxValueBytes, long storeBytes, long storeKeys, long queueBytes, long messageBytes,
+            long watchBehind) {
 
         /** The largest frame a server sends or accepts: a full message and its envelope. */
         public long frameBytes() {
@@ -357,7 +361,8 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
                 r.number(KV_MAX_BYTES, 8L * 1024 * MIB, 1024, Long.MAX_VALUE),
                 r.number(KV_MAX_KEYS, 100_000_000L, 1, Long.MAX_VALUE),
                 r.number(QUEUE_MAX_BYTES, 16 * MIB, MIB, 4096 * MIB),
-                message);
+                message,
+                r.number(WATCH_MAX_BEHIND, 100_000L, 1, Long.MAX_VALUE));
     }
 
     private static ReplicationConfig replication(Reader r, String id, int groupSize, Limits limits) {

@@ -52,7 +52,11 @@ public final class Watches implements AutoCloseable {
     }
 
     /** Whether a watch could start. */
-    public enum Start { STARTED, NOT_MASTER, TOO_MANY, COMPACTED }
+    public enum Start {
+        STARTED, NOT_MASTER, TOO_MANY, COMPACTED,
+        /** Further back than {@code regent.watch.max-behind}: a list of the keys costs the server less. */
+        TOO_FAR_BACK
+    }
 
     static final long PAGE_BYTES = 64 * 1024;
     static final long HEARTBEAT_MILLIS = 10_000;
@@ -90,6 +94,7 @@ public final class Watches implements AutoCloseable {
     private final ChangeLog log;
     private final LongSupplier clock;
     private final StreamQuota quota;
+    private final long maxBehind;
     private final ConcurrentLinkedQueue<KvWatch> changeWatches = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<RoleWatch> roleWatches = new ConcurrentLinkedQueue<>();
     private final ExecutorService senders;
@@ -100,11 +105,13 @@ public final class Watches implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * @param limit   most streams of both kinds at once; one user may hold a quarter of them
+     * @param limit     most streams of both kinds at once; one user may hold a quarter of them
+     * @param maxBehind most positions a watch may start behind what this server applied
      */
     public Watches(String self, ReplicaStorage storage, MemberHost.Snapshot initial, LongSupplier clock, int limit,
-            ThreadFactory threads) {
+            long maxBehind, ThreadFactory threads) {
         this.self = self;
+        this.maxBehind = maxBehind;
         this.log = new ChangeLog(storage);
         this.latest = initial;
         this.clock = clock;
@@ -140,6 +147,9 @@ public final class Watches implements AutoCloseable {
         }
         long applied = s.applied().seq();
         long from = after < 0 ? applied : after;
+        if (applied - from > maxBehind) {
+            return Start.TOO_FAR_BACK;
+        }
         if (!log.holdsAfter(from, applied)) {
             return Start.COMPACTED;
         }

@@ -82,7 +82,7 @@ class WatchesTest {
     }
 
     private Watches start(MemberHost.Snapshot s) {
-        watches = new Watches("s1", storage, s, System::currentTimeMillis, 2,
+        watches = new Watches("s1", storage, s, System::currentTimeMillis, 2, 1_000,
                 Executors.defaultThreadFactory());
         return watches;
     }
@@ -161,7 +161,13 @@ class WatchesTest {
         for (int i = 1; i <= 5; i++) {
             small.apply(new Entry(i, E1, KvCommand.put("k" + i, "v", null).encode()), store);
         }
-        watches = new Watches("s1", small, master(5, 5), System::currentTimeMillis, 2,
+        watches = new Watches("s1", small, master(5, 5), System::currentTimeMillis, 2, 2,
+                Executors.defaultThreadFactory());
+        assertEquals(Watches.Start.TOO_FAR_BACK, watches.watch("reader", "", 1, new Recorder()),
+                "4 writes back, past regent.watch.max-behind = 2");
+        assertEquals(Watches.Start.STARTED, watches.watch("reader", "", 3, new Recorder()), "2 back");
+        watches.close();
+        watches = new Watches("s1", small, master(5, 5), System::currentTimeMillis, 2, 1_000,
                 Executors.defaultThreadFactory());
         assertEquals(Watches.Start.COMPACTED, watches.watch("reader", "", 1, new Recorder()), "writes 1-2 are gone");
         assertEquals(Watches.Start.STARTED, watches.watch("reader", "", 2, new Recorder()));

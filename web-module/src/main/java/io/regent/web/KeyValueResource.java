@@ -149,6 +149,10 @@ public class KeyValueResource {
             case COMPACTED -> throw new WebApplicationException(Problem.of(Response.Status.GONE,
                     "the log no longer holds the writes after position " + after + "; read the keys again and watch "
                             + "after the Regent-Applied of that read", Map.of(field, after)));
+            case TOO_FAR_BACK -> throw new WebApplicationException(Problem.of(Response.Status.GONE,
+                    "position " + after + " is more than " + group.get().settings().limits().watchBehind()
+                            + " writes back (regent.watch.max-behind); read the keys and watch after the "
+                            + "Regent-Applied of that read", Map.of(field, after)));
             case TOO_MANY -> throw new WebApplicationException(Problem.tooManyStreams());
         }
     }
