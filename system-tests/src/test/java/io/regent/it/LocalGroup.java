@@ -405,6 +405,11 @@ public final class LocalGroup implements AutoCloseable {
         return r == null || r.statusCode() != 200 ? null : json(r.body());
     }
 
+    /** Server i's role port. */
+    public java.net.InetSocketAddress roleAddress(int i) {
+        return new java.net.InetSocketAddress(hosts.isEmpty() ? "127.0.0.1" : hosts.get(i - 1), httpBase + 2000 + i);
+    }
+
     /** Where server i takes its followers' acknowledgements straight from them, with REGENT_DIRECT_ACKS=true. */
     public java.net.InetSocketAddress ackAddress(int i) {
         return new java.net.InetSocketAddress(hosts.isEmpty() ? "127.0.0.1" : hosts.get(i - 1), httpBase + 3000 + i);
@@ -412,9 +417,9 @@ public final class LocalGroup implements AutoCloseable {
 
     /** Server i's role endpoint, {@code GET /role/<role>} (master or member): 200 or not. */
     public boolean role(int i, String role) {
-        String host = hosts.isEmpty() ? "127.0.0.1" : hosts.get(i - 1);
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + (httpBase + 2000 + i)
-                + "/role/" + role)).GET());
+        java.net.InetSocketAddress port = roleAddress(i);
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create("http://" + port.getHostString() + ":"
+                + port.getPort() + "/role/" + role)).GET());
         return r != null && r.statusCode() == 200;
     }
 

@@ -89,6 +89,42 @@ class SecurityIT {
         }
     }
 
+    /**
+     * A flood of idle connections to the master's role port while HAProxy checks it every 50 ms
+     * (2 misses take a server out): the checks are answered, so the master stays in the pool and
+     * every write through HAProxy is acknowledged.
+     */
+    @Test
+    @Order(8)
+    void aFloodOfConnectionsToTheRolePortLeavesTheMasterInThePool() throws Exception {
+        int m = group.soleReady(0);
+        java.net.InetSocketAddress rolePort = group.roleAddress(m);
+        List<java.net.Socket> flood = new ArrayList<>();
+        int written = 0;
+        try {
+            long end = System.currentTimeMillis() + 5_000;
+            while (System.currentTimeMillis() < end) {
+                for (int i = 0; i < 40 && flood.size() < 600; i++) { // 600: within the test JVM's descriptors
+                    java.net.Socket idle = new java.net.Socket();
+                    idle.connect(rolePort, 1_000);
+                    flood.add(idle);
+                }
+                HttpResponse<String> r = send(request(group.balancerUrl() + "/api/kv/flooded-" + written, Users.WRITER)
+                        .PUT(body("{\"value\":\"x\"}")));
+                assertTrue(r.statusCode() == 200 || r.statusCode() == 201, "a write through HAProxy during the flood: "
+                        + r.statusCode() + " " + r.body());
+                written++;
+            }
+        } finally {
+            for (java.net.Socket idle : flood) {
+                idle.close();
+            }
+        }
+        System.out.printf("SecurityIT: %d connections flooded s%d's role port; %d writes through HAProxy acknowledged%n",
+                flood.size(), m, written);
+        assertEquals(m, group.soleReady(0), "the master is unchanged");
+    }
+
     @Test
     @Order(1)
     void withoutCredentialsTheApiAnswers401InJsonAndHealthStaysOpen() {
