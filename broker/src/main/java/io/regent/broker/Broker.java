@@ -3,7 +3,7 @@ package io.regent.broker;
 import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
-import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
+import org.apache.activemq.artemis.utils.PasswordMaskingUtil;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +38,7 @@ public final class Broker {
         Path config = writePrivate(dir.resolve("etc").resolve("broker.xml"),
                 BrokerXml.render(settings, dir.resolve("data")));
         artemis.setConfigResourcePath(config.toUri().toString());
-        artemis.setSecurityManager(new ActiveMQJAASSecurityManager(InVMLoginModule.class.getName(), accounts(settings)));
+        artemis.setSecurityManager(new ActiveMQJAASSecurityManager(AccountLoginModule.class.getName(), accounts(settings)));
     }
 
     /** The accounts that may log in: the cluster's own account is checked by the broker before these. */
@@ -74,8 +74,19 @@ public final class Broker {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("--hash")) {
+            // the password comes on stdin, never as an argument that ps would show
+            String password = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8))
+                    .readLine();
+            if (password == null || password.isEmpty()) {
+                System.err.println("usage: Broker --hash < password");
+                System.exit(2);
+            }
+            System.out.println(PasswordMaskingUtil.getHashProcessor().hash(password));
+            return;
+        }
         if (args.length != 1) {
-            System.err.println("usage: Broker DIR   (DIR holds broker.properties; see bin/group)");
+            System.err.println("usage: Broker DIR   (DIR holds broker.properties; see bin/group), or Broker --hash < password");
             System.exit(2);
         }
         Broker broker;

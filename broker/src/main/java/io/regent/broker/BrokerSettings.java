@@ -84,6 +84,8 @@ public record BrokerSettings(String name, Address listen, List<Address> peers, A
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._\\-]{1,64}");
     /** Passwords go into broker.xml and URL parameters: no character that could end either. */
     private static final Pattern SECRET = Pattern.compile("[A-Za-z0-9._\\-]{8,256}");
+    /** A login password as Artemis's one-way hash ({@code Broker --hash}), or as it is. */
+    private static final Pattern LOGIN = Pattern.compile("[A-Za-z0-9._\\-]{8,256}|ENC\\([0-9]{1,7}:[0-9A-F]{16,256}:[0-9A-F]{16,512}\\)");
     private static final String MEMBER = "member.";
     private static final Set<String> KEYS = Set.of("name", "listen", "peers", "admin.user", "admin.password",
             "cluster.user", "cluster.password", "tls", "tls.keystore", "tls.keystore-password", "tls.truststore",
@@ -119,8 +121,9 @@ public record BrokerSettings(String name, Address listen, List<Address> peers, A
         if (peers.contains(listen)) {
             throw new BadSetting("peers", "names this broker's own address " + listen);
         }
-        Account admin = account(values, "admin");
-        Account cluster = account(values, "cluster");
+        Account admin = new Account(user(values, "admin"), login(values, "admin.password"));
+        // the cluster's password stays as it is: the broker logs in to its peers with it
+        Account cluster = new Account(user(values, "cluster"), secret(values, "cluster.password"));
         List<Account> members = new ArrayList<>();
         for (Map.Entry<String, String> e : values.entrySet()) {
             if (e.getKey().startsWith(MEMBER)) {
@@ -128,7 +131,7 @@ public record BrokerSettings(String name, Address listen, List<Address> peers, A
                 if (!NAME.matcher(user).matches()) {
                     throw new BadSetting(e.getKey(), "does not name a user of letters, digits, '.', '_' or '-'");
                 }
-                members.add(new Account(user, secret(values, e.getKey())));
+                members.add(new Account(user, login(values, e.getKey())));
             }
         }
         if (members.isEmpty()) {
@@ -173,9 +176,12 @@ public record BrokerSettings(String name, Address listen, List<Address> peers, A
         return path;
     }
 
-    private static Account account(Map<String, String> values, String prefix) {
-        return new Account(matching(values, prefix + ".user", NAME, "a user of letters, digits, '.', '_' or '-'"),
-                secret(values, prefix + ".password"));
+    private static String user(Map<String, String> values, String prefix) {
+        return matching(values, prefix + ".user", NAME, "a user of letters, digits, '.', '_' or '-'");
+    }
+
+    private static String login(Map<String, String> values, String key) {
+        return matching(values, key, LOGIN, "8 to 256 letters, digits, '.', '_' or '-', or a hash Broker --hash printed");
     }
 
     private static String secret(Map<String, String> values, String key) {

@@ -63,6 +63,14 @@ class BrokerSettingsTest {
         x.put("member.s1", "short");
         assertTrue(assertThrows(BrokerSettings.BadSetting.class, () -> BrokerSettings.parse(x)).getMessage()
                 .startsWith("broker setting member.s1 must be"));
+        Map<String, String> hashed = valid();
+        hashed.put("cluster.password", "ENC(1024:ABCDEF0123456789:ABCDEF0123456789)");
+        assertTrue(assertThrows(BrokerSettings.BadSetting.class, () -> BrokerSettings.parse(hashed)).getMessage()
+                .startsWith("broker setting cluster.password must be"), "the cluster logs in to its peers: no hash");
+        hashed.put("cluster.password", "cluster-secret");
+        hashed.put("member.s1", "ENC(1024:ABCDEF0123456789:ABCDEF0123456789)");
+        hashed.put("admin.password", "ENC(1024:ABCDEF0123456789:ABCDEF0123456789)");
+        BrokerSettings.parse(hashed); // logins may be hashed
         Map<String, String> y = valid();
         y.put("tls", "true");
         assertEquals("broker setting tls.keystore is required",

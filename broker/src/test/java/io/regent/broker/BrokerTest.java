@@ -39,7 +39,9 @@ class BrokerTest {
                 "name=test-broker", "listen=127.0.0.1:" + port, "tls=false",
                 "admin.user=regent", "admin.password=admin-secret",
                 "cluster.user=regent-cluster", "cluster.password=cluster-secret",
-                "member.s1=member-secret-1", "member.s2=member-secret-2"));
+                // s2's password as bin/group writes it: hashed (Broker --hash); s1's as given by hand
+                "member.s1=member-secret-1",
+                "member.s2=" + org.apache.activemq.artemis.utils.PasswordMaskingUtil.getHashProcessor().hash("member-secret-2")));
         broker = Broker.in(dir);
         broker.start();
         locator = ActiveMQClient.createServerLocator("tcp://127.0.0.1:" + port).setBlockOnNonDurableSend(true);
@@ -85,6 +87,8 @@ class BrokerTest {
                     "CHANGE ME!!", false, true, true, false, 0), "Artemis's default cluster account is not open");
             assertThrows(ActiveMQSecurityException.class,
                     () -> f.createSession("s1", "not-the-password", false, true, true, false, 0));
+            assertThrows(ActiveMQSecurityException.class,
+                    () -> f.createSession("s2", "not-the-password", false, true, true, false, 0), "a hashed account");
             assertThrows(ActiveMQSecurityException.class, () -> f.createSession(null, null, false, true, true, false, 0));
         }
     }
