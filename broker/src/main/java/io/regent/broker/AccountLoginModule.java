@@ -30,6 +30,9 @@ import java.util.Set;
  */
 public final class AccountLoginModule implements LoginModule {
 
+    /** Compared when the user is unknown, so that the time of a refusal does not tell which users exist. */
+    private static final String NOBODY = nobody();
+
     private Subject subject;
     private CallbackHandler callbacks;
     private SecurityConfiguration accounts;
@@ -55,11 +58,21 @@ public final class AccountLoginModule implements LoginModule {
         User account = name.getName() == null ? null : accounts.getUser(name.getName());
         char[] given = password.getPassword() == null ? new char[0] : password.getPassword();
         password.clearPassword();
-        if (account == null || !PasswordMaskingUtil.getHashProcessor(account.getPassword()).compare(given, account.getPassword())) {
+        String stored = account == null ? NOBODY : account.getPassword();
+        boolean matches = PasswordMaskingUtil.getHashProcessor(stored).compare(given, stored);
+        if (account == null || !matches) {
             throw new FailedLoginException("no such user, or a wrong password");
         }
         user = name.getName();
         return true;
+    }
+
+    private static String nobody() {
+        try {
+            return PasswordMaskingUtil.getHashProcessor().hash(java.util.UUID.randomUUID().toString());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot make a hash: " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -23,21 +23,21 @@ public final class ReplayMarks {
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** @throws IllegalArgumentException if {@code kept} is not what {@link #encode} writes */
+    /**
+     * The marks {@code kept} holds. A line that is no mark (a topic a newer build added, say) is
+     * skipped: a mark lost only lets a frame recorded before the restart in once.
+     */
     public static List<ReplayGuard.Mark> decode(byte[] kept) {
         List<ReplayGuard.Mark> marks = new ArrayList<>();
         for (String line : new String(kept, StandardCharsets.UTF_8).split("\n")) {
-            if (line.isEmpty()) {
-                continue;
-            }
             String[] f = line.split(" ");
             if (f.length != 4) {
-                throw new IllegalArgumentException("a replay mark is 'sender topic incarnation counter', got '" + line + "'");
+                continue;
             }
             try {
                 marks.add(new ReplayGuard.Mark(f[0], Topic.valueOf(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("a replay mark is 'sender topic incarnation counter', got '" + line + "'");
+            } catch (IllegalArgumentException notAMark) {
+                // skipped, as above
             }
         }
         return marks;

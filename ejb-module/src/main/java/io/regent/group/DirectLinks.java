@@ -37,6 +37,7 @@ final class DirectLinks implements TopicPublisher.Channel, AutoCloseable {
 
     private final Map<String, InetSocketAddress> addresses;
     private final LinkSockets sockets;
+    private final java.net.InetAddress from;
     private final ThreadFactory threads;
     private final Map<String, Link> open = new ConcurrentHashMap<>();
     private final Map<String, Long> lastAttempt = new ConcurrentHashMap<>();
@@ -90,9 +91,14 @@ final class DirectLinks implements TopicPublisher.Channel, AutoCloseable {
         }
     }
 
-    /** @param addresses where each server takes frames (itself included; never dialled) */
-    DirectLinks(Map<String, InetSocketAddress> addresses, LinkSockets sockets, ThreadFactory threads) {
+    /**
+     * @param addresses where each server takes frames (itself included; never dialled)
+     * @param self      this server, whose own address its links come from (null: any)
+     */
+    DirectLinks(Map<String, InetSocketAddress> addresses, String self, LinkSockets sockets, ThreadFactory threads) {
         this.addresses = addresses;
+        InetSocketAddress own = self == null ? null : addresses.get(self);
+        this.from = own == null ? null : own.getAddress();
         this.sockets = sockets;
         this.threads = threads;
         this.connector = Executors.newSingleThreadExecutor(r -> {
@@ -149,7 +155,7 @@ final class DirectLinks implements TopicPublisher.Channel, AutoCloseable {
     private void connect(String to) {
         Socket s;
         try {
-            s = sockets.connect(addresses.get(to), CONNECT_TIMEOUT);
+            s = sockets.connect(addresses.get(to), from, CONNECT_TIMEOUT);
         } catch (IOException e) {
             failures.incrementAndGet();
             LOG.fine(() -> "no direct link to " + to + " at " + addresses.get(to) + ": " + e);

@@ -26,9 +26,10 @@ import java.util.logging.Logger;
  * the members' links:
  * <ul>
  *   <li>a connection from an address that is no member's is closed at once;</li>
- *   <li>a connection that has not carried a frame a member signed within
- *   {@link Limits#firstFrameMillis} (its handshake included) is closed: when a read waits that
- *   long, or when another connection arrives after that time;</li>
+ *   <li>over TLS, a connection that has not finished its handshake with a key the group's CA
+ *   signed within {@link Limits#firstFrameMillis} is closed (in plaintext, one that has not
+ *   carried a frame a member signed): when a read waits that long, or when another connection
+ *   arrives after that time;</li>
  *   <li>a length over the limit closes the connection before the frame is read;</li>
  *   <li>at most {@link Limits#maxLinks} connections are open: past that a new one closes the oldest that
  *   has not yet carried a frame a member signed, and only if there is none the oldest of all (so
@@ -47,7 +48,8 @@ final class DirectListener implements AutoCloseable {
      * @param sources          the members' addresses, the only ones a link may come from; empty: any
      * @param frameBytes       the longest frame read
      * @param maxLinks         connections open at once
-     * @param firstFrameMillis how long a new connection has to carry a frame a member signed
+     * @param firstFrameMillis how long a new connection has to show it is a member's (its TLS
+     *                         handshake, or in plaintext a frame a member signed); 0: no limit
      */
     record Limits(Set<InetAddress> sources, int frameBytes, int maxLinks, int firstFrameMillis) { }
 
@@ -117,7 +119,8 @@ final class DirectListener implements AutoCloseable {
             synchronized (links) {
                 // one that trickles bytes beats the read time-out, not this
                 long deadline = System.nanoTime() - java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(limits.firstFrameMillis());
-                overdue = links.stream().filter(l -> !l.member && l.since - deadline < 0).toList();
+                overdue = limits.firstFrameMillis() == 0 ? List.of()
+                        : links.stream().filter(l -> !l.member && l.since - deadline < 0).toList();
                 links.removeAll(overdue);
                 if (links.size() >= limits.maxLinks()) {
                     // an outsider's link first; if every link is a member's, the oldest (a member
@@ -139,6 +142,23 @@ final class DirectListener implements AutoCloseable {
 
     private void read(Link link) {
         Socket s = link.socket;
+        try {
+            if (s instanceof javax.net.ssl.SSLSocket tls) {
+                // a key the group's CA signed is the proof: the follower may have nothing to
+                // send for a while after it connects, and a link closed meanwhile loses its next frame
+                tls.startHandshake();
+                link.member = true;
+                s.setSoTimeout(0);
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            refused.accept("a direct link from " + s.getInetAddress().getHostAddress() + " did not finish its TLS "
+                    + "handshake within " + limits.firstFrameMillis() + " ms");
+            end(link);
+            return;
+        } catch (IOException e) {
+            end(link); // no key of the group's
+            return;
+        }
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()))) {
             while (!closed) {
                 int length = in.readInt();
@@ -161,13 +181,17 @@ final class DirectListener implements AutoCloseable {
             refused.accept("a direct link from " + s.getInetAddress().getHostAddress() + " carried no member's frame within "
                     + limits.firstFrameMillis() + " ms");
         } catch (IOException e) {
-            // the sender closed or failed (or, over TLS, showed no key of the group's); it connects again
+            // the sender closed or failed; it connects again
         } finally {
-            synchronized (links) {
-                links.remove(link);
-            }
-            Closing.quietly(s);
+            end(link);
         }
+    }
+
+    private void end(Link link) {
+        synchronized (links) {
+            links.remove(link);
+        }
+        Closing.quietly(link.socket);
     }
 
     @Override

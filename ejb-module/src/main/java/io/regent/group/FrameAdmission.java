@@ -37,7 +37,7 @@ final class FrameAdmission {
         this.frames = frames;
         for (Topic t : Topic.values()) {
             ReplayGuard guard = new ReplayGuard();
-            guard.restore(kept.stream().filter(m -> m.topic() == t).toList());
+            guard.restore(kept.stream().filter(m -> m.topic() == t && this.members.contains(m.sender())).toList());
             replays.put(t, guard);
             transit.put(t, new LatencyStats(1_024));
         }

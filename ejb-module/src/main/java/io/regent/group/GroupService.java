@@ -28,13 +28,13 @@ import io.regent.replication.CommittedView;
 import io.regent.replication.Position;
 import io.regent.replication.Replica;
 import io.regent.replication.StateSpace;
+import io.regent.replication.StorageException;
 import io.regent.replication.StreamMessage;
 import io.regent.storage.DiskStorage;
 import io.regent.wire.ControlCodec;
 import io.regent.wire.Frame;
 import io.regent.wire.FrameCodec;
 import io.regent.wire.Malformed;
-import io.regent.wire.ReplayGuard;
 import io.regent.wire.ReplayMarks;
 import io.regent.wire.StreamCodec;
 import io.regent.wire.Topic;
@@ -99,6 +99,7 @@ public final class GroupService {
     private static final long REPLAY_MARKS_EVERY = 1_000;
     private long replayMarksKeptAt;
     private byte[] replayMarksKept = new byte[0];
+    private boolean replayMarksClosed;
     private final GroupMetrics metrics;
     private final Watches watches;
     private final RoleEvents roleEvents;
@@ -123,7 +124,7 @@ public final class GroupService {
                         machines.machines(), settings.limits().storeBytes()));
         FrameCodec frames = new FrameCodec(settings.serverId(), settings.pairKeys());
         admission = new FrameAdmission(settings.group(), settings.serverId(), settings.protocol().members().keySet(),
-                frames, keptReplayMarks(storage));
+                frames, ReplayMarks.decode(storage.replayMarks()));
         broker = new BrokerLink(3 * settings.protocol().probeInterval());
         fabric = new Fabric(brokers(settings.fabric()), settings.fabric().user(), settings.fabric().password(),
                 settings.serverId(), Map.of(Topic.CONTROL, settings.controlTopic(), Topic.STREAM, settings.requestsTopic()),
@@ -194,7 +195,10 @@ public final class GroupService {
             directListener.close();
         }
         fabric.close();
-        keepReplayMarks();
+        synchronized (this) {
+            keepReplayMarks();
+            replayMarksClosed = true; // a tick still running must not write to a closed store
+        }
         storage.close();
     }
 
@@ -213,21 +217,22 @@ public final class GroupService {
 
     /** What frames this server took last, so that its next run takes none of them again (DESIGN.md §6). */
     private synchronized void keepReplayMarks() {
+        if (replayMarksClosed) {
+            return;
+        }
         byte[] marks = ReplayMarks.encode(admission.marks());
-        if (!java.util.Arrays.equals(marks, replayMarksKept)) {
+        if (java.util.Arrays.equals(marks, replayMarksKept)) {
+            return;
+        }
+        try {
             storage.keepReplayMarks(marks);
             replayMarksKept = marks;
+        } catch (StorageException e) {
+            // the marks only shorten what a replay after a restart could reach; the write path finds a failed disk itself
+            LOG.warning(() -> "could not keep the replay marks: " + e.getMessage());
         }
     }
 
-    private static List<ReplayGuard.Mark> keptReplayMarks(DiskStorage storage) {
-        try {
-            return ReplayMarks.decode(storage.replayMarks());
-        } catch (IllegalArgumentException e) {
-            LOG.warning(() -> "the kept replay marks cannot be read (" + e.getMessage() + "); starting without them");
-            return List.of();
-        }
-    }
 
     // ---- frames from the fabric ---------------------------------------------------------
 
@@ -547,8 +552,9 @@ public final class GroupService {
                 .forEach(members::add);
         try {
             // two per member: a member's old link may linger while its new one is taken
+            // in plaintext a follower may send nothing for long after it connects: no deadline there
             return new DirectListener(own, sockets, new DirectListener.Limits(members, DIRECT_FRAME_BYTES,
-                    2 * settings.protocol().members().size(), DirectListener.FIRST_FRAME_MILLIS),
+                    2 * settings.protocol().members().size(), sockets.tls() ? DirectListener.FIRST_FRAME_MILLIS : 0),
                     frame -> receive(Topic.DIRECT, frame), this::drop, threads);
         } catch (java.io.IOException e) {
             throw new RegentSettings.BadSettingException(RegentSettings.ACK_ADDRESSES,

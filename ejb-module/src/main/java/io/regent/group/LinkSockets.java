@@ -22,7 +22,8 @@ import java.security.KeyStore;
 /**
  * The sockets of the direct links between members (DESIGN.md §4.4): mutual TLS with the group's
  * keys, so only a holder of a key the group's CA signed gets a link and nobody on the path reads
- * one, or plaintext where the operator turned TLS off for the brokers too.
+ * one (frames on it still count only if a member signed them), or plaintext where the operator
+ * turned TLS off for the brokers too.
  */
 final class LinkSockets {
 
@@ -94,11 +95,21 @@ final class LinkSockets {
         return tls;
     }
 
-    /** A connected link, its handshake done. */
-    Socket connect(InetSocketAddress to, int timeoutMillis) throws IOException {
+    /**
+     * A connected link, its handshake done.
+     *
+     * @param from this server's own address: a multi-homed host's link must come from the
+     *             address the other members know it by, which is the one they let in
+     */
+    Socket connect(InetSocketAddress to, java.net.InetAddress from, int timeoutMillis) throws IOException {
         Socket s = client.createSocket();
         try {
             s.setTcpNoDelay(true);
+            // closing a link whose peer stopped reading must not wait to send TLS's close_notify
+            s.setSoLinger(true, 0);
+            if (from != null) {
+                s.bind(new InetSocketAddress(from, 0));
+            }
             s.connect(to, timeoutMillis);
             if (s instanceof SSLSocket ssl) {
                 ssl.setSoTimeout(HANDSHAKE_MILLIS);

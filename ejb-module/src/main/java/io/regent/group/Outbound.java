@@ -52,7 +52,7 @@ final class Outbound implements MemberHost.Outbox, AutoCloseable {
         TopicPublisher.Format<ReplicaEffect.Send> streamFormat = new TopicPublisher.Format<>(ReplicaEffect.Send::to,
                 s -> weight(s.message()), s -> streamCodec.encode(s.message()), batching::coalesce);
         stream = new TopicPublisher<>(Topic.STREAM, fabric.sender(Topic.STREAM), queueBytes, streamFormat, sender);
-        directLinks = ackAddresses.isEmpty() ? null : new DirectLinks(ackAddresses, linkSockets, threads);
+        directLinks = ackAddresses.isEmpty() ? null : new DirectLinks(ackAddresses, sender.self(), linkSockets, threads);
         direct = directLinks == null ? null : new TopicPublisher<>(Topic.DIRECT, directLinks,
                 Math.min(queueBytes, DIRECT_QUEUE_BYTES), streamFormat, sender);
     }

@@ -211,7 +211,7 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
         Set<java.net.InetAddress> sources = new java.util.LinkedHashSet<>();
         for (String entry : text.isBlank() ? new String[0] : text.split(",")) {
             String address = entry.trim();
-            if (!address.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+            if (!address.matches("([0-9]{1,3}\\.){3}[0-9]{1,3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
                 throw new BadSettingException(ROLE_SOURCES, "must list IP addresses, a,b,...; got '" + address + "'");
             }
             try {

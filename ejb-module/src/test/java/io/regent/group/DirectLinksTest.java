@@ -45,7 +45,7 @@ class DirectLinksTest {
     }
 
     private static DirectLinks linksTo(DirectListener master, LinkSockets sockets) {
-        return new DirectLinks(Map.of("s1", new InetSocketAddress("127.0.0.1", master.port())), sockets,
+        return new DirectLinks(Map.of("s1", new InetSocketAddress("127.0.0.1", master.port())), null, sockets,
                 new ServerThreads());
     }
 
@@ -267,6 +267,45 @@ class DirectLinksTest {
                 assertTrue(stranger.failures() > 0, "a key the group's CA did not sign made a link");
             }
             assertEquals(null, received.poll(500, TimeUnit.MILLISECONDS), "a frame came through without the group's key");
+        }
+    }
+
+    /**
+     * A master that stops reading (paused, say) fills the link: the sender is told it fell behind,
+     * and closing the link does not wait on the stuck TLS writer.
+     */
+    @Test
+    void overTlsALinkWhosePeerStopsReadingIsDroppedWithoutBlockingTheSender(@TempDir Path dir) throws Exception {
+        LinkSockets group = LinkSockets.of(keys(dir, "group"));
+        java.util.concurrent.CountDownLatch resume = new java.util.concurrent.CountDownLatch(1);
+        try (DirectListener paused = new DirectListener(new InetSocketAddress("127.0.0.1", 0), group,
+                new DirectListener.Limits(Set.of(), LIMIT, 8, 5_000), f -> {
+                    try {
+                        resume.await(); // the reader stops: nothing more is read from the socket
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return true;
+                }, refused::add, new ServerThreads());
+                DirectLinks links = linksTo(paused, group)) {
+            awaitReady(links, "s1");
+            byte[] frame = new byte[LIMIT - 16];
+            long began = System.nanoTime();
+            IOException fellBehind = null;
+            for (int i = 0; i < 200_000 && fellBehind == null; i++) {
+                try {
+                    links.send("s1", frame);
+                } catch (IOException e) {
+                    fellBehind = e;
+                }
+            }
+            long millis = (System.nanoTime() - began) / 1_000_000;
+            assertNotNull(fellBehind, "200,000 frames went to a peer that reads nothing");
+            assertTrue(fellBehind.getMessage().contains("fell"), fellBehind.getMessage());
+            assertTrue(millis < 10_000, "the sender waited " + millis + " ms on a stuck peer");
+            assertFalse(links.ready("s1"), "the stuck link is gone");
+        } finally {
+            resume.countDown();
         }
     }
 
