@@ -67,7 +67,10 @@ public final class WriteBenchmark {
             throws Exception {
         Map<Integer, Wrk.Result> results = new LinkedHashMap<>();
         Figures.deleteTree(root);
-        try (LocalGroup group = new LocalGroup(root, 9280, 61816, Map.of("REGENT_STORAGE_SYNC", sync))) {
+        // acknowledgements straight to the master (opt-in, mutual TLS) unless -Dregent.bench.direct-acks=false
+        String direct = System.getProperty("regent.bench.direct-acks", "true");
+        try (LocalGroup group = new LocalGroup(root, 9280, 61816, Map.of("REGENT_STORAGE_SYNC", sync,
+                "REGENT_DIRECT_ACKS", direct))) {
             group.up();
             int[] master = new int[1];
             if (!await(SETTLE, () -> (master[0] = group.soleReady(0)) > 0 && group.allCaughtUp())) {
