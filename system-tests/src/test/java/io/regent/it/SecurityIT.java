@@ -90,9 +90,9 @@ class SecurityIT {
     }
 
     /**
-     * A flood of idle connections to the master's role port while HAProxy checks it every 50 ms
-     * (2 misses take a server out): the checks are answered, so the master stays in the pool and
-     * every write through HAProxy is acknowledged.
+     * A flood of idle connections to the master's role port while HAProxy checks it (a few
+     * missed checks take a server out): the checks are answered, so the master stays in the pool
+     * and every write through HAProxy is acknowledged.
      */
     @Test
     @Order(8)
