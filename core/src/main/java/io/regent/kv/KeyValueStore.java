@@ -75,6 +75,11 @@ public final class KeyValueStore implements Machine {
     }
 
     @Override
+    public Namespace namespace() {
+        return KEYS;
+    }
+
+    @Override
     public String refusal(byte[] command, MachineState state) {
         KvCommand c;
         try {

@@ -12,6 +12,9 @@ public interface Machine {
     /** The namespace of its commands in the log and of its state ({@link Namespace}: 1 to 32 of a-z, 0-9, '-'). */
     String name();
 
+    /** Its part of the state space, made once: an application's is under its name. */
+    Namespace namespace();
+
     /**
      * Applies one command to the machine's own state.
      *

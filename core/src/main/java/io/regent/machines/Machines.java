@@ -27,11 +27,8 @@ public final class Machines implements StateMachine {
 
     private static final String FAILED = "failed";
 
-    /** A machine and its part of the space, made once. */
-    private record Registered(Machine machine, Namespace namespace) { }
-
-    private final Registered store;
-    private final Map<String, Registered> machines = new LinkedHashMap<>();
+    private final Machine store;
+    private final Map<String, Machine> machines = new LinkedHashMap<>();
     private final long maxSpaceBytes;
     private Object value;
 
@@ -51,22 +48,21 @@ public final class Machines implements StateMachine {
      */
     public Machines(Machine store, List<Machine> machines, long maxSpaceBytes) {
         this.maxSpaceBytes = maxSpaceBytes;
-        this.store = new Registered(store, Namespace.root(store.name()));
+        this.store = store;
         for (Machine m : machines) {
-            if (m.name().equals(store.name())
-                    || this.machines.put(m.name(), new Registered(m, new Namespace(m.name()))) != null) {
+            if (m.name().equals(store.name()) || this.machines.put(m.name(), m) != null) {
                 throw new IllegalArgumentException("two state machines are named '" + m.name() + "'");
             }
         }
     }
 
     /** A command routed: its machine (null if this server runs none of that name) and payload. */
-    private record Routed(Registered to, byte[] payload, String name) { }
+    private record Routed(Machine to, byte[] payload, String name) { }
 
     /** @throws IllegalArgumentException if a tagged command is malformed */
     private Routed route(String command) {
         if (!MachineCommand.isMachineCommand(command)) {
-            return new Routed(store, command.getBytes(StandardCharsets.UTF_8), store.machine().name());
+            return new Routed(store, command.getBytes(StandardCharsets.UTF_8), store.name());
         }
         MachineCommand c = MachineCommand.decode(command);
         return new Routed(machines.get(c.machine()), c.payload(), c.machine());
@@ -87,7 +83,7 @@ public final class Machines implements StateMachine {
             return "the group's storage holds " + state.bytes() + " bytes, its quota of " + maxSpaceBytes
                     + " (regent.kv.max-bytes); '" + r.name() + "' may only free space until it is under it";
         }
-        return r.to().machine().refusal(r.payload(), r.to().namespace().reading(state));
+        return r.to().refusal(r.payload(), r.to().namespace().reading(state));
     }
 
     /**
@@ -97,7 +93,7 @@ public final class Machines implements StateMachine {
     private static boolean grows(Routed r, StateSpace state) {
         NamespacedState trial = r.to().namespace().applying(state);
         try {
-            r.to().machine().apply(r.payload(), Position.NONE, trial);
+            r.to().apply(r.payload(), Position.NONE, trial);
         } catch (StorageException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -124,7 +120,7 @@ public final class Machines implements StateMachine {
         NamespacedState own = r.to().namespace().applying(state);
         Object answer;
         try {
-            answer = r.to().machine().apply(r.payload(), entry.position(), own);
+            answer = r.to().apply(r.payload(), entry.position(), own);
         } catch (StorageException e) {
             throw e; // this server's disk failed, not the command: the others apply it, so this one halts
         } catch (RuntimeException e) {
@@ -133,7 +129,7 @@ public final class Machines implements StateMachine {
         }
         own.keep();
         value = answer;
-        return r.to().machine().recorded(answer);
+        return r.to().recorded(answer);
     }
 
     /** Whether a result the log recorded is that of a command whose machine threw: it changed nothing. */

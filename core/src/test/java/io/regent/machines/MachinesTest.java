@@ -33,11 +33,35 @@ class MachinesTest {
 
     private static final Epoch E1 = new Epoch(1, 1);
 
+    /** A machine's apply, for a machine made of a name and a lambda. */
+    private interface Body {
+        Object apply(byte[] command, Position at, MachineState state);
+    }
+
+    private record Lambda(String name, Body body) implements Machine {
+        @Override
+        public Namespace namespace() {
+            return new Namespace(name);
+        }
+
+        @Override
+        public Object apply(byte[] command, Position at, MachineState state) {
+            return body.apply(command, at, state);
+        }
+    }
+
     /** Issues numbered tickets: the state is the last number; "fail" throws after a change. */
     private static final class Tickets implements Machine {
+        private final Namespace namespace = new Namespace("tickets");
+
         @Override
         public String name() {
             return "tickets";
+        }
+
+        @Override
+        public Namespace namespace() {
+            return namespace;
         }
 
         @Override
@@ -114,42 +138,28 @@ class MachinesTest {
 
     @Test
     void aDiskThatFailsDuringACommandHaltsTheServerRatherThanRefuseTheCommandHereOnly() {
-        Machines failing = new Machines(new KeyValueStore(1 << 20, 1_000), List.of(new Machine() {
-            @Override
-            public String name() {
-                return "tickets";
-            }
-
-            @Override
-            public Object apply(byte[] command, Position at, MachineState state) {
-                throw new StorageException("read failed", null);
-            }
-        }), Long.MAX_VALUE);
+        Machines failing = new Machines(new KeyValueStore(1 << 20, 1_000), List.of(new Lambda("tickets", (command, at, state) -> {
+            throw new StorageException("read failed", null);
+        })), Long.MAX_VALUE);
         assertThrows(StorageException.class, () -> storage.apply(new Entry(1, E1, issue("ann")), failing));
         assertEquals(0, storage.applied().seq());
     }
 
     /** Keeps each command under its own key; "free" deletes every key it holds. */
-    private static final class Notes implements Machine {
-        @Override
-        public String name() {
-            return "notes";
-        }
-
-        @Override
-        public Object apply(byte[] command, Position at, MachineState state) {
+    private static Machine notes() {
+        return new Lambda("notes", (command, at, state) -> {
             if (new String(command, StandardCharsets.UTF_8).equals("free")) {
                 state.scan(new byte[0], 100).forEach(p -> state.delete(p.key()));
             } else {
                 state.put(command, command);
             }
             return null;
-        }
+        });
     }
 
     @Test
     void onceTheSpaceIsFullTheMasterRefusesApplicationsCommandsThatGrowItButNotThoseThatFreeIt() {
-        Machines full = new Machines(new KeyValueStore(1 << 20, 1_000), List.of(new Notes()), 40);
+        Machines full = new Machines(new KeyValueStore(1 << 20, 1_000), List.of(notes()), 40);
         String note = new MachineCommand("notes", bytes("a-long-enough-note")).encode();
         assertNull(full.refusal(note, storage.space()));
         storage.apply(new Entry(++seq, E1, note), full);
@@ -187,17 +197,8 @@ class MachinesTest {
     void namesAreCheckedAndUnique() {
         assertThrows(IllegalArgumentException.class, () -> new Machines(new KeyValueStore(1, 1), List.of(new Tickets(),
                 new Tickets()), Long.MAX_VALUE));
-        assertThrows(IllegalArgumentException.class, () -> new Machines(new KeyValueStore(1, 1), List.of(new Machine() {
-            @Override
-            public String name() {
-                return KeyValueStore.NAME;
-            }
-
-            @Override
-            public Object apply(byte[] command, Position at, MachineState state) {
-                return null;
-            }
-        }), Long.MAX_VALUE), "the store's name is taken");
+        assertThrows(IllegalArgumentException.class, () -> new Machines(new KeyValueStore(1, 1), List.of(new Lambda(KeyValueStore.NAME, (command, at, state) -> null)), Long.MAX_VALUE),
+                "the store's name is taken");
         assertThrows(IllegalArgumentException.class, () -> new Namespace("Tickets"));
         assertThrows(IllegalArgumentException.class, () -> new Namespace("x".repeat(33)));
         assertThrows(IllegalArgumentException.class, () -> MachineCommand.decode("app tickets"));
@@ -215,29 +216,21 @@ class MachinesTest {
     @Test
     void aCommandSeesItsOwnChangesAndAScanMergesThem() {
         List<String> seen = new java.util.ArrayList<>();
-        Machines both = new Machines(new KeyValueStore(1 << 20, 1_000), List.of(new Machine() {
-            @Override
-            public String name() {
-                return "tickets";
-            }
-
-            @Override
-            public Object apply(byte[] command, Position at, MachineState state) {
-                if (command[0] == 'w') {
-                    state.put(bytes("b"), bytes("1"));
-                    state.put(bytes("d"), bytes("1"));
-                    return null;
-                }
-                state.put(bytes("a"), bytes("2"));
-                state.delete(bytes("b"));
-                state.put(bytes("c"), bytes("2"));
-                seen.add(String.valueOf(state.get(bytes("b"))));
-                seen.add(new String(state.get(bytes("c")), StandardCharsets.UTF_8));
-                state.scan(new byte[0], 2).forEach(p -> seen.add(new String(p.key(), StandardCharsets.UTF_8)));
-                state.scan(bytes("b"), 5).forEach(p -> seen.add(new String(p.key(), StandardCharsets.UTF_8)));
+        Machines both = new Machines(new KeyValueStore(1 << 20, 1_000), List.of(new Lambda("tickets", (command, at, state) -> {
+            if (command[0] == 'w') {
+                state.put(bytes("b"), bytes("1"));
+                state.put(bytes("d"), bytes("1"));
                 return null;
             }
-        }), Long.MAX_VALUE);
+            state.put(bytes("a"), bytes("2"));
+            state.delete(bytes("b"));
+            state.put(bytes("c"), bytes("2"));
+            seen.add(String.valueOf(state.get(bytes("b"))));
+            seen.add(new String(state.get(bytes("c")), StandardCharsets.UTF_8));
+            state.scan(new byte[0], 2).forEach(p -> seen.add(new String(p.key(), StandardCharsets.UTF_8)));
+            state.scan(bytes("b"), 5).forEach(p -> seen.add(new String(p.key(), StandardCharsets.UTF_8)));
+            return null;
+        })), Long.MAX_VALUE);
         storage.apply(new Entry(++seq, E1, new MachineCommand("tickets", bytes("w")).encode()), both);
         storage.apply(new Entry(++seq, E1, new MachineCommand("tickets", bytes("m")).encode()), both);
         assertEquals(List.of("null", "2", "a", "c", "c", "d"), seen);

@@ -31,7 +31,8 @@ final class MachineAdapter<C, R> implements Machine {
         return machine;
     }
 
-    Namespace namespace() {
+    @Override
+    public Namespace namespace() {
         return namespace;
     }
 

@@ -125,6 +125,11 @@ class WatchesTest {
             }
 
             @Override
+            public io.regent.machines.Namespace namespace() {
+                return new io.regent.machines.Namespace("tickets");
+            }
+
+            @Override
             public Object apply(byte[] command, Position at, io.regent.machines.MachineState state) {
                 state.put(command, command);
                 return null;
