@@ -1,6 +1,7 @@
 -- wrk: etcd's v3 JSON gateway. ETCD_BENCH_OP=put (the default) puts distinct keys with 64-byte
 -- values; ETCD_BENCH_OP=range reads keys that exist (bench-read-0 .. bench-read-999), linearizably,
--- or from the member's own copy with ETCD_BENCH_SERIALIZABLE=true
+-- or from the member's own copy with ETCD_BENCH_SERIALIZABLE=true; ETCD_BENCH_TOKEN, when set, is
+-- the token of a user (authentication on)
 local counter = 0
 local threads = 0
 local chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
@@ -25,6 +26,9 @@ function init(args)
   serializable = os.getenv("ETCD_BENCH_SERIALIZABLE") == "true"
   prefix = "bench-" .. id .. "-" .. math.random(1, 1000000000) .. "-"
   value = base64(string.rep("v", 64))
+  headers = {["Content-Type"] = "application/json"}
+  local token = os.getenv("ETCD_BENCH_TOKEN")
+  if token and token ~= "" then headers["Authorization"] = token end
   keys = {}
   if range then
     for i = 0, 999 do keys[i] = base64("bench-read-" .. i) end
@@ -36,8 +40,8 @@ function request()
   if range then
     local key = keys[counter % 1000]
     local body = '{"key":"' .. key .. '"' .. (serializable and ',"serializable":true' or '') .. '}'
-    return wrk.format("POST", "/v3/kv/range", {["Content-Type"] = "application/json"}, body)
+    return wrk.format("POST", "/v3/kv/range", headers, body)
   end
   local body = '{"key":"' .. base64(prefix .. counter) .. '","value":"' .. value .. '"}'
-  return wrk.format("POST", "/v3/kv/put", {["Content-Type"] = "application/json"}, body)
+  return wrk.format("POST", "/v3/kv/put", headers, body)
 end

@@ -38,7 +38,7 @@ public final class ReadBenchmark {
         Path root = Path.of(System.getProperty("regent.bench.dir", "target/bench-group"));
         Map<String, Map<Integer, Wrk.Result>> rows = new LinkedHashMap<>();
         try (EtcdCluster cluster = new EtcdCluster(root.resolveSibling("bench-etcd"))) {
-            String leader = EtcdCluster.clientUrl(cluster.leader());
+            String leader = cluster.url(cluster.leader());
             fillEtcd(leader);
             rows.put("etcd serializable", points(leader, "etcd-kv.lua", connections, seconds,
                     Map.of("ETCD_BENCH_OP", "range", "ETCD_BENCH_SERIALIZABLE", "true")));

@@ -14,12 +14,15 @@ import java.util.Map;
 import static io.regent.it.LocalGroup.await;
 
 /**
- * Replicated write throughput and latency, side by side in one run with the system a user would
- * pick instead: etcd 3.4, three members on loopback, default settings. Both are driven by wrk
- * (not by a client of ours that could be the bottleneck) with 64-byte values and distinct keys,
- * straight to the master (etcd's leader), at 1, 8 and 32 connections. Regent runs twice: durable
- * (fsync, the default) and with {@code regent.storage.sync=none}. It prints each point and the
- * ratio to etcd.
+ * Replicated write throughput, latency and CPU per write, side by side in one run with the system a
+ * user would pick instead: etcd 3.4, three members on loopback, default settings, once as it comes
+ * (plaintext, no users) and once secure like Regent (TLS for clients and between members, a user
+ * with a token). All are driven by wrk (not by a client of ours that could be the bottleneck) with
+ * 64-byte values and distinct keys, straight to the master (etcd's leader), at 1, 8 and 32
+ * connections. Regent runs twice: durable (fsync, the default) and with
+ * {@code regent.storage.sync=none}. It prints each point, the ratios to etcd, and the CPU time
+ * every process of each system used per acknowledged write (Regent's servers and brokers, etcd's
+ * members), read from {@code /proc} around each point.
  *
  * <p>{@code mvn -B -q install -DskipTests && mvn -B -q -pl system-tests -Pwrite-benchmark test}
  * ({@code -Dregent.bench.seconds=15}, {@code -Dregent.bench.connections=1,8,32}).
@@ -28,44 +31,86 @@ public final class WriteBenchmark {
 
     private static final Duration SETTLE = Duration.ofSeconds(120);
 
+    /** One point: what wrk measured, and the CPU the system used per write answered. */
+    record Point(Wrk.Result wrk, double cpuMicrosPerWrite) { }
+
     public static void main(String[] args) throws Exception {
         int seconds = Integer.getInteger("regent.bench.seconds", 15);
         List<Integer> connections = java.util.Arrays.stream(System.getProperty("regent.bench.connections", "1,8,32")
                 .split(",")).map(String::trim).map(Integer::parseInt).toList();
         Path root = Path.of(System.getProperty("regent.bench.dir", "target/bench-group"));
-        Map<Integer, Wrk.Result> etcd = new LinkedHashMap<>();
+        Map<Integer, Point> etcd;
         try (EtcdCluster cluster = new EtcdCluster(root.resolveSibling("bench-etcd"))) {
-            String leader = EtcdCluster.clientUrl(cluster.leader());
-            Wrk.run(leader, "etcd-kv.lua", 8, 3, Map.of()); // warm-up
-            for (int c : connections) {
-                etcd.put(c, Wrk.run(leader, "etcd-kv.lua", c, seconds, Map.of()));
+            etcd = etcd(cluster, seconds, connections);
+        }
+        Map<Integer, Point> secureEtcd;
+        try (EtcdCluster cluster = EtcdCluster.secure(root.resolveSibling("bench-etcd"))) {
+            secureEtcd = etcd(cluster, seconds, connections);
+        }
+        Map<Integer, Point> durable = regent(root, seconds, connections, "fsync");
+        Map<Integer, Point> unsynced = regent(root, seconds, connections, "none");
+        System.out.printf("%nReplicated writes, 3 servers or members on one 2-core machine, wrk, 64-byte values, distinct keys, "
+                + "%d s a point; Regent with TLS and users; ratios: Regent (fsync) to etcd%n", seconds);
+        System.out.printf("%11s | %-28s | %-28s | %-28s | %-28s | %6s %6s%n", "connections", "Regent (fsync)",
+                "etcd 3.4, TLS and auth", "etcd 3.4, plaintext", "Regent (storage.sync=none)", "secure", "plain");
+        String sub = String.format("%8s %9s %9s", "writes/s", "p50 ms", "p99 ms");
+        System.out.printf("%11s | %s | %s | %s | %s |%n", "", sub, sub, sub, sub);
+        for (int c : connections) {
+            Wrk.Result r = durable.get(c).wrk();
+            Wrk.Result t = secureEtcd.get(c).wrk();
+            Wrk.Result e = etcd.get(c).wrk();
+            Wrk.Result n = unsynced.get(c).wrk();
+            System.out.printf("%11d | %s | %s | %s | %s | %6.2f %6.2f%n", c, cells(r), cells(t), cells(e), cells(n),
+                    r.perSecond() / t.perSecond(), r.perSecond() / e.perSecond());
+            if (r.errors() + t.errors() + e.errors() + n.errors() > 0) {
+                System.out.printf("%11s   answers other than 2xx: Regent %d, etcd secure %d, etcd %d, Regent (none) %d%n",
+                        "", r.errors(), t.errors(), e.errors(), n.errors());
             }
         }
-        Map<Integer, Wrk.Result> durable = regent(root, seconds, connections, "fsync");
-        Map<Integer, Wrk.Result> unsynced = regent(root, seconds, connections, "none");
-        System.out.printf("%nReplicated writes, 3 servers on one 2-core machine, wrk, 64-byte values, distinct keys, %d s a point%n",
-                seconds);
-        System.out.printf("%11s | %-31s | %-31s | %-31s | %5s %5s%n", "connections", "Regent (fsync)",
-                "Regent (storage.sync=none)", "etcd 3.4 (fsync)", "ratio", "none");
-        System.out.printf("%11s | %9s %10s %10s | %9s %10s %10s | %9s %10s %10s | %5s %5s%n", "", "writes/s", "p50 ms",
-                "p99 ms", "writes/s", "p50 ms", "p99 ms", "writes/s", "p50 ms", "p99 ms", "", "");
+        System.out.printf("%nCPU per acknowledged write, every process of each system (µs); ratios: Regent (fsync) to etcd%n");
+        System.out.printf("%11s | %14s | %14s | %14s | %14s | %6s %6s%n", "connections", "Regent (fsync)",
+                "etcd secure", "etcd plaintext", "Regent (none)", "secure", "plain");
         for (int c : connections) {
-            Wrk.Result r = durable.get(c);
-            Wrk.Result n = unsynced.get(c);
-            Wrk.Result e = etcd.get(c);
-            System.out.printf("%11d | %9.0f %10.2f %10.2f | %9.0f %10.2f %10.2f | %9.0f %10.2f %10.2f | %5.2f %5.2f%n", c,
-                    r.perSecond(), r.p50Millis(), r.p99Millis(), n.perSecond(), n.p50Millis(), n.p99Millis(),
-                    e.perSecond(), e.p50Millis(), e.p99Millis(), r.perSecond() / e.perSecond(), n.perSecond() / e.perSecond());
-            if (r.errors() + n.errors() + e.errors() > 0) {
-                System.out.printf("%11s   answers other than 2xx: Regent %d, Regent (none) %d, etcd %d%n", "", r.errors(),
-                        n.errors(), e.errors());
-            }
+            double r = durable.get(c).cpuMicrosPerWrite();
+            double t = secureEtcd.get(c).cpuMicrosPerWrite();
+            double e = etcd.get(c).cpuMicrosPerWrite();
+            System.out.printf("%11d | %14.0f | %14.0f | %14.0f | %14.0f | %6.2f %6.2f%n", c, r, t, e,
+                    unsynced.get(c).cpuMicrosPerWrite(), r / t, r / e);
         }
     }
 
-    private static Map<Integer, Wrk.Result> regent(Path root, int seconds, List<Integer> connections, String sync)
+    private static String cells(Wrk.Result r) {
+        return String.format("%8.0f %9.2f %9.2f", r.perSecond(), r.p50Millis(), r.p99Millis());
+    }
+
+    private static Map<Integer, Point> etcd(EtcdCluster cluster, int seconds, List<Integer> connections)
             throws Exception {
-        Map<Integer, Wrk.Result> results = new LinkedHashMap<>();
+        String leader = cluster.url(cluster.leader());
+        Wrk.run(leader, "etcd-kv.lua", 8, 3, token(cluster)); // warm-up
+        Map<Integer, Point> points = new LinkedHashMap<>();
+        for (int c : connections) {
+            points.put(c, point(cluster.pids(), leader, "etcd-kv.lua", c, seconds, token(cluster)));
+        }
+        return points;
+    }
+
+    /** A fresh token for each wrk run, as each client logs in; none without authentication. */
+    private static Map<String, String> token(EtcdCluster cluster) throws Exception {
+        String token = cluster.token();
+        return token == null ? Map.of() : Map.of("ETCD_BENCH_TOKEN", token);
+    }
+
+    private static Point point(List<Long> pids, String url, String script, int connections, int seconds,
+            Map<String, String> env) throws Exception {
+        double before = ProcessCpu.millis(pids);
+        Wrk.Result r = Wrk.run(url, script, connections, seconds, env);
+        double used = ProcessCpu.millis(pids) - before;
+        return new Point(r, r.answered() == 0 ? Double.NaN : used * 1_000 / r.answered());
+    }
+
+    private static Map<Integer, Point> regent(Path root, int seconds, List<Integer> connections, String sync)
+            throws Exception {
+        Map<Integer, Point> results = new LinkedHashMap<>();
         Figures.deleteTree(root);
         // acknowledgements straight to the master (opt-in, mutual TLS) unless -Dregent.bench.direct-acks=false
         String direct = System.getProperty("regent.bench.direct-acks", "true");
@@ -80,10 +125,12 @@ public final class WriteBenchmark {
             Map<String, String> auth = Map.of("REGENT_BENCH_AUTH", Users.basic(Users.WRITER));
             // warm-up: a cold Liberty needs minutes of load before the JIT has compiled the write path
             Wrk.run(url, "regent-put.lua", 32, Integer.getInteger("regent.bench.warmup", 120), auth);
+            // servers and brokers: straight to the master, no load balancer runs
+            List<Long> pids = group.pids();
             for (int c : connections) {
-                results.put(c, Wrk.run(url, "regent-put.lua", c, seconds, auth));
+                results.put(c, point(pids, url, "regent-put.lua", c, seconds, auth));
                 if (c == 1) {
-                    budget(group, master[0], results.get(c), sync);
+                    budget(group, master[0], results.get(c).wrk(), sync);
                 }
             }
         }

@@ -15,8 +15,14 @@ import java.util.regex.Pattern;
  */
 final class Wrk {
 
-    /** What one run measured. */
-    record Result(double perSecond, double p50Millis, double p99Millis, long errors) { }
+    /** What one run measured: answers other than 2xx or 3xx are {@code errors}, counted in {@code requests}. */
+    record Result(double perSecond, double p50Millis, double p99Millis, long errors, long requests) {
+
+        /** Requests answered 2xx or 3xx. */
+        long answered() {
+            return requests - errors;
+        }
+    }
 
     private Wrk() {
     }
@@ -56,7 +62,7 @@ final class Wrk {
             }
             close();
             return new Result(number(out, "Requests/sec:\\s+([0-9.]+)"), millis(out, "50%"), millis(out, "99%"),
-                    (long) number(out, "Non-2xx or 3xx responses:\\s+(\\d+)"));
+                    (long) number(out, "Non-2xx or 3xx responses:\\s+(\\d+)"), (long) number(out, "(\\d+) requests in"));
         }
 
         @Override

@@ -338,6 +338,17 @@ public final class LocalGroup implements AutoCloseable {
         }
     }
 
+    /** The PIDs of the group's servers and brokers now running (not the load balancer's). */
+    public List<Long> pids() {
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(f -> f.matches("(s|broker)\\d+\\.pid"))
+                    .map(f -> pid(f.substring(0, f.length() - ".pid".length())))
+                    .filter(pid -> Files.exists(Path.of("/proc", Long.toString(pid)))).sorted().toList();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list " + dir, e);
+        }
+    }
+
     /** GET as regent-reader. */
     public static HttpResponse<String> get(String url) {
         return send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", Users.basic(Users.READER)).GET());
