@@ -115,6 +115,7 @@ async function refresh() {
     const s = await (await fetch('api/group')).json();
     const r = await (await fetch('api/replication')).json();
     text('group', s.group); text('self', s.self.id + ' (index ' + s.self.index + ')');
+    text('release', s.release.version + ' (protocol ' + s.release.protocol + ')');
     text('role', s.role); text('epoch', s.epoch); text('master', s.master.id ?? 'unknown');
     const link = document.getElementById('masterUrl'); link.href = s.master.url ?? '#'; link.textContent = s.master.url ?? '';
     text('ready', s.ready ? 'yes' : 'no');

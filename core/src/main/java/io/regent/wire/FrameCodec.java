@@ -17,7 +17,9 @@ import java.util.Map;
  */
 public final class FrameCodec {
 
-    private static final byte[] MAGIC = {'R', 'G', 2};
+    /** The frames' layout version: a server opens frames of its own version only. */
+    public static final int VERSION = 2;
+    private static final byte[] MAGIC = {'R', 'G', VERSION};
     private static final int TAG_BYTES = 32;
     private static final Topic[] TOPICS = Topic.values();
 
@@ -73,10 +75,12 @@ public final class FrameCodec {
     /** The frame, if it carries a right tag for this server and parses; what is wrong otherwise. */
     public Frame open(byte[] sealed) throws Malformed {
         WireReader r = new WireReader(sealed, 0, sealed.length);
-        for (byte b : MAGIC) {
-            if (r.u8("magic") != (b & 0xFF)) {
-                throw new Malformed("not a Regent frame of this version");
-            }
+        if (r.u8("magic") != 'R' || r.u8("magic") != 'G') {
+            throw new Malformed("not a Regent frame");
+        }
+        int version = r.u8("version");
+        if (version != VERSION) {
+            throw new Malformed("a frame of version " + version + "; this server opens version " + VERSION);
         }
         int bodyStart = r.skipBytes("body");
         int bodyEnd = r.position();

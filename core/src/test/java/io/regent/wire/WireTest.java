@@ -91,6 +91,10 @@ class WireTest {
         assertThrows(Malformed.class, () -> otherKey.open(sealed));
         assertThrows(Malformed.class, () -> codec("s3").open(sealed), "a frame for s2 has no tag for s3");
         assertThrows(Malformed.class, () -> s2.open(Arrays.copyOf(sealed, 20)));
+        byte[] newer = sealed.clone();
+        newer[2] = FrameCodec.VERSION + 1;
+        assertTrue(assertThrows(Malformed.class, () -> s2.open(newer)).getMessage()
+                .contains("version " + (FrameCodec.VERSION + 1)), "a frame of another version is refused as such");
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.regent.host.MemberHost;
 import io.regent.host.NotOpenReason;
 import io.regent.host.ReadOutcome;
 import io.regent.host.RegentSettings;
+import io.regent.host.Release;
 import io.regent.host.ReplicationStatus;
 import io.regent.host.WriteOutcome;
 import io.regent.kv.KeyValueStore;
@@ -151,7 +152,7 @@ public final class GroupService {
         if (httpWarmUp != null) {
             httpWarmUp.setName("regent-http-warm-up");
         }
-        LOG.info(() -> "Regent server " + settings.serverId() + " (index " + settings.protocol().index() + ") joining group "
+        LOG.info(() -> "Regent " + Release.current() + ", server " + settings.serverId() + " (index " + settings.protocol().index() + ") joining group "
                 + settings.group() + ": state " + storage.applied() + " and epoch " + restored + " recovered from "
                 + storage.dir() + " (run " + storage.incarnation() + ")"
                 + (machines.machines().isEmpty() ? "" : "; the application's state machines: "
@@ -469,7 +470,7 @@ public final class GroupService {
                 list.add(member);
                 self = isSelf ? member : self;
             }
-            return new GroupStatus(settings.group(), self, m.node().role(), m.node().epoch().toString(),
+            return new GroupStatus(settings.group(), Release.current(), self, m.node().role(), m.node().epoch().toString(),
                     m.node().epoch().term(), masterView(), m.node().running(), health.joined(), health.ready(),
                     health.whyNotReady(), new GroupStatus.Broker(fabric.currentBroker(), broker.reachable(now),
                     broker.lastRoundTrip(), broker.lastError(), fabric.failovers()), list,

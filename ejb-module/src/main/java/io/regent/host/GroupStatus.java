@@ -9,7 +9,7 @@ import java.util.Map;
  * A consistent snapshot of this server's view of the group, for the name server (claim 27),
  * health checks and the status page.
  */
-public record GroupStatus(String group, Member self, Role role, String epoch, long term,
+public record GroupStatus(String group, Release release, Member self, Role role, String epoch, long term,
         Master master, boolean running, boolean joined, boolean ready, String whyNotReady, Broker broker,
         List<Member> members, Map<String, Map<String, Long>> delays, List<EventLog.Entry> events,
         RoundTrips roundTrips, Hops hops, Counters counters) {

@@ -1,0 +1,42 @@
+package io.regent.host;
+
+import io.regent.wire.FrameCodec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+/**
+ * What this server runs: the product's version, as the build names it (a release tag
+ * {@code vX.Y.Z} builds it again), and the version of the frames it speaks (DESIGN.md §4.3).
+ */
+public record Release(String version, int protocol) {
+
+    private static final Release CURRENT = read();
+
+    public static Release current() {
+        return CURRENT;
+    }
+
+    private static Release read() {
+        Properties p = new Properties();
+        try (InputStream in = Release.class.getResourceAsStream("release.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("release.properties is missing from the build");
+            }
+            p.load(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read release.properties", e);
+        }
+        String version = p.getProperty("version", "");
+        if (version.isEmpty() || version.startsWith("${")) {
+            throw new IllegalStateException("release.properties names no version: the build did not fill it in");
+        }
+        return new Release(version, FrameCodec.VERSION);
+    }
+
+    @Override
+    public String toString() {
+        return version + " (protocol " + protocol + ")";
+    }
+}
