@@ -81,62 +81,160 @@ public final class KeyValueStore implements Machine {
 
     @Override
     public String refusal(byte[] command, MachineState state) {
-        KvCommand c;
+        String text = new String(command, StandardCharsets.UTF_8);
+        // the branch a transaction takes is not known before its compares run: both must fit
+        List<List<KvTxn.Write>> branches;
+        String once;
         try {
-            c = KvCommand.decode(new String(command, StandardCharsets.UTF_8));
+            if (KvTxn.isTxn(text)) {
+                KvTxn t = KvTxn.decode(text);
+                once = t.once();
+                branches = List.of(t.success(), t.failure());
+            } else {
+                KvCommand c = KvCommand.decode(text);
+                once = c.once();
+                branches = List.of(c.op() == KvCommand.Op.PUT ? List.of(new KvTxn.Write(c.key(), c.value())) : List.of());
+            }
         } catch (IllegalArgumentException e) {
             return null; // applies as INVALID and changes nothing
         }
-        if (c.op() != KvCommand.Op.PUT || (c.once() != null && state.get(utf8(ONCE_RESULT + c.once())) != null)) {
+        if (once != null && state.get(utf8(ONCE_RESULT + once)) != null) {
             return null; // a retry of a write already applied is answered, never refused
         }
-        byte[] key = key(c.key());
-        byte[] old = state.get(key);
-        long grows = key.length + 8L + utf8(c.value()).length - (old == null ? 0 : key.length + old.length);
+        for (List<KvTxn.Write> writes : branches) {
+            String problem = quota(writes, state);
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    /** Why {@code writes} would pass the store's quota, or null: only a write that grows it is refused. */
+    private String quota(List<KvTxn.Write> writes, MachineState state) {
+        long grows = 0;
+        long added = 0;
+        for (KvTxn.Write w : writes) {
+            if (w.isPut()) {
+                byte[] key = key(w.key());
+                byte[] old = state.get(key);
+                grows += key.length + 8L + utf8(w.value()).length - (old == null ? 0 : key.length + old.length);
+                added += old == null ? 1 : 0;
+            }
+        }
         if (grows > 0 && state.spaceBytes() + grows > maxBytes) {
             return "the group's state holds " + state.spaceBytes() + " bytes; this write would pass its quota of " + maxBytes
                     + " bytes (regent.kv.max-bytes)";
         }
         long keys = state.spacePairs() - onceEntries(state);
-        if (old == null && keys + 1 > maxKeys) {
-            return "the group's state holds " + keys + " keys, its quota (regent.kv.max-keys)";
+        if (added > 0 && keys + added > maxKeys) {
+            return "the group's state holds " + keys + " keys; this write would pass its quota of " + maxKeys
+                    + " (regent.kv.max-keys)";
         }
         return null;
     }
 
     @Override
     public String recorded(Object answer) {
-        return ((KvResult) answer).encode();
+        return answer instanceof KvTxnResult t ? t.encode() : ((KvResult) answer).encode();
     }
 
+    /** @return a {@link KvResult}, or a {@link KvTxnResult} for a transaction */
     @Override
-    public KvResult apply(byte[] command, Position at, MachineState state) {
+    public Object apply(byte[] command, Position at, MachineState state) {
+        String text = new String(command, StandardCharsets.UTF_8);
+        if (KvTxn.isTxn(text)) {
+            return applyTxn(text, state);
+        }
         KvCommand c;
         try {
-            c = KvCommand.decode(new String(command, StandardCharsets.UTF_8));
+            c = KvCommand.decode(text);
         } catch (IllegalArgumentException e) {
             return new KvResult(KvResult.Outcome.INVALID, null, 0);
         }
         if (c.once() == null) {
             return applyOnce(c, state);
         }
-        byte[] recorded = state.get(utf8(ONCE_RESULT + c.once()));
-        String digest = c.fingerprint();
-        if (recorded != null) {
-            String text = new String(recorded, StandardCharsets.UTF_8);
-            if (text.startsWith(DIGEST)) {
-                int end = text.indexOf(' ');
-                if (!text.substring(DIGEST.length(), end).equals(digest)) {
-                    return new KvResult(KvResult.Outcome.REUSED, c.key(), 0);
-                }
-                text = text.substring(end + 1);
-            }
-            KvResult first = KvResult.decode(text);
-            return new KvResult(first.outcome(), first.key(), first.version(), true);
+        Object first = firstAnswer(c.once(), c.fingerprint(), c.key(), state);
+        if (first != null) {
+            return first;
         }
         KvResult result = applyOnce(c, state);
-        remember(c.once(), DIGEST + digest + " " + result.encode(), state);
+        remember(c.once(), DIGEST + c.fingerprint() + " " + result.encode(), state);
         return result;
+    }
+
+    private Object applyTxn(String text, MachineState state) {
+        KvTxn t;
+        try {
+            t = KvTxn.decode(text);
+        } catch (IllegalArgumentException e) {
+            return new KvResult(KvResult.Outcome.INVALID, null, 0);
+        }
+        if (t.problem() != null) {
+            return new KvResult(KvResult.Outcome.INVALID, null, 0);
+        }
+        if (t.once() != null) {
+            Object first = firstAnswer(t.once(), t.fingerprint(), null, state);
+            if (first instanceof KvTxnResult r) {
+                return r.withKeys(t.branch(r.succeeded()));
+            }
+            if (first != null) {
+                return first;
+            }
+        }
+        boolean holds = t.compare().stream().allMatch(c -> holds(c, state));
+        List<KvResult> results = new ArrayList<>();
+        for (KvTxn.Write w : t.branch(holds)) {
+            results.add(applyOnce(w.isPut() ? KvCommand.put(w.key(), w.value(), null) : KvCommand.delete(w.key(), null),
+                    state));
+        }
+        KvTxnResult result = new KvTxnResult(holds, results, false);
+        if (t.once() != null) {
+            // without the keys, which the retry names again: a record stays small however many it writes
+            remember(t.once(), DIGEST + t.fingerprint() + " " + result.encodeWithoutKeys(), state);
+        }
+        return result;
+    }
+
+    private static boolean holds(KvTxn.Compare c, MachineState state) {
+        byte[] current = state.get(key(c.key()));
+        if (c instanceof KvTxn.VersionIs v) {
+            return v.version() == (current == null ? 0 : version(current));
+        }
+        if (c instanceof KvTxn.ValueIs v) {
+            return current != null && item(c.key(), current).value().equals(v.value());
+        }
+        return ((KvTxn.Exists) c).exists() == (current != null);
+    }
+
+    /**
+     * The answer a write sent with idempotency key {@code token} got the first time, marked as a
+     * repeat (a transaction's without its keys); REUSED if the key was used for another write
+     * ({@code digest} differs); null if the key is new.
+     *
+     * @param key the single write's key, or null for a transaction
+     */
+    private static Object firstAnswer(String token, String digest, String key, MachineState state) {
+        byte[] recorded = state.get(utf8(ONCE_RESULT + token));
+        if (recorded == null) {
+            return null;
+        }
+        String text = new String(recorded, StandardCharsets.UTF_8);
+        if (text.startsWith(DIGEST)) {
+            int end = text.indexOf(' ');
+            if (!text.substring(DIGEST.length(), end).equals(digest)) {
+                return new KvResult(KvResult.Outcome.REUSED, key, 0);
+            }
+            text = text.substring(end + 1);
+        } else if (key == null) {
+            return new KvResult(KvResult.Outcome.REUSED, null, 0); // an older build's record, of a single write
+        }
+        if (KvTxnResult.isTxnResult(text)) {
+            return KvTxnResult.decode(text).again();
+        }
+        KvResult first = KvResult.decode(text);
+        return new KvResult(first.outcome(), first.key(), first.version(), true);
     }
 
     private static KvResult applyOnce(KvCommand c, MachineState state) {

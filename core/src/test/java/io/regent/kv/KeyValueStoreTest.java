@@ -164,6 +164,74 @@ class KeyValueStoreTest {
         assertNotEquals(storage.digest(), other.digest());
     }
 
+    /** A transaction's answer, checked against what the log keeps of it. */
+    private KvTxnResult txn(KvTxn t) {
+        String recorded = storage.apply(new Entry(++seq, new Epoch(1, 1), t.encode()), store);
+        Object answer = store.takeValue();
+        assertEquals(KvTxnResult.decode(recorded), answer);
+        return (KvTxnResult) answer;
+    }
+
+    private static KvTxn txn(List<KvTxn.Compare> compare, List<KvTxn.Write> success, List<KvTxn.Write> failure) {
+        return new KvTxn(compare, success, failure, null);
+    }
+
+    @Test
+    void aTransactionAppliesTheBranchItsComparesChoseAsOneWrite() {
+        apply(KvCommand.put("a", "x", null));
+        KvTxnResult taken = txn(txn(List.of(new KvTxn.VersionIs("a", 1), new KvTxn.ValueIs("a", "x"),
+                new KvTxn.Exists("b", false)), List.of(new KvTxn.Write("a", "y"), new KvTxn.Write("b", "z")),
+                List.of(new KvTxn.Write("c", "no"))));
+        assertTrue(taken.succeeded());
+        assertEquals(List.of(new KvResult(KvResult.Outcome.WRITTEN, "a", 2), new KvResult(KvResult.Outcome.WRITTEN, "b", 1)),
+                taken.writes());
+        KvTxnResult failed = txn(txn(List.of(new KvTxn.VersionIs("a", 1)), List.of(new KvTxn.Write("c", "yes")),
+                List.of(new KvTxn.Write("a", null), new KvTxn.Write("c", null))));
+        assertFalse(failed.succeeded());
+        assertEquals(List.of(new KvResult(KvResult.Outcome.DELETED, "a", 2), new KvResult(KvResult.Outcome.ABSENT, "c", 0)),
+                failed.writes());
+        assertTrue(KeyValueStore.get(storage.space(), "a").isEmpty());
+        assertEquals("z", KeyValueStore.get(storage.space(), "b").orElseThrow().value());
+        assertTrue(KeyValueStore.get(storage.space(), "c").isEmpty());
+    }
+
+    @Test
+    void aTransactionWithAnIdempotencyKeyAppliesOnce() {
+        KvTxn t = txn(List.of(new KvTxn.Exists("a", false)), List.of(new KvTxn.Write("a", "1")), List.of()).once("t1");
+        KvTxnResult first = txn(t);
+        assertTrue(first.succeeded());
+        String digest = storage.digest();
+        KvTxnResult retry = txn(t);
+        assertEquals(first.again(), retry, "the retry gets the first answer, though the compare fails now");
+        assertEquals(digest, storage.digest());
+        Object reused = apply(KvCommand.put("a", "2", null).once("t1").encode(), store).outcome();
+        assertEquals(KvResult.Outcome.REUSED, reused);
+        assertNull(store.refusal(t.encode(), storage.space()), "a retry is answered, never refused");
+    }
+
+    @Test
+    void aTransactionThatWritesAKeyTwiceIsInvalidAndChangesNothing() {
+        String digest = storage.digest();
+        KvResult r = apply(txn(List.of(), List.of(new KvTxn.Write("a", "1"), new KvTxn.Write("a", "2")), List.of()).encode(),
+                store);
+        assertEquals(KvResult.Outcome.INVALID, r.outcome());
+        assertEquals(digest, storage.digest());
+    }
+
+    @Test
+    void aTransactionIsRefusedIfEitherBranchWouldPassTheQuota() {
+        KvTxn roomy = txn(List.of(), List.of(new KvTxn.Write("a", "x".repeat(500))), List.of(new KvTxn.Write("b", "1")));
+        assertNull(store.refusal(roomy.encode(), storage.space()));
+        KvTxn tooBig = txn(List.of(), List.of(new KvTxn.Write("a", "1")),
+                List.of(new KvTxn.Write("a", "x".repeat(600)), new KvTxn.Write("b", "x".repeat(600))));
+        String problem = store.refusal(tooBig.encode(), storage.space());
+        assertTrue(problem != null && problem.contains("regent.kv.max-bytes"), problem);
+        KvTxn tooMany = txn(List.of(), List.of(new KvTxn.Write("a", "1"), new KvTxn.Write("b", "1"),
+                new KvTxn.Write("c", "1"), new KvTxn.Write("d", "1")), List.of());
+        problem = store.refusal(tooMany.encode(), storage.space());
+        assertTrue(problem != null && problem.contains("regent.kv.max-keys"), problem);
+    }
+
     private static List<String> keys(List<KeyValueStore.Item> items) {
         return items.stream().map(KeyValueStore.Item::key).toList();
     }
