@@ -32,6 +32,7 @@ import java.util.UUID;
  *         .credentials("regent-writer", password).build();
  * Item written = regent.put("greeting", "hello");
  * Optional<Item> read = regent.get("greeting", Consistency.LINEARIZABLE);
+ * TxnResult swapped = regent.txn(Txn.create().ifValue("greeting", "hello").thenPut("greeting", "bye"));
  * try (Watch w = regent.watch("greet", -1, change -> System.out.println(change))) { ... }
  * }</pre>
  *
@@ -91,6 +92,21 @@ public final class RegentClient {
             }
             throw e;
         }
+    }
+
+    /**
+     * Runs {@code txn} as one write: applied once, whatever the retries (one idempotency key
+     * covers every attempt).
+     */
+    public TxnResult txn(Txn txn) {
+        HttpResponse<String> r = send("POST", "/api/kv/txn", HttpRequest.BodyPublishers.ofString(txn.body()),
+                UUID.randomUUID().toString());
+        JsonObject o = json(r.body());
+        List<TxnResult.Written> writes = new ArrayList<>();
+        for (JsonObject w : o.getJsonArray("results").getValuesAs(JsonObject.class)) {
+            writes.add(new TxnResult.Written(w.getString("key"), w.getString("outcome"), w.getJsonNumber("version").longValue()));
+        }
+        return new TxnResult(o.getBoolean("succeeded"), writes);
     }
 
     public Optional<Item> get(String key) {

@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * own keeps the master's Server-Sent Events stream open and hands each change to the listener,
  * in order. When the stream ends or breaks (a failover, a stalled server) it reconnects to the
  * master with {@code Last-Event-ID} set to the last position received, so the listener gets every
- * committed change once: none missed, none repeated. A stream silent for longer than two of the
+ * committed change once: none missed, none repeated. A transaction's changes reach the listener
+ * together, once the last of them has arrived. A stream silent for longer than two of the
  * server's heartbeats is taken for a hung server and dropped. Ends by {@link #close}, or when the
  * server says the position is no longer retained ({@link #failure}).
  */
@@ -43,6 +44,8 @@ public final class Watch implements AutoCloseable {
     private volatile InputStream current;
     private volatile long lastHeard = System.nanoTime();
     private volatile String failure;
+    /** The changes of a transaction received so far, handed over once its last (with the id) arrives. */
+    private final java.util.List<Change> held = new java.util.ArrayList<>();
 
     Watch(HttpClient http, Route route, String authorization, String query, long after, Consumer<Change> listener) {
         this.http = http;
@@ -145,6 +148,8 @@ public final class Watch implements AutoCloseable {
     }
 
     private void read(InputStream body) {
+        // a stream cut inside a transaction sends all of it again from the next one
+        held.clear();
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
             String event = null;
             String id = null;
@@ -170,15 +175,20 @@ public final class Watch implements AutoCloseable {
     }
 
     private void dispatch(String event, String id, String data) {
+        boolean hasId = id != null && !id.isEmpty();
         if ("put".equals(event) || "delete".equals(event)) {
             JsonObject o = json(data);
-            listener.accept(new Change(o.getJsonNumber("seq").longValue(),
+            held.add(new Change(o.getJsonNumber("seq").longValue(),
                     event.equals("put") ? Change.Type.PUT : Change.Type.DELETE, o.getString("key"),
                     o.containsKey("value") ? o.getString("value") : null, o.getJsonNumber("version").longValue()));
+            if (hasId) { // the last change of its write: a transaction's earlier ones come without an id
+                held.forEach(listener);
+                held.clear();
+            }
         } else if ("end".equals(event) && json(data).getBoolean("compacted", false)) {
             stop("compacted: " + json(data).getString("reason", ""));
         }
-        if (id != null && !id.isEmpty()) {
+        if (hasId) {
             position = Long.parseLong(id);
         }
     }

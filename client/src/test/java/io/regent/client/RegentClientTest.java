@@ -58,6 +58,31 @@ class RegentClientTest {
     }
 
     @Test
+    void aTransactionIsPostedAsJsonAndItsRetryKeepsItsIdempotencyKey() {
+        List<String> keysSeen = new CopyOnWriteArrayList<>();
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        URI master = serve(x -> {
+            keysSeen.add(x.getRequestHeaders().getFirst("Idempotency-Key"));
+            bodies.add(x.getRequestMethod() + " " + x.getRequestURI().getPath() + " "
+                    + x.getRequestHeaders().getFirst("Content-Type") + " "
+                    + new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            if (keysSeen.size() == 1) {
+                answer(x, 503, "{\"status\":503,\"error\":\"write not confirmed\",\"inDoubt\":true}");
+            } else {
+                answer(x, 200, "{\"succeeded\":false,\"epoch\":\"2.1\",\"results\":[{\"key\":\"c\",\"outcome\":\"absent\",\"version\":0}]}");
+            }
+        });
+        TxnResult r = RegentClient.builder(master).build().txn(Txn.create().ifVersion("a", 3).ifAbsent("b")
+                .thenPut("a", "x").elseDelete("c"));
+        assertEquals(new TxnResult(false, List.of(new TxnResult.Written("c", "absent", 0))), r);
+        assertEquals(2, keysSeen.size());
+        assertEquals(keysSeen.get(0), keysSeen.get(1), "the retry carries the first attempt's key");
+        assertEquals("POST /api/kv/txn application/json {\"compare\":[{\"key\":\"a\",\"version\":3},"
+                + "{\"key\":\"b\",\"exists\":false}],\"success\":[{\"op\":\"put\",\"key\":\"a\",\"value\":\"x\"}],"
+                + "\"failure\":[{\"op\":\"delete\",\"key\":\"c\"}]}", bodies.get(1));
+    }
+
+    @Test
     void aRedirectBeyondTheConfiguredServersIsNotFollowedAndGetsNoCredentials() {
         AtomicInteger elsewhere = new AtomicInteger();
         URI stranger = serve(x -> {
@@ -137,6 +162,28 @@ class RegentClientTest {
             assertEquals("6", resumedAfter.get(0), "resumed after the last id, on the master the 307 named");
             assertEquals(7, w.position());
             assertEquals(null, w.failure());
+        }
+    }
+
+    @Test
+    void aTransactionCutMidStreamReachesTheListenerOnceAndWhole() throws Exception {
+        String a = "event: put\ndata: {\"seq\":9,\"type\":\"put\",\"key\":\"a/1\",\"value\":\"x\",\"version\":2}\n\n";
+        String b = "event: put\nid: 9\ndata: {\"seq\":9,\"type\":\"put\",\"key\":\"a/2\",\"value\":\"y\",\"version\":1}\n\n";
+        List<String> resumedAfter = new CopyOnWriteArrayList<>();
+        AtomicInteger calls = new AtomicInteger();
+        URI master = serve(x -> {
+            resumedAfter.add(x.getRequestHeaders().getFirst("Last-Event-ID"));
+            stream(x, calls.incrementAndGet() == 1 ? a : a + b); // the first stream breaks inside the transaction
+        });
+        List<Change> seen = new CopyOnWriteArrayList<>();
+        try (Watch w = RegentClient.builder(master).build().watch("a/", 8, seen::add)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (w.position() < 9 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(List.of(new Change(9, Change.Type.PUT, "a/1", "x", 2), new Change(9, Change.Type.PUT, "a/2", "y", 1)),
+                    seen);
+            assertEquals(List.of("8", "8"), resumedAfter.subList(0, 2), "resumed before the transaction");
         }
     }
 

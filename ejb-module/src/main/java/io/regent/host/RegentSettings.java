@@ -62,6 +62,7 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
     public static final String MAX_VALUE_BYTES = "regent.kv.max-value-bytes";
     public static final String KV_MAX_BYTES = "regent.kv.max-bytes";
     public static final String KV_MAX_KEYS = "regent.kv.max-keys";
+    public static final String TXN_MAX_OPERATIONS = "regent.kv.txn.max-operations";
     public static final String STORAGE_DIR = "regent.storage.dir";
     public static final String STORAGE_SYNC = "regent.storage.sync";
     public static final String ROLE_PORT = "regent.role.port";
@@ -124,13 +125,19 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
      * @param messageBytes  most bytes of writes or snapshot pairs in one message; larger frames are refused unread
      * @param watchBehind   most positions a watch may start behind what the master applied: one
      *                      further back would have the server read that much of its log for one client
+     * @param txnOperations most compares, and most writes in each branch, of one transaction
      */
     public record Limits(int maxValueBytes, long storeBytes, long storeKeys, long queueBytes, long messageBytes,
-            long watchBehind) {
+            long watchBehind, int txnOperations) {
 
         /** The largest frame a server sends or accepts: a full message and its envelope. */
         public long frameBytes() {
             return messageBytes + 64 * 1024;
+        }
+
+        /** The largest transaction, in its text form: one must travel in one message, with room for its envelope. */
+        public long txnBytes() {
+            return messageBytes - 2 * 1024;
         }
     }
 
@@ -362,7 +369,8 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
                 r.number(KV_MAX_KEYS, 100_000_000L, 1, Long.MAX_VALUE),
                 r.number(QUEUE_MAX_BYTES, 16 * MIB, MIB, 4096 * MIB),
                 message,
-                r.number(WATCH_MAX_BEHIND, 100_000L, 1, Long.MAX_VALUE));
+                r.number(WATCH_MAX_BEHIND, 100_000L, 1, Long.MAX_VALUE),
+                (int) r.number(TXN_MAX_OPERATIONS, 128L, 1, 10_000));
     }
 
     private static ReplicationConfig replication(Reader r, String id, int groupSize, Limits limits) {

@@ -2,6 +2,8 @@ package io.regent.watch;
 
 import io.regent.kv.KvCommand;
 import io.regent.kv.KvResult;
+import io.regent.kv.KvTxn;
+import io.regent.kv.KvTxnResult;
 import io.regent.machines.MachineCommand;
 import io.regent.machines.Machines;
 import io.regent.replication.Applied;
@@ -48,9 +50,10 @@ final class ChangeLog {
                 break;
             }
             through = a.entry().seq();
-            Change c = change(a);
-            if (c != null && c.key().startsWith(prefix)) {
-                changes.add(c);
+            for (Change c : changes(a)) {
+                if (c.key().startsWith(prefix)) {
+                    changes.add(c);
+                }
             }
         }
         return new Page(changes, through, false);
@@ -61,17 +64,34 @@ final class ChangeLog {
         return !read(after, applied, "", 1).compacted();
     }
 
-    private static Change change(Applied a) {
+    /** What one entry changed: nothing, one key, or each key a transaction changed, in its order. */
+    private static List<Change> changes(Applied a) {
         if (a.entry().isNoOp() || MachineCommand.isMachineCommand(a.entry().command()) || Machines.failed(a.result())) {
-            return null; // a master's opening entry, an application machine's command, or one that failed: no key changed
+            return List.of(); // a master's opening entry, an application machine's command, or one that failed: no key changed
+        }
+        long seq = a.entry().seq();
+        if (KvTxnResult.isTxnResult(a.result())) {
+            KvTxnResult result = KvTxnResult.decode(a.result());
+            if (result.repeated()) {
+                return List.of();
+            }
+            List<KvTxn.Write> writes = KvTxn.decode(a.entry().command()).branch(result.succeeded());
+            List<Change> changes = new ArrayList<>();
+            for (int i = 0; i < writes.size(); i++) {
+                if (result.writes().get(i).changed()) {
+                    changes.add(change(seq, result.writes().get(i), writes.get(i).value()));
+                }
+            }
+            return changes;
         }
         KvResult result = KvResult.decode(a.result());
-        if (!result.changed()) {
-            return null;
-        }
-        KvCommand command = KvCommand.decode(a.entry().command());
+        return result.changed() ? List.of(change(seq, result, KvCommand.decode(a.entry().command()).value())) : List.of();
+    }
+
+    /** The change a write that changed the store made ({@code value}: what it put). */
+    private static Change change(long seq, KvResult result, String value) {
         return result.outcome() == KvResult.Outcome.WRITTEN
-                ? new Change(a.entry().seq(), Change.Type.PUT, command.key(), command.value(), result.version())
-                : new Change(a.entry().seq(), Change.Type.DELETE, command.key(), null, result.version());
+                ? new Change(seq, Change.Type.PUT, result.key(), value, result.version())
+                : new Change(seq, Change.Type.DELETE, result.key(), null, result.version());
     }
 }

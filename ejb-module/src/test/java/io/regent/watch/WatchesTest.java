@@ -5,6 +5,7 @@ import io.regent.host.MemberHost;
 import io.regent.host.NotOpenReason;
 import io.regent.kv.KeyValueStore;
 import io.regent.kv.KvCommand;
+import io.regent.kv.KvTxn;
 import io.regent.protocol.Epoch;
 import io.regent.protocol.Role;
 import io.regent.replication.Entry;
@@ -114,6 +115,27 @@ class WatchesTest {
         w.changed(master(7, 7));
         await(() -> r.changes.size() == 3);
         assertEquals(new Change(7, Change.Type.DELETE, "a/1", null, 1), r.changes.get(2));
+    }
+
+    @Test
+    void aTransactionsChangesShareItsPositionAndOnlyWhatChangedIsReported() throws InterruptedException {
+        write(KvCommand.put("a/1", "x", null));                                                           // 1
+        KvTxn txn = new KvTxn(List.of(new KvTxn.VersionIs("a/1", 1)),
+                List.of(new KvTxn.Write("a/1", "y"), new KvTxn.Write("b/1", "elsewhere"), new KvTxn.Write("a/9", null),
+                        new KvTxn.Write("a/2", "z")),
+                List.of(new KvTxn.Write("a/failed", "f")), "t1");
+        storage.apply(new Entry(++seq, E1, txn.encode()), store);                                         // 2: success
+        storage.apply(new Entry(++seq, E1, txn.encode()), store);                                         // 3: its retry
+        storage.apply(new Entry(++seq, E1, txn.once(null).encode()), store);                             // 4: failure
+        storage.apply(new Entry(++seq, E1, new KvTxn(List.of(), List.of(new KvTxn.Write("a/3", "1"),
+                new KvTxn.Write("a/3", "2")), List.of(), null).encode()), store);                        // 5: invalid
+        Watches w = start(master(5, 5));
+        Recorder r = new Recorder();
+        assertEquals(Watches.Start.STARTED, w.watch("reader", "a/", 0, r));
+        await(() -> r.changes.size() == 4);
+        assertEquals(List.of(new Change(1, Change.Type.PUT, "a/1", "x", 1), new Change(2, Change.Type.PUT, "a/1", "y", 2),
+                new Change(2, Change.Type.PUT, "a/2", "z", 1), new Change(4, Change.Type.PUT, "a/failed", "f", 1)), r.changes,
+                "a delete of an absent key, a retry and an invalid transaction changed nothing");
     }
 
     @Test

@@ -163,6 +163,79 @@ class ReplicationIT {
         }
     }
 
+    /**
+     * A transaction as a client sees it: bad ones refused with a clear error and nothing written,
+     * the branch its compares choose applied as one write whose changes a watch reports, a retry
+     * with its idempotency key answered the first time's way, and a key named txn still a key.
+     */
+    @Test
+    @Order(2)
+    void aTransactionAppliesTheBranchItsComparesChooseAsOneWrite() throws Exception {
+        int m = master();
+        String t = "t" + System.nanoTime() + "-"; // this run's keys
+        assertEquals(201, put(m, t + "a", "{\"value\":\"1\"}", Map.of()).statusCode());
+        String before = digest(m);
+        assertProblem(txn(m, "text/plain", "{}", Map.of()), 415, "application/json");
+        assertProblem(txn(m, "application/json", "[1]", Map.of()), 400, "JSON object");
+        assertProblem(txn(m, "application/json", "{\"compare\":[{\"key\":\"" + t + "a\",\"version\":1,\"exists\":true}]}",
+                Map.of()), 400, "exactly one");
+        assertProblem(txn(m, "application/json", "{\"success\":[{\"op\":\"put\",\"key\":\"" + t + "a\",\"value\":\"x\"},"
+                + "{\"op\":\"delete\",\"key\":\"" + t + "a\"}]}", Map.of()), 400, "twice");
+        assertProblem(txn(m, "application/json", "{\"success\":[" + String.join(",", java.util.Collections.nCopies(129,
+                "{\"op\":\"delete\",\"key\":\"" + t + "z\"}")) + "]}", Map.of()), 413, "regent.kv.txn.max-operations");
+        assertProblem(txn(m, "application/json", "{\"success\":[{\"op\":\"put\",\"key\":\"bad key\",\"value\":\"x\"}]}",
+                Map.of()), 400, "key must be");
+        assertProblem(txn(m, "application/json", "{\"success\":[{\"op\":\"put\",\"key\":\"" + t + "a\",\"value\":\"x\","
+                + "\"version\":3}]}", Map.of()), 400, "not \"version\"");
+        assertEquals(before, digest(m), "nothing was written");
+
+        long start = group.replication(m).getJsonNumber("appliedSeq").longValue();
+        List<Change> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        String body = "{\"compare\":[{\"key\":\"" + t + "a\",\"version\":1},{\"key\":\"" + t + "a\",\"value\":\"1\"},"
+                + "{\"key\":\"" + t + "b\",\"exists\":false}],"
+                + "\"success\":[{\"op\":\"put\",\"key\":\"" + t + "a\",\"value\":\"2\"},{\"op\":\"put\",\"key\":\"" + t + "b\",\"value\":\"b\"},"
+                + "{\"op\":\"delete\",\"key\":\"" + t + "c\"}],"
+                + "\"failure\":[{\"op\":\"put\",\"key\":\"" + t + "failed\",\"value\":\"f\"}]}";
+        String token = "txn-" + System.nanoTime();
+        try (Watch watcher = reader(List.of(group.url(m))).watch(t, start, seen::add)) {
+            HttpResponse<String> first = txn(m, "application/json", body, Map.of("Idempotency-Key", token));
+            assertEquals(200, first.statusCode(), first.body());
+            JsonObject taken = json(first.body());
+            assertTrue(taken.getBoolean("succeeded"), first.body());
+            assertEquals(List.of(t + "a written 2", t + "b written 1", t + "c absent 0"), results(taken));
+            assertEquals(first.body(), txn(m, "application/json", body, Map.of("Idempotency-Key", token)).body(),
+                    "a retry gets the first answer, though the compares fail now");
+            HttpResponse<String> second = txn(m, "application/json", body, Map.of());
+            assertEquals(200, second.statusCode(), second.body());
+            JsonObject failed = json(second.body());
+            assertFalse(failed.getBoolean("succeeded"));
+            assertEquals(List.of(t + "failed written 1"), results(failed));
+            assertTrue(Long.parseLong(second.headers().firstValue("Regent-Seq").orElseThrow())
+                    > Long.parseLong(first.headers().firstValue("Regent-Seq").orElseThrow()));
+            assertTrue(await(Duration.ofSeconds(10), () -> seen.size() >= 3), "events: " + seen);
+            List<Change> events = List.copyOf(seen);
+            assertEquals(List.of("PUT " + t + "a 2 2", "PUT " + t + "b b 1", "PUT " + t + "failed f 1"), events.stream()
+                    .map(e -> e.type() + " " + e.key() + " " + e.value() + " " + e.version()).toList());
+            assertEquals(events.get(0).seq(), events.get(1).seq(), "one transaction, one position");
+        }
+        assertEquals("2", json(get(m, "/api/kv/" + t + "a").body()).getString("value"));
+        assertEquals(2, put(m, "txn", "{\"value\":\"a key like any\"}", Map.of()).statusCode() / 100);
+        assertEquals("a key like any", json(get(m, "/api/kv/txn").body()).getString("value"));
+        assertEquals(200, send(HttpRequest.newBuilder(URI.create(group.url(m) + "/api/kv/txn")).DELETE()).statusCode());
+    }
+
+    private static HttpResponse<String> txn(int i, String contentType, String body, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(group.url(i) + "/api/kv/txn"))
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(b::header);
+        return send(b);
+    }
+
+    private static List<String> results(JsonObject txn) {
+        return txn.getJsonArray("results").getValuesAs(JsonObject.class).stream()
+                .map(r -> r.getString("key") + " " + r.getString("outcome") + " " + r.getInt("version")).toList();
+    }
+
     @Test
     @Order(2)
     void readsAreAsCurrentAsAsked() {

@@ -17,7 +17,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * Server-Sent Events for {@link Watches}: a change is an event {@code put} or {@code delete} whose
  * id is its position, so an EventSource that reconnects sends it back as {@code Last-Event-ID}
- * and resumes right after it; {@code progress} moves that id on when nothing under the prefix
+ * and resumes right after it (a transaction's changes share its position, and only the last
+ * carries the id, so a stream cut among them sends the whole transaction again); {@code progress} moves that id on when nothing under the prefix
  * changed; {@code end} says why the server closes the stream ({@code compacted}: resuming is no
  * longer possible, read the keys again). Clients are told to reconnect after {@value #RETRY_MILLIS} ms.
  */
@@ -33,8 +34,13 @@ final class EventStreams {
             @Override
             public CompletionStage<?> send(List<Change> changes) {
                 CompletionStage<?> last = CompletableFuture.completedFuture(null);
-                for (Change c : changes) {
-                    last = sink.send(event(sse, c.type() == Change.Type.PUT ? "put" : "delete", c.seq(), change(c)));
+                for (int i = 0; i < changes.size(); i++) {
+                    Change c = changes.get(i);
+                    // a transaction's changes share its position: only its last carries the id, so a
+                    // stream cut among them resumes before the transaction, never after part of it
+                    boolean lastOfEntry = i + 1 == changes.size() || changes.get(i + 1).seq() != c.seq();
+                    last = sink.send(event(sse, c.type() == Change.Type.PUT ? "put" : "delete",
+                            lastOfEntry ? c.seq() : null, change(c)));
                 }
                 return last;
             }
@@ -89,9 +95,14 @@ final class EventStreams {
         return data.add("version", c.version());
     }
 
-    private static OutboundSseEvent event(Sse sse, String name, long id, JsonObjectBuilder data) {
-        return sse.newEventBuilder().name(name).id(Long.toString(id)).reconnectDelay(RETRY_MILLIS)
-                .mediaType(MediaType.APPLICATION_JSON_TYPE).data(data.build().toString()).build();
+    /** @param id the event's id, or null for none (the client's last id stays) */
+    private static OutboundSseEvent event(Sse sse, String name, Long id, JsonObjectBuilder data) {
+        OutboundSseEvent.Builder b = sse.newEventBuilder().name(name);
+        if (id != null) {
+            b.id(id.toString());
+        }
+        return b.reconnectDelay(RETRY_MILLIS).mediaType(MediaType.APPLICATION_JSON_TYPE).data(data.build().toString())
+                .build();
     }
 
     private static void end(SseEventSink sink, Sse sse, JsonObjectBuilder data) {

@@ -81,9 +81,8 @@ public class GroupResource {
 
     /**
      * Planned handover: on the master, hand mastership to {@code to} or to the best-ranked live
-     * backup. Anywhere else: 409 naming the master to ask. Only a JSON request is taken: a
-     * browser cannot send one cross-site without the CORS preflight Regent never grants, so a
-     * page elsewhere cannot make an admin's browser move the master.
+     * backup. Anywhere else: 409 naming the master to ask. Only a JSON request is taken
+     * ({@link JsonOnly}): a page elsewhere cannot make an admin's browser move the master.
      */
     @POST
     @Path("/handover")
@@ -95,9 +94,9 @@ public class GroupResource {
             + "backup can take over", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
     @APIResponse(responseCode = "415", description = "Not Content-Type: application/json", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
     public Response handOver(@QueryParam("to") String to, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
-        if (!isJson(contentType)) {
-            return Problem.of(Response.Status.UNSUPPORTED_MEDIA_TYPE,
-                    "send Content-Type: application/json (the body may be {})", Map.of("field", "Content-Type"));
+        Response notJson = JsonOnly.refusal(contentType);
+        if (notJson != null) {
+            return notJson;
         }
         GroupStatus before = engine.get().status();
         if (before.role() != Role.MASTER) {
@@ -112,13 +111,5 @@ public class GroupResource {
                 .orElseGet(() -> Problem.of(Response.Status.CONFLICT,
                         to == null ? "no live backup can take over" : "server '" + to + "' is not a live backup",
                         Map.of()));
-    }
-
-    private static boolean isJson(String contentType) {
-        try {
-            return contentType != null && MediaType.APPLICATION_JSON_TYPE.isCompatible(MediaType.valueOf(contentType));
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 }

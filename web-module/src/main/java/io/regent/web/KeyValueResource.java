@@ -6,6 +6,11 @@ import io.regent.replication.CommittedView;
 import io.regent.kv.KvCommand;
 import io.regent.protocol.Epoch;
 import io.regent.kv.KvResult;
+import io.regent.kv.KvTxn;
+import io.regent.kv.KvTxnResult;
+import io.regent.host.RegentSettings;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.Consumes;
@@ -13,6 +18,7 @@ import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -22,6 +28,7 @@ import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
@@ -42,6 +49,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -110,8 +118,10 @@ public class KeyValueResource {
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Operation(summary = "Watch the keys under a prefix (with ?watch)", description = "Server-Sent Events: put and "
-            + "delete {seq,type,key,value,version} with id = seq; progress {seq} moves the id on; end {reason,compacted} "
-            + "closes the stream. Resumes after Last-Event-ID or after-seq, with no gap and no repeat, on any master.")
+            + "delete {seq,type,key,value,version} with id = seq (a transaction's changes share its seq, and only its "
+            + "last carries the id); progress {seq} moves the id on; end {reason,compacted} closes the stream. Resumes "
+            + "after Last-Event-ID or after-seq, with no gap, on any master; a stream cut inside a transaction sends "
+            + "all of it again.")
     @APIResponse(responseCode = "200", description = "The stream of events")
     @APIResponse(responseCode = "307", description = "This server is a backup: the Location is the master's")
     @APIResponse(responseCode = "400", description = "A bad after-seq or Last-Event-ID", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
@@ -205,6 +215,71 @@ public class KeyValueResource {
                 .orElseGet(() -> Response.fromResponse(Problem.of(Response.Status.NOT_FOUND, "no such key",
                         Map.of("key", key))))
                 .header(APPLIED, read.at().toString()).build();
+    }
+
+    /**
+     * A transaction: its compares and the writes of the branch they choose apply as one write, on
+     * every server alike (DESIGN.md §3.6).
+     */
+    @POST
+    @Path("txn")
+    @Consumes(MediaType.WILDCARD)
+    @AnsweredAtOnce
+    @Operation(summary = "A transaction", description = "Body {\"compare\":[{\"key\",\"version\"|\"value\"|\"exists\"}], "
+            + "\"success\":[{\"op\":\"put\"|\"delete\",\"key\",\"value\"}], \"failure\":[...]}: if every compare "
+            + "holds, the success writes apply, else the failure writes; atomically, as one write, answered once "
+            + "durable on a majority, with Regent-Seq (its position, shared by all its writes).")
+    @APIResponse(responseCode = "200", description = "{succeeded,epoch,results:[{key,outcome,version}]}: "
+            + "outcome written (version after), deleted (version before) or absent")
+    @APIResponse(responseCode = "307", description = "This server is a backup: the Location is the master's")
+    @APIResponse(responseCode = "400", description = "A bad body, key or Idempotency-Key, or a key written twice in "
+            + "one branch", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    @APIResponse(responseCode = "409", description = "If-Regent-Epoch names a mastership that is not the master's; nothing was written", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    @APIResponse(responseCode = "413", description = "More than regent.kv.txn.max-operations in a list, a value over "
+            + "regent.kv.max-value-bytes, or a transaction over regent.message.max-bytes", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    @APIResponse(responseCode = "415", description = "Not Content-Type: application/json", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    @APIResponse(responseCode = "422", description = "The Idempotency-Key was sent before with another write; nothing was written", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    @APIResponse(responseCode = "503", description = "No master open, too many writes waiting, or not confirmed "
+            + "(inDoubt: true, it may have been applied: retry with the same Idempotency-Key)", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    @APIResponse(responseCode = "507", description = "The store's quota would be passed by either branch", content = @Content(schema = @Schema(implementation = Problem.Body.class)))
+    public void txn(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            @Parameter(description = FENCE_DOC) @HeaderParam(IF_EPOCH) String ifEpoch,
+            @Parameter(description = IDEMPOTENCY_DOC) @HeaderParam(IDEMPOTENCY_KEY) String once,
+            InputStream body, @Suspended AsyncResponse response) throws IOException {
+        Response refused = JsonOnly.refusal(contentType);
+        String onceProblem = rules().idempotencyKeyProblem(once);
+        if (refused == null && onceProblem != null) {
+            refused = Problem.of(Response.Status.BAD_REQUEST, onceProblem, Map.of("field", IDEMPOTENCY_KEY));
+        }
+        if (refused != null) {
+            response.resume(refused);
+            return;
+        }
+        RegentSettings.Limits limits = group.get().settings().limits();
+        KvTxn txn;
+        Epoch fence;
+        try {
+            fence = KvRequest.requiredEpoch(ifEpoch);
+            txn = KvRequest.txn(body, rules(), limits.txnOperations(), limits.txnBytes()).once(owned(once));
+        } catch (KvRequest.Invalid e) {
+            response.resume(Problem.of(Response.Status.fromStatusCode(e.status), e.getMessage(), Map.of()));
+            return;
+        }
+        writes.submit(txn.encode(), Map.of("transaction", true), fence, uri.getRequestUri(), this::answerTxn)
+                .thenAccept(response::resume);
+    }
+
+    private Response.ResponseBuilder answerTxn(Object answer) {
+        if (!(answer instanceof KvTxnResult t)) {
+            return answer((KvResult) answer); // refused by the store as a whole: invalid or a reused key
+        }
+        JsonArrayBuilder results = Json.createArrayBuilder();
+        for (KvResult r : t.writes()) {
+            results.add(Json.createObjectBuilder().add("key", r.key())
+                    .add("outcome", r.outcome().name().toLowerCase(Locale.ROOT)).add("version", r.version()));
+        }
+        return Response.ok(Json.createObjectBuilder().add("succeeded", t.succeeded())
+                .add("epoch", group.get().epoch().toString()).add("results", results).build().toString());
     }
 
     /**
@@ -303,7 +378,8 @@ public class KeyValueResource {
             case ABSENT -> Response.fromResponse(Problem.of(Response.Status.NOT_FOUND, "no such key",
                     Map.of("key", r.key())));
             case REUSED -> Response.fromResponse(Problem.of(422, "this Idempotency-Key was sent before with another "
-                    + "write; nothing was written (send a new key for a new write)", Map.of("key", r.key())));
+                    + "write; nothing was written (send a new key for a new write)",
+                    r.key() == null ? Map.of() : Map.of("key", r.key())));
             case INVALID, PASSED -> Response.fromResponse(Problem.of(Response.Status.BAD_REQUEST,
                     "the write is not valid", Map.of()));
         };

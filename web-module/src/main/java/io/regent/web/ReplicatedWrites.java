@@ -37,20 +37,30 @@ public class ReplicatedWrites {
      */
     CompletionStage<Response> submit(KvCommand command, Epoch expected, URI request,
             Function<KvResult, Response.ResponseBuilder> answer) {
-        return group.get().propose(command.encode(), expected).thenApply(outcome -> {
+        return submit(command.encode(), Map.of("key", command.key()), expected, request,
+                value -> answer.apply((KvResult) value));
+    }
+
+    /**
+     * A write in the store's text form: {@code about} names what it writes in a refusal's body, and
+     * {@code answer} gets what the store's {@code apply} answered.
+     */
+    CompletionStage<Response> submit(String command, Map<String, Object> about, Epoch expected, URI request,
+            Function<Object, Response.ResponseBuilder> answer) {
+        return group.get().propose(command, expected).thenApply(outcome -> {
             if (outcome instanceof WriteOutcome.Committed c) {
                 if (c.value() instanceof Machines.Failed f) { // a fault of the store's, the same on every server
                     return Problem.of(Response.Status.INTERNAL_SERVER_ERROR, "the store could not apply this write: "
                             + f.cause(), Map.of("seq", c.at().seq()));
                 }
-                return answer.apply((KvResult) c.value()).header(SEQ, c.at().seq()).build();
+                return answer.apply(c.value()).header(SEQ, c.at().seq()).build();
             }
             if (outcome instanceof WriteOutcome.InDoubt d) {
                 return Problem.of(Response.Status.SERVICE_UNAVAILABLE, "write not confirmed: " + d.reason(),
                         Map.of("inDoubt", true, "seq", d.at().seq(), "epoch", d.at().epoch().toString()));
             }
             if (outcome instanceof WriteOutcome.Refused r) {
-                return Problem.of(Problem.INSUFFICIENT_STORAGE, r.reason(), Map.of("key", command.key()));
+                return Problem.of(Problem.INSUFFICIENT_STORAGE, r.reason(), about);
             }
             if (outcome instanceof WriteOutcome.Busy b) {
                 return Problem.retryShortly(b.reason(), Map.of());
