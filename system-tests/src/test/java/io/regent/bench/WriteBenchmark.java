@@ -22,7 +22,8 @@ import static io.regent.it.LocalGroup.await;
  * connections. Regent runs twice: durable (fsync, the default) and with
  * {@code regent.storage.sync=none}. It prints each point, the ratios to etcd, and the CPU time
  * every process of each system used per acknowledged write (Regent's servers and brokers, etcd's
- * members), read from {@code /proc} around each point.
+ * members), read from {@code /proc} around each point; then the durable group again with
+ * {@value #TXN_WRITES} puts per transaction, what a client that batches gets.
  *
  * <p>{@code mvn -B -q install -DskipTests && mvn -B -q -pl system-tests -Pwrite-benchmark test}
  * ({@code -Dregent.bench.seconds=15}, {@code -Dregent.bench.connections=1,8,32}).
@@ -30,6 +31,8 @@ import static io.regent.it.LocalGroup.await;
 public final class WriteBenchmark {
 
     private static final Duration SETTLE = Duration.ofSeconds(120);
+    /** Puts per transaction in the batched points. */
+    private static final int TXN_WRITES = 10;
 
     /** One point: what wrk measured, and the CPU the system used per write answered. */
     record Point(Wrk.Result wrk, double cpuMicrosPerWrite) { }
@@ -47,8 +50,9 @@ public final class WriteBenchmark {
         try (EtcdCluster cluster = EtcdCluster.secure(root.resolveSibling("bench-etcd"))) {
             secureEtcd = etcd(cluster, seconds, connections);
         }
-        Map<Integer, Point> durable = regent(root, seconds, connections, "fsync");
-        Map<Integer, Point> unsynced = regent(root, seconds, connections, "none");
+        Map<Integer, Point> batched = new LinkedHashMap<>();
+        Map<Integer, Point> durable = regent(root, seconds, connections, "fsync", batched);
+        Map<Integer, Point> unsynced = regent(root, seconds, connections, "none", new LinkedHashMap<>());
         System.out.printf("%nReplicated writes, 3 servers or members on one 2-core machine, wrk, 64-byte values, distinct keys, "
                 + "%d s a point; Regent with TLS and users; ratios: Regent (fsync) to etcd%n", seconds);
         System.out.printf("%11s | %-28s | %-28s | %-28s | %-28s | %6s %6s%n", "connections", "Regent (fsync)",
@@ -66,6 +70,16 @@ public final class WriteBenchmark {
                 System.out.printf("%11s   answers other than 2xx: Regent %d, etcd secure %d, etcd %d, Regent (none) %d%n",
                         "", r.errors(), t.errors(), e.errors(), n.errors());
             }
+        }
+        System.out.printf("%nRegent (fsync), %d puts per transaction (POST /api/kv/txn), the same group right after:%n",
+                TXN_WRITES);
+        System.out.printf("%11s | %12s %9s %9s | %14s | %s%n", "connections", "writes/s", "p50 ms", "p99 ms",
+                "CPU per write", "writes/s to single puts");
+        for (int c : connections) {
+            Point t = batched.get(c);
+            System.out.printf("%11d | %12.0f %9.2f %9.2f | %11.0f µs | %5.2f%n", c, t.wrk().perSecond() * TXN_WRITES,
+                    t.wrk().p50Millis(), t.wrk().p99Millis(), t.cpuMicrosPerWrite() / TXN_WRITES,
+                    t.wrk().perSecond() * TXN_WRITES / durable.get(c).wrk().perSecond());
         }
         System.out.printf("%nCPU per acknowledged write, every process of each system (µs); ratios: Regent (fsync) to etcd%n");
         System.out.printf("%11s | %14s | %14s | %14s | %14s | %6s %6s%n", "connections", "Regent (fsync)",
@@ -108,8 +122,12 @@ public final class WriteBenchmark {
         return new Point(r, r.answered() == 0 ? Double.NaN : used * 1_000 / r.answered());
     }
 
-    private static Map<Integer, Point> regent(Path root, int seconds, List<Integer> connections, String sync)
-            throws Exception {
+    /**
+     * @param batched where to put the same points with {@value #TXN_WRITES} puts per transaction,
+     *                measured after the single puts on the same group
+     */
+    private static Map<Integer, Point> regent(Path root, int seconds, List<Integer> connections, String sync,
+            Map<Integer, Point> batched) throws Exception {
         Map<Integer, Point> results = new LinkedHashMap<>();
         Figures.deleteTree(root);
         // acknowledgements straight to the master (opt-in, mutual TLS) unless -Dregent.bench.direct-acks=false
@@ -131,6 +149,13 @@ public final class WriteBenchmark {
                 results.put(c, point(pids, url, "regent-put.lua", c, seconds, auth));
                 if (c == 1) {
                     budget(group, master[0], results.get(c).wrk(), sync);
+                }
+            }
+            if (sync.equals("fsync")) {
+                Map<String, String> txn = Map.of("REGENT_BENCH_AUTH", Users.basic(Users.WRITER),
+                        "REGENT_BENCH_TXN_WRITES", Integer.toString(TXN_WRITES));
+                for (int c : connections) {
+                    batched.put(c, point(pids, url, "regent-txn.lua", c, seconds, txn));
                 }
             }
         }
