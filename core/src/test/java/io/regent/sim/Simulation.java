@@ -3,6 +3,7 @@ package io.regent.sim;
 import io.regent.machines.Machines;
 import io.regent.kv.KeyValueStore;
 import io.regent.kv.KvCommand;
+import io.regent.kv.KvTxn;
 import io.regent.member.Member;
 import io.regent.member.RoleSequence;
 import io.regent.member.MemberEffect;
@@ -271,9 +272,15 @@ final class Simulation {
         }
         String key = "w" + (++writes);
         String value = key + "@" + seed;
+        // every fourth write is a transaction, whose compare holds on every server (the key is
+        // new), so the ledger's key shows that its success branch ran everywhere
+        String command = writes % 4 == 0
+                ? new KvTxn(List.of(new KvTxn.Exists(key, false)), List.of(new KvTxn.Write(key, value),
+                        new KvTxn.Write(key + "-also", value)), List.of(new KvTxn.Write(key + "-failed", value)), null).encode()
+                : KvCommand.put(key, value, null).encode();
         SimServer server = target;
         input(server, m -> {
-            Proposal p = m.propose(clock(server), KvCommand.put(key, value, null).encode());
+            Proposal p = m.propose(clock(server), command);
             if (p instanceof Proposal.Accepted a) {
                 ledger.proposed(server.id(), a.at().seq(), key, value);
             }
