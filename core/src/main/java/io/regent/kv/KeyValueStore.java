@@ -155,12 +155,13 @@ public final class KeyValueStore implements Machine {
         if (c.once() == null) {
             return applyOnce(c, state);
         }
-        Object first = firstAnswer(c.once(), c.fingerprint(), c.key(), state);
+        String digest = c.fingerprint();
+        Object first = firstAnswer(c.once(), digest, c.key(), state);
         if (first != null) {
             return first;
         }
         KvResult result = applyOnce(c, state);
-        remember(c.once(), DIGEST + c.fingerprint() + " " + result.encode(), state);
+        remember(c.once(), DIGEST + digest + " " + result.encode(), state);
         return result;
     }
 

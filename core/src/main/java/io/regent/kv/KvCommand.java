@@ -21,7 +21,6 @@ public record KvCommand(Op op, String key, String value, Long ifVersion, String 
     public enum Op { PUT, DELETE, BARRIER }
 
     private static final String BARRIER = "nop";
-    private static final String ONCE = "once ";
 
     public static KvCommand put(String key, String value, Long ifVersion) {
         return new KvCommand(Op.PUT, key, value, ifVersion, null);
@@ -48,7 +47,8 @@ public record KvCommand(Op op, String key, String value, Long ifVersion, String 
         return sha256(once(null).encode(), 12);
     }
 
-    private static String sha256(String text, int bytes) {
+    /** The first {@code bytes} of the SHA-256 of {@code text}, in hex. */
+    static String sha256(String text, int bytes) {
         return HexFormat.of().formatHex(SpaceDigest.sha256(text.getBytes(StandardCharsets.UTF_8)), 0, bytes);
     }
 
@@ -58,22 +58,18 @@ public record KvCommand(Op op, String key, String value, Long ifVersion, String 
     }
 
     public String encode() {
-        String prefix = once == null ? "" : ONCE + once + " ";
         if (op == Op.BARRIER) {
-            return prefix + BARRIER;
+            return OncePrefix.join(once, BARRIER);
         }
         String condition = ifVersion == null ? "-" : ifVersion.toString();
-        return prefix + (op == Op.PUT ? "put " + key + " " + condition + " " + value : "del " + key + " " + condition);
+        return OncePrefix.join(once, op == Op.PUT ? "put " + key + " " + condition + " " + value : "del " + key + " " + condition);
     }
 
     /** @throws IllegalArgumentException naming what is wrong */
     public static KvCommand decode(String text) {
-        if (text.startsWith(ONCE)) {
-            int end = text.indexOf(' ', ONCE.length());
-            if (end <= ONCE.length()) {
-                throw new IllegalArgumentException("an idempotency key must be followed by the write");
-            }
-            return decode(text.substring(end + 1)).once(text.substring(ONCE.length(), end));
+        OncePrefix once = OncePrefix.split(text);
+        if (once.token() != null) {
+            return decode(once.rest()).once(once.token());
         }
         if (text.equals(BARRIER)) {
             return barrier();

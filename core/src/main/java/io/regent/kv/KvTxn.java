@@ -1,11 +1,8 @@
 package io.regent.kv;
 
-import io.regent.replication.SpaceDigest;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
@@ -46,7 +43,6 @@ public record KvTxn(List<Compare> compare, List<Write> success, List<Write> fail
     }
 
     static final String PREFIX = "txn";
-    private static final String ONCE = "once ";
 
     public KvTxn {
         compare = List.copyOf(compare);
@@ -82,25 +78,18 @@ public record KvTxn(List<Compare> compare, List<Write> success, List<Write> fail
 
     /** What identifies this transaction apart from its idempotency key: a retry must carry the same. */
     String fingerprint() {
-        return HexFormat.of().formatHex(SpaceDigest.sha256(once(null).encode().getBytes(StandardCharsets.UTF_8)), 0, 12);
+        return KvCommand.sha256(once(null).encode(), 12);
     }
 
-    /** Whether {@code text} is a transaction's form, with or without an idempotency key. */
+    /** Whether {@code text} is a transaction's form, with or without an idempotency key; copies nothing. */
     public static boolean isTxn(String text) {
-        String rest = text;
-        if (rest.startsWith(ONCE)) {
-            int end = rest.indexOf(' ', ONCE.length());
-            rest = end < 0 ? "" : rest.substring(end + 1);
-        }
-        return rest.equals(PREFIX) || rest.startsWith(PREFIX + " ");
+        int at = OncePrefix.restStart(text);
+        return at >= 0 && text.startsWith(PREFIX, at)
+                && (text.length() == at + PREFIX.length() || text.charAt(at + PREFIX.length()) == ' ');
     }
 
     public String encode() {
-        StringBuilder b = new StringBuilder();
-        if (once != null) {
-            b.append(ONCE).append(once).append(' ');
-        }
-        b.append(PREFIX);
+        StringBuilder b = new StringBuilder(PREFIX);
         for (Compare c : compare) {
             if (c instanceof VersionIs v) {
                 b.append(" cv ").append(v.key()).append(' ').append(v.version());
@@ -116,7 +105,7 @@ public record KvTxn(List<Compare> compare, List<Write> success, List<Write> fail
         writes(b, success);
         b.append(" else");
         writes(b, failure);
-        return b.toString();
+        return OncePrefix.join(once, b.toString());
     }
 
     private static void writes(StringBuilder b, List<Write> writes) {
@@ -136,12 +125,9 @@ public record KvTxn(List<Compare> compare, List<Write> success, List<Write> fail
 
     /** @throws IllegalArgumentException naming what is wrong */
     public static KvTxn decode(String text) {
-        if (text.startsWith(ONCE)) {
-            int end = text.indexOf(' ', ONCE.length());
-            if (end <= ONCE.length()) {
-                throw new IllegalArgumentException("an idempotency key must be followed by the transaction");
-            }
-            return decode(text.substring(end + 1)).once(text.substring(ONCE.length(), end));
+        OncePrefix once = OncePrefix.split(text);
+        if (once.token() != null) {
+            return decode(once.rest()).once(once.token());
         }
         Reader r = new Reader(text);
         if (!r.word().equals(PREFIX)) {

@@ -247,9 +247,8 @@ public class KeyValueResource {
             @Parameter(description = IDEMPOTENCY_DOC) @HeaderParam(IDEMPOTENCY_KEY) String once,
             InputStream body, @Suspended AsyncResponse response) throws IOException {
         Response refused = JsonOnly.refusal(contentType);
-        String onceProblem = rules().idempotencyKeyProblem(once);
-        if (refused == null && onceProblem != null) {
-            refused = Problem.of(Response.Status.BAD_REQUEST, onceProblem, Map.of("field", IDEMPOTENCY_KEY));
+        if (refused == null) {
+            refused = badOnce(once);
         }
         if (refused != null) {
             response.resume(refused);
@@ -401,9 +400,13 @@ public class KeyValueResource {
     /** A bad key, or a bad idempotency key: what the write cannot go on with, or null. */
     private Response badKey(String key, String once) {
         Response bad = badKey(key);
-        String problem = bad != null ? null : rules().idempotencyKeyProblem(once);
-        return bad != null || problem == null ? bad
-                : Problem.of(Response.Status.BAD_REQUEST, problem, Map.of("field", IDEMPOTENCY_KEY));
+        return bad != null ? bad : badOnce(once);
+    }
+
+    /** 400 for a bad idempotency key, or null if it is fine (or absent). */
+    private Response badOnce(String once) {
+        String problem = rules().idempotencyKeyProblem(once);
+        return problem == null ? null : Problem.of(Response.Status.BAD_REQUEST, problem, Map.of("field", IDEMPOTENCY_KEY));
     }
 
     private KeyRules rules() {

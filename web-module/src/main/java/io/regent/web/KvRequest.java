@@ -47,20 +47,8 @@ final class KvRequest {
 
     /** The value of a PUT body; the body is read only up to what a value may take. */
     static String value(InputStream body, int maxValueBytes) throws Invalid, IOException {
-        // JSON escapes take up to 6 characters per byte of value, plus the envelope
-        long limit = 6L * maxValueBytes + 1_024;
-        byte[] read = readUpTo(body, limit + 1);
-        if (read.length > limit) {
-            throw new Invalid(413, "body is larger than a value of " + maxValueBytes
-                    + " bytes can be (regent.kv.max-value-bytes)");
-        }
-        JsonObject o;
-        // closed, so the parser's buffer goes back to the provider's pool instead of to the collector
-        try (JsonReader reader = JSON.createReader(new StringReader(new String(read, StandardCharsets.UTF_8)))) {
-            o = reader.readObject();
-        } catch (RuntimeException e) {
-            throw new Invalid(400, "body must be a JSON object like {\"value\":\"...\"}");
-        }
+        JsonObject o = object(body, maxValueBytes, "a value of " + maxValueBytes + " bytes can be (regent.kv.max-value-bytes)",
+                "{\"value\":\"...\"}");
         if (!(o.get("value") instanceof JsonString s)) {
             throw new Invalid(400, "body must have a string field \"value\"");
         }
@@ -75,18 +63,8 @@ final class KvRequest {
      * body read only up to what {@code maxBytes} of writes can take.
      */
     static KvTxn txn(InputStream body, KeyRules rules, int maxOperations, long maxBytes) throws Invalid, IOException {
-        long limit = 6L * maxBytes + 1_024;
-        byte[] read = readUpTo(body, limit + 1);
-        if (read.length > limit) {
-            throw new Invalid(413, "body is larger than a transaction of " + maxBytes
-                    + " bytes can be (regent.message.max-bytes)");
-        }
-        JsonObject o;
-        try (JsonReader reader = JSON.createReader(new StringReader(new String(read, StandardCharsets.UTF_8)))) {
-            o = reader.readObject();
-        } catch (RuntimeException e) {
-            throw new Invalid(400, "body must be a JSON object like {\"compare\":[...],\"success\":[...],\"failure\":[...]}");
-        }
+        JsonObject o = object(body, maxBytes, "a transaction of " + maxBytes + " bytes can be (regent.message.max-bytes)",
+                "{\"compare\":[...],\"success\":[...],\"failure\":[...]}");
         only(o, "a transaction", List.of("compare", "success", "failure"));
         List<KvTxn.Compare> compare = new ArrayList<>();
         for (JsonObject c : list(o, "compare", maxOperations)) {
@@ -108,6 +86,27 @@ final class KvRequest {
             throw new Invalid(413, "the transaction is larger than " + maxBytes + " bytes (regent.message.max-bytes)");
         }
         return txn;
+    }
+
+    /**
+     * The body as a JSON object, read only up to what {@code maxBytes} of content can take once
+     * escaped: 413 past it ("body is larger than {@code tooLarge}"), 400 if it is not an object
+     * ("like {@code example}").
+     */
+    private static JsonObject object(InputStream body, long maxBytes, String tooLarge, String example)
+            throws Invalid, IOException {
+        // JSON escapes take up to 6 characters per byte of content, plus the envelope
+        long limit = 6L * maxBytes + 1_024;
+        byte[] read = readUpTo(body, limit + 1);
+        if (read.length > limit) {
+            throw new Invalid(413, "body is larger than " + tooLarge);
+        }
+        // closed, so the parser's buffer goes back to the provider's pool instead of to the collector
+        try (JsonReader reader = JSON.createReader(new StringReader(new String(read, StandardCharsets.UTF_8)))) {
+            return reader.readObject();
+        } catch (RuntimeException e) {
+            throw new Invalid(400, "body must be a JSON object like " + example);
+        }
     }
 
     private static List<JsonObject> list(JsonObject o, String field, int max) throws Invalid {
