@@ -33,6 +33,15 @@ public interface Machine {
     }
 
     /**
+     * Whether the group's storage quota may refuse its commands once the space is full. Regent's
+     * own group version is a few bytes that must never be refused: a full store would otherwise
+     * hold a group back from finalising an upgrade.
+     */
+    default boolean boundedByQuota() {
+        return true;
+    }
+
+    /**
      * What the log keeps of an {@link #apply} answer beside its command: what readers of changes
      * (watches) and a retry on the next master see. Nothing by default: the answer object
      * reaches only the proposer.

@@ -79,7 +79,7 @@ public final class Machines implements StateMachine {
         if (r.to() == null) {
             return null;
         }
-        if (r.to() != store && state.bytes() >= maxSpaceBytes && grows(r, state)) {
+        if (r.to() != store && r.to().boundedByQuota() && state.bytes() >= maxSpaceBytes && grows(r, state)) {
             return "the group's storage holds " + state.bytes() + " bytes, its quota of " + maxSpaceBytes
                     + " (regent.kv.max-bytes); '" + r.name() + "' may only free space until it is under it";
         }

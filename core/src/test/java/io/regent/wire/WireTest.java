@@ -8,6 +8,7 @@ import io.regent.replication.Entry;
 import io.regent.replication.Pair;
 import io.regent.replication.Position;
 import io.regent.replication.StreamMessage;
+import io.regent.upgrade.ProtocolVersion;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -73,7 +74,7 @@ class WireTest {
 
     @Test
     void aFrameOpensOnlyAsSealed() throws Malformed {
-        Frame f = new Frame(Topic.CONTROL, "regent", "s1", "s2", 3, 17, 1_000, control.encode(new Message.Declaration("s1", E)));
+        Frame f = new Frame(ProtocolVersion.CURRENT, Topic.CONTROL, "regent", "s1", "s2", 3, 17, 1_000, control.encode(new Message.Declaration("s1", E)));
         byte[] sealed = codec("s1").seal(f);
         FrameCodec s2 = codec("s2");
         Frame back = s2.open(sealed);
@@ -92,14 +93,41 @@ class WireTest {
         assertThrows(Malformed.class, () -> codec("s3").open(sealed), "a frame for s2 has no tag for s3");
         assertThrows(Malformed.class, () -> s2.open(Arrays.copyOf(sealed, 20)));
         byte[] newer = sealed.clone();
-        newer[2] = FrameCodec.VERSION + 1;
-        assertTrue(assertThrows(Malformed.class, () -> s2.open(newer)).getMessage()
-                .contains("version " + (FrameCodec.VERSION + 1)), "a frame of another version is refused as such");
+        newer[2] = ProtocolVersion.CURRENT + 1;
+        UnspokenVersion refused = assertThrows(UnspokenVersion.class, () -> s2.open(newer));
+        assertEquals(ProtocolVersion.CURRENT + 1, refused.version());
+        assertEquals("s1", refused.claimedSender(), "the refusal names the sender the frame claims");
+        byte[] older = sealed.clone();
+        older[2] = ProtocolVersion.OLDEST - 1;
+        assertEquals(ProtocolVersion.OLDEST - 1, assertThrows(UnspokenVersion.class, () -> s2.open(older)).version());
+    }
+
+    @Test
+    void framesOfThePreviousVersionOpenAndAVersionCannotBeRewritten() throws Malformed {
+        byte[] payload = control.encode(new Message.Declaration("s1", E));
+        Frame previous = new Frame(ProtocolVersion.OLDEST, Topic.CONTROL, "regent", "s1", "s2", 3, 21, 1_000, payload);
+        Frame current = new Frame(ProtocolVersion.CURRENT, Topic.CONTROL, "regent", "s1", "s2", 3, 22, 1_000, payload);
+        FrameCodec s2 = codec("s2");
+        assertEquals(ProtocolVersion.OLDEST, s2.open(codec("s1").seal(previous)).version());
+        assertEquals(ProtocolVersion.CURRENT, s2.open(codec("s1").seal(current)).version());
+        // version 3 signs its version: a frame of version 2 made to claim 3, or the reverse, is refused
+        byte[] raised = codec("s1").seal(previous);
+        raised[2] = (byte) ProtocolVersion.CURRENT;
+        assertEquals("bad signature", assertThrows(Malformed.class, () -> s2.open(raised)).getMessage());
+        byte[] lowered = codec("s1").seal(current);
+        lowered[2] = (byte) ProtocolVersion.OLDEST;
+        assertEquals("bad signature", assertThrows(Malformed.class, () -> s2.open(lowered)).getMessage());
+        // nor can a frame of version 3 pass for one of version 2 whose body begins with the version
+        // byte: the signed inputs differ in length (the body's first byte is no topic either)
+        byte[] relabelled = relabelledWithVersionInBody(codec("s1").seal(current));
+        assertThrows(Malformed.class, () -> s2.open(relabelled));
+        Frame unspoken = new Frame(ProtocolVersion.CURRENT + 1, Topic.CONTROL, "regent", "s1", "s2", 3, 23, 1_000, payload);
+        assertThrows(IllegalArgumentException.class, () -> codec("s1").seal(unspoken), "a build writes only what it speaks");
     }
 
     @Test
     void aBroadcastOpensForEveryMemberButNoMemberCanSignAsAnother() throws Malformed {
-        Frame f = new Frame(Topic.CONTROL, "regent", "s1", "", 3, 18, 1_000, control.encode(new Message.Declaration("s1", E)));
+        Frame f = new Frame(ProtocolVersion.CURRENT, Topic.CONTROL, "regent", "s1", "", 3, 18, 1_000, control.encode(new Message.Declaration("s1", E)));
         byte[] sealed = codec("s1").seal(f);
         for (String member : MEMBERS) {
             assertEquals("s1", codec(member).open(sealed).from(), member);
@@ -115,13 +143,26 @@ class WireTest {
     /** A frame in a non-member's name left its body in the thread's digest, and the next genuine frame failed. */
     @Test
     void aFrameFromANonMemberLeavesNothingBehindForTheNextFrame() throws Malformed {
-        Frame genuine = new Frame(Topic.CONTROL, "regent", "s1", "s2", 3, 19, 1_000, control.encode(new Message.Declaration("s1", E)));
-        Frame stranger = new Frame(Topic.CONTROL, "regent", "s9", "s2", 3, 20, 1_000, control.encode(new Message.Declaration("s9", E)));
+        Frame genuine = new Frame(ProtocolVersion.CURRENT, Topic.CONTROL, "regent", "s1", "s2", 3, 19, 1_000, control.encode(new Message.Declaration("s1", E)));
+        Frame stranger = new Frame(ProtocolVersion.CURRENT, Topic.CONTROL, "regent", "s9", "s2", 3, 20, 1_000, control.encode(new Message.Declaration("s9", E)));
         FrameCodec outsider = new FrameCodec("s9", Map.of("s9", GROUP_KEY, "s2", GROUP_KEY));
         FrameCodec s2 = codec("s2");
         assertEquals("bad signature", assertThrows(Malformed.class, () -> s2.open(outsider.seal(stranger))).getMessage());
         Frame opened = s2.open(codec("s1").seal(genuine)); // refused as a bad signature before the fix
         assertEquals(19, opened.counter(), "the next genuine frame on the same thread opens");
+    }
+
+    /** {@code "RG" 2, length + 1, 3 body, tags}: the version-3 frame's signed bytes as a version-2 body. */
+    private static byte[] relabelledWithVersionInBody(byte[] v3) {
+        int length = java.nio.ByteBuffer.wrap(v3, 3, 4).getInt();
+        byte[] out = new byte[v3.length + 1];
+        out[0] = 'R';
+        out[1] = 'G';
+        out[2] = 2;
+        java.nio.ByteBuffer.wrap(out, 3, 4).putInt(length + 1);
+        out[7] = 3;
+        System.arraycopy(v3, 7, out, 8, v3.length - 7);
+        return out;
     }
 
     @Test
@@ -155,6 +196,6 @@ class WireTest {
     }
 
     private static Frame frame(long incarnation, long counter) {
-        return new Frame(Topic.STREAM, "regent", "s1", "", incarnation, counter, 0, new byte[0]);
+        return new Frame(ProtocolVersion.CURRENT, Topic.STREAM, "regent", "s1", "", incarnation, counter, 0, new byte[0]);
     }
 }
