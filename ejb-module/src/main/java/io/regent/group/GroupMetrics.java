@@ -3,6 +3,7 @@ package io.regent.group;
 import io.regent.host.MemberHost;
 import io.regent.protocol.Event;
 import io.regent.protocol.Role;
+import io.regent.upgrade.Feature;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Timer;
 import org.eclipse.microprofile.metrics.Metadata;
@@ -12,13 +13,14 @@ import org.eclipse.microprofile.metrics.Tag;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
  * The group's MicroProfile Metrics, in the application registry ({@code /metrics?scope=application}):
  * elections and their durations, suspicions, revocations, handovers, stalls, lost quorums, dropped
  * messages, inquiry and probe round trips, writes committed and in doubt, and gauges of the epoch,
- * of mastership and of the last write applied.
+ * of mastership, of the last write applied and of the group's and this server's protocol versions.
  */
 final class GroupMetrics {
 
@@ -36,7 +38,12 @@ final class GroupMetrics {
     private final Timer probeRoundTrip;
     private final Timer commitLatency;
 
-    GroupMetrics(MetricRegistry registry, Supplier<MemberHost.Snapshot> member, BooleanSupplier ready) {
+    /**
+     * @param groupVersion the group's protocol version as this server has it committed
+     * @param writes       the protocol version this server writes at
+     */
+    GroupMetrics(MetricRegistry registry, Supplier<MemberHost.Snapshot> member, BooleanSupplier ready,
+            IntSupplier groupVersion, IntSupplier writes) {
         this.registry = registry;
         suspicions = registry.counter(meta("regent.suspicions", "masters found not functional", MetricUnits.NONE));
         revocations = registry.counter(meta("regent.revocations", "worse-ranked declarers revoked", MetricUnits.NONE));
@@ -65,6 +72,14 @@ final class GroupMetrics {
                 ready, r -> r.getAsBoolean() ? 1 : 0);
         registry.gauge(meta("regent.writes.applied", "sequence number of the last write applied here", MetricUnits.NONE),
                 member, m -> m.get().applied().seq());
+        registry.gauge(meta("regent.group.version", "the group's protocol version, as committed", MetricUnits.NONE),
+                groupVersion, IntSupplier::getAsInt);
+        registry.gauge(meta("regent.protocol.version", "the protocol version this server writes at", MetricUnits.NONE),
+                writes, IntSupplier::getAsInt);
+        for (Feature f : Feature.values()) {
+            registry.gauge(meta("regent.feature", "1 where the group's version turns the feature on", MetricUnits.NONE),
+                    groupVersion, v -> f.on(v.getAsInt()) ? 1 : 0, new Tag("feature", f.wireName()));
+        }
     }
 
     void record(Event e) {
@@ -93,6 +108,13 @@ final class GroupMetrics {
     /** A frame the host refused before the protocol saw it (signature, replay, codec, size). */
     void droppedByHost() {
         dropped.inc();
+    }
+
+    /** A frame of a protocol version this build does not open, from {@code sender} as {@link VersionRefusals} names it. */
+    void refusedVersion(String sender, int version) {
+        registry.counter(meta("regent.frames.refused.version",
+                "frames refused for a protocol version this build does not open", MetricUnits.NONE),
+                new Tag("sender", sender), new Tag("version", Integer.toString(version))).inc();
     }
 
     /** A write answered: committed (with how long it took) or not. */

@@ -12,6 +12,7 @@ import io.regent.host.Release;
 import io.regent.host.ReplicationStatus;
 import io.regent.host.WriteOutcome;
 import io.regent.kv.KeyValueStore;
+import io.regent.machines.Machine;
 import io.regent.machines.Machines;
 import io.regent.member.Member;
 import io.regent.platform.ApplicationMachines;
@@ -32,6 +33,8 @@ import io.regent.replication.StateSpace;
 import io.regent.replication.StorageException;
 import io.regent.replication.StreamMessage;
 import io.regent.storage.DiskStorage;
+import io.regent.upgrade.GroupVersionMachine;
+import io.regent.upgrade.ProtocolVersion;
 import io.regent.wire.ControlCodec;
 import io.regent.wire.Frame;
 import io.regent.wire.FrameCodec;
@@ -39,6 +42,7 @@ import io.regent.wire.Malformed;
 import io.regent.wire.ReplayMarks;
 import io.regent.wire.StreamCodec;
 import io.regent.wire.Topic;
+import io.regent.wire.UnspokenVersion;
 import io.regent.watch.Watches;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 
@@ -48,6 +52,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
@@ -86,6 +91,10 @@ public final class GroupService {
     private final ControlCodec controlCodec = new ControlCodec();
     private final StreamCodec streamCodec = new StreamCodec();
     private final Outbound outbound;
+    private final GroupVersions versions;
+    private final VersionRefusals refusals;
+    /** A voter counts as speaking a version while it was heard at it within this many of its announcement periods. */
+    private static final int VERSION_FRESH_PROBES = 3;
     /** Takes acknowledgements straight from the followers, when addresses are configured; else null. */
     private final DirectListener directListener;
     private final BrokerLink broker;
@@ -120,9 +129,15 @@ public final class GroupService {
         this.machines = machines;
         this.container = container;
         Epoch restored = storage.epoch();
+        Set<String> memberIds = settings.protocol().members().keySet();
+        refusals = new VersionRefusals(settings.serverId(), memberIds);
+        versions = new GroupVersions(settings.serverId(), memberIds, recordedVersion(storage),
+                VERSION_FRESH_PROBES * settings.protocol().probeInterval(), refusals);
+        List<Machine> builtIn = new ArrayList<>(machines.machines());
+        builtIn.add(new GroupVersionMachine());
         Member member = new Member(settings.protocol(), settings.replication(), restored, storage,
                 new Machines(new KeyValueStore(settings.limits().storeBytes(), settings.limits().storeKeys()),
-                        machines.machines(), settings.limits().storeBytes()));
+                        builtIn, settings.limits().storeBytes()));
         FrameCodec frames = new FrameCodec(settings.serverId(), settings.pairKeys());
         admission = new FrameAdmission(settings.group(), settings.serverId(), settings.protocol().members().keySet(),
                 frames, ReplayMarks.decode(storage.replayMarks()));
@@ -131,14 +146,14 @@ public final class GroupService {
                 settings.serverId(), Map.of(Topic.CONTROL, settings.controlTopic(), Topic.STREAM, settings.requestsTopic()),
                 settings.limits().frameBytes(), new Inbound(), broker, threads);
         TopicPublisher.Sender sender = new TopicPublisher.Sender(settings.group(), settings.serverId(),
-                storage.incarnation(), frames);
+                storage.incarnation(), frames, versions::writes);
         Map<String, InetSocketAddress> ackAddresses = settings.fabric().ackAddresses();
         LinkSockets linkSockets = ackAddresses.isEmpty() ? null : LinkSockets.of(settings.fabric().tls());
         outbound = new Outbound(fabric, sender, settings.limits().queueBytes(), settings.limits().messageBytes(),
                 ackAddresses, linkSockets, threads);
         host = new MemberHost(member, System::currentTimeMillis, container, outbound, new Disk(),
                 new Observer(), settings.storage().fsync(), threads);
-        metrics = new GroupMetrics(registry, host::snapshot, this::isReady);
+        metrics = new GroupMetrics(registry, host::snapshot, this::isReady, versions::group, versions::writes);
         watches = new Watches(settings.serverId(), storage, host.snapshot(), System::currentTimeMillis, MAX_STREAMS,
                 settings.limits().watchBehind(), threads);
         roleEvents = new RoleEvents(settings.serverId(), host::snapshot, container::fire, threads);
@@ -153,10 +168,27 @@ public final class GroupService {
             httpWarmUp.setName("regent-http-warm-up");
         }
         LOG.info(() -> "Regent " + Release.current() + ", server " + settings.serverId() + " (index " + settings.protocol().index() + ") joining group "
-                + settings.group() + ": state " + storage.applied() + " and epoch " + restored + " recovered from "
+                + settings.group() + " at protocol version " + versions.group() + ": state " + storage.applied()
+                + " and epoch " + restored + " recovered from "
                 + storage.dir() + " (run " + storage.incarnation() + ")"
                 + (machines.machines().isEmpty() ? "" : "; the application's state machines: "
-                        + machines.machines().stream().map(io.regent.machines.Machine::name).toList()));
+                        + machines.machines().stream().map(Machine::name).toList()));
+    }
+
+    /**
+     * The group's version as this server's own copy holds it.
+     *
+     * @throws StorageException, after closing the storage, when this build cannot serve a group at it
+     */
+    private static int recordedVersion(DiskStorage storage) {
+        int recorded = GroupVersionMachine.read(storage.space());
+        String refusal = ProtocolVersion.refusal(recorded);
+        if (refusal != null) {
+            storage.close();
+            throw new StorageException("Regent " + Release.current() + " cannot serve the data in " + storage.dir()
+                    + ": " + refusal, null);
+        }
+        return recorded;
     }
 
     // ---- lifecycle ------------------------------------------------------------------------
@@ -209,6 +241,13 @@ public final class GroupService {
 
     void tick() {
         host.tick();
+        versions.refresh(host.committedView());
+        versions.warnOfMembersBehind();
+        MemberHost.Snapshot member = host.snapshot();
+        if (member.role() == Role.MASTER && member.whyNotOpen() == null) {
+            // through the host, not propose(): the raise is no client's write and stays out of the write metrics
+            versions.raiseIfAllSpeak(command -> host.propose(command, member.epoch()), System.currentTimeMillis());
+        }
         long now = System.currentTimeMillis();
         if (now - replayMarksKeptAt >= REPLAY_MARKS_EVERY) {
             replayMarksKeptAt = now;
@@ -257,6 +296,7 @@ public final class GroupService {
 
         @Override
         public void departed(String server) {
+            versions.departed(server);
             if (started) {
                 host.departed(server);
             }
@@ -272,10 +312,16 @@ public final class GroupService {
         Frame f;
         try {
             f = admission.admit(topic, sealed);
+        } catch (UnspokenVersion e) {
+            refusals.refused(e);
+            metrics.refusedVersion(refusals.sender(e), e.version());
+            drop(e.getMessage());
+            return false;
         } catch (Malformed e) {
             drop(e.getMessage());
             return false;
         }
+        versions.heard(f, System.currentTimeMillis());
         try {
             if (topic == Topic.CONTROL) {
                 receiveControl(f, controlCodec.decode(f.from(), f.payload()));
@@ -476,7 +522,8 @@ public final class GroupService {
                     broker.lastRoundTrip(), broker.lastError(), fabric.failovers()), list,
                     delayMatrix(members, m.node().delays()), events.recent(),
                     new GroupStatus.RoundTrips(inquiryRoundTrips.summary(), probeRoundTrips.summary()),
-                    outbound.hops(admission::transit), outbound.counters(dropped.get() + m.node().dropped()));
+                    outbound.hops(admission::transit), outbound.counters(dropped.get() + m.node().dropped()),
+                    versions.status());
         });
     }
 

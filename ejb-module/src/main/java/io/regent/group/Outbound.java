@@ -4,11 +4,13 @@ import io.regent.host.GroupStatus;
 import io.regent.host.LatencyStats;
 import io.regent.host.MemberHost;
 import io.regent.protocol.Effect;
+import io.regent.protocol.Message;
 import io.regent.replication.Entry;
 import io.regent.replication.ReplicaEffect;
 import io.regent.replication.StreamBatching;
 import io.regent.replication.StreamMessage;
 import io.regent.replication.Utf8;
+import io.regent.upgrade.ProtocolVersion;
 import io.regent.wire.ControlCodec;
 import io.regent.wire.StreamCodec;
 import io.regent.wire.Topic;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 
 /**
  * Everything this server sends: the control and stream topics on the broker and, when addresses
@@ -31,11 +34,13 @@ final class Outbound implements MemberHost.Outbox, AutoCloseable {
 
     private final ControlCodec controlCodec = new ControlCodec();
     private final StreamCodec streamCodec = new StreamCodec();
-    private final TopicPublisher<Effect.Send> control;
+    private final TopicPublisher<ControlFrame> control;
     private final TopicPublisher<ReplicaEffect.Send> stream;
     /** Null, like {@link #direct}, when no acknowledgement addresses are configured. */
     private final DirectLinks directLinks;
     private final TopicPublisher<ReplicaEffect.Send> direct;
+    /** The version this server writes at now (DESIGN.md §8.1). */
+    private final IntSupplier wireVersion;
 
     /**
      * @param queueBytes   the most bytes each topic's queue holds
@@ -45,9 +50,10 @@ final class Outbound implements MemberHost.Outbox, AutoCloseable {
      */
     Outbound(Fabric fabric, TopicPublisher.Sender sender, long queueBytes, long messageBytes,
             Map<String, InetSocketAddress> ackAddresses, LinkSockets linkSockets, ThreadFactory threads) {
+        wireVersion = sender.wireVersion();
         control = new TopicPublisher<>(Topic.CONTROL, fabric.sender(Topic.CONTROL), queueBytes,
-                new TopicPublisher.Format<>(Effect.Send::to, s -> 64, s -> controlCodec.encode(s.message()), l -> l),
-                sender);
+                new TopicPublisher.Format<>(c -> c.send().to(), c -> 64, c -> controlCodec.encode(c.send().message()),
+                        l -> l, ControlFrame::version), sender);
         StreamBatching batching = new StreamBatching(messageBytes);
         TopicPublisher.Format<ReplicaEffect.Send> streamFormat = new TopicPublisher.Format<>(ReplicaEffect.Send::to,
                 s -> weight(s.message()), s -> streamCodec.encode(s.message()), batching::coalesce);
@@ -57,9 +63,22 @@ final class Outbound implements MemberHost.Outbox, AutoCloseable {
                 Math.min(queueBytes, DIRECT_QUEUE_BYTES), streamFormat, sender);
     }
 
+    /** A control message and the version it goes out at (0: the group's). */
+    private record ControlFrame(Effect.Send send, int version) { }
+
+    /**
+     * While the group is below this build's version, each periodic announcement also goes out at
+     * this build's version: servers of the previous release drop that copy, and every server of
+     * the new one learns from it that this server speaks the new version (DESIGN.md §8.2). Not
+     * the solicited ones and their answers: those would double again at every receiver.
+     */
     @Override
     public void control(Effect.Send send) {
-        control.offer(send);
+        control.offer(new ControlFrame(send, 0));
+        if (send.to() == null && send.message() instanceof Message.Announcement a && !a.solicit()
+                && wireVersion.getAsInt() < ProtocolVersion.CURRENT) {
+            control.offer(new ControlFrame(send, ProtocolVersion.CURRENT));
+        }
     }
 
     /** A follower's acknowledgement goes straight to its master when a link is up (DESIGN.md §4.4). */

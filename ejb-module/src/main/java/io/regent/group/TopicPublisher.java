@@ -11,6 +11,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
+import java.util.function.ToIntFunction;
 import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
@@ -32,10 +34,17 @@ final class TopicPublisher<M> implements AutoCloseable {
 
     /**
      * How a topic's messages are addressed (a server id, or null for every server), weighed for
-     * the queue's bound, written, and which of those waiting in the queue may go out as one.
+     * the queue's bound, written, which of those waiting in the queue may go out as one, and the
+     * protocol version a message must go out at (0: the group's, as the sender has it then).
      */
     record Format<M>(Function<M, String> to, ToLongFunction<M> weight, Function<M, byte[]> encode,
-            UnaryOperator<List<M>> coalesce) {
+            UnaryOperator<List<M>> coalesce, ToIntFunction<M> version) {
+
+        /** A format whose messages all go out at the group's version. */
+        Format(Function<M, String> to, ToLongFunction<M> weight, Function<M, byte[]> encode,
+                UnaryOperator<List<M>> coalesce) {
+            this(to, weight, encode, coalesce, m -> 0);
+        }
     }
 
     /** Where sealed frames go: a topic on the broker, or straight to one server. */
@@ -44,8 +53,8 @@ final class TopicPublisher<M> implements AutoCloseable {
         void send(String to, byte[] frame) throws Exception;
     }
 
-    /** Who seals: this server in this run. */
-    record Sender(String group, String self, long incarnation, FrameCodec codec) { }
+    /** Who seals: this server in this run, at the protocol version it writes now (DESIGN.md §8.1). */
+    record Sender(String group, String self, long incarnation, FrameCodec codec, IntSupplier wireVersion) { }
 
     static final String TO = "regentTo";
     static final String FROM = "regentFrom";
@@ -209,7 +218,8 @@ final class TopicPublisher<M> implements AutoCloseable {
             try {
                 long began = System.nanoTime();
                 String to = format.to().apply(next);
-                Frame frame = new Frame(topic, sender.group(), sender.self(), to == null ? "" : to,
+                int version = format.version().applyAsInt(next);
+                Frame frame = new Frame(version == 0 ? sender.wireVersion().getAsInt() : version, topic, sender.group(), sender.self(), to == null ? "" : to,
                         sender.incarnation(), ++counter, System.currentTimeMillis(), format.encode().apply(next));
                 channel.send(to, sender.codec().seal(frame));
                 sendTime.add((System.nanoTime() - began) / 1_000);

@@ -12,7 +12,15 @@ import java.util.Map;
 public record GroupStatus(String group, Release release, Member self, Role role, String epoch, long term,
         Master master, boolean running, boolean joined, boolean ready, String whyNotReady, Broker broker,
         List<Member> members, Map<String, Map<String, Long>> delays, List<EventLog.Entry> events,
-        RoundTrips roundTrips, Hops hops, Counters counters) {
+        RoundTrips roundTrips, Hops hops, Counters counters, Versions versions) {
+
+    /**
+     * Rolling upgrades (DESIGN.md §8): the group's protocol version, the one this server writes,
+     * the ones it opens, the newest each member was heard speaking in its current run, the
+     * features the group's version turns on, and frames refused for a version this build does not open.
+     */
+    public record Versions(int group, int writes, String opens, Map<String, Integer> heard, List<String> features,
+            long refusedFrames) { }
 
     /** Inquiry to reply (this backup to its master) and probe to echo (to every peer), through the broker. */
     public record RoundTrips(LatencyStats.Summary inquiry, LatencyStats.Summary probe) { }

@@ -1,6 +1,6 @@
 package io.regent.host;
 
-import io.regent.wire.FrameCodec;
+import io.regent.upgrade.ProtocolVersion;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,9 +8,11 @@ import java.util.Properties;
 
 /**
  * What this server runs: the product's version, as the build names it (a release tag
- * {@code vX.Y.Z} builds it again), and the version of the frames it speaks (DESIGN.md §4.3).
+ * {@code vX.Y.Z} builds it again), and the protocol versions it speaks: the newest, which it
+ * writes once its group is at it, and the oldest, which it opens and writes beside servers of the
+ * previous release (DESIGN.md §8.1).
  */
-public record Release(String version, int protocol) {
+public record Release(String version, int protocol, int oldestProtocol) {
 
     private static final Release CURRENT = read();
 
@@ -32,11 +34,11 @@ public record Release(String version, int protocol) {
         if (version.isEmpty() || version.startsWith("${")) {
             throw new IllegalStateException("release.properties names no version: the build did not fill it in");
         }
-        return new Release(version, FrameCodec.VERSION);
+        return new Release(version, ProtocolVersion.CURRENT, ProtocolVersion.OLDEST);
     }
 
     @Override
     public String toString() {
-        return version + " (protocol " + protocol + ")";
+        return version + " (protocol " + oldestProtocol + "-" + protocol + ")";
     }
 }

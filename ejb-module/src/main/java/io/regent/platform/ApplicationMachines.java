@@ -1,12 +1,15 @@
 package io.regent.platform;
 
 import io.regent.api.ReplicatedStateMachine;
+import io.regent.kv.KeyValueStore;
 import io.regent.machines.Machine;
+import io.regent.upgrade.GroupVersionMachine;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.util.TypeLiteral;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,6 +22,8 @@ import java.util.concurrent.ThreadFactory;
 public final class ApplicationMachines {
 
     private static final TypeLiteral<ReplicatedStateMachine<?, ?>> ANY = new TypeLiteral<>() { };
+    /** The names of the machines Regent runs itself: the key-value store and the group's version. */
+    private static final Set<String> RESERVED = Set.of(KeyValueStore.NAME, GroupVersionMachine.NAME);
 
     /** Threads that complete the application's stages, so its callbacks never run on the member's. */
     private static final int ANSWER_THREADS = 2;
@@ -29,7 +34,12 @@ public final class ApplicationMachines {
     ApplicationMachines(List<? extends ReplicatedStateMachine<?, ?>> machines, ThreadFactory threads) {
         List<MachineAdapter<?, ?>> found = new ArrayList<>();
         for (ReplicatedStateMachine<?, ?> m : machines) {
-            found.add(new MachineAdapter<>(m));
+            MachineAdapter<?, ?> adapter = new MachineAdapter<>(m);
+            if (RESERVED.contains(adapter.name())) {
+                throw new IllegalArgumentException("the state machine " + m.getClass().getName() + " is named '"
+                        + adapter.name() + "', which is Regent's own (" + RESERVED + " are taken): give it another name");
+            }
+            found.add(adapter);
         }
         this.adapters = List.copyOf(found);
         this.answers = Executors.newFixedThreadPool(ANSWER_THREADS, r -> {

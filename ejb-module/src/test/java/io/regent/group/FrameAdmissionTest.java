@@ -1,5 +1,6 @@
 package io.regent.group;
 
+import io.regent.upgrade.ProtocolVersion;
 import io.regent.wire.Frame;
 import io.regent.wire.FrameCodec;
 import io.regent.wire.Malformed;
@@ -29,7 +30,7 @@ class FrameAdmissionTest {
     }
 
     private static byte[] sealed(Topic topic, String group, String from, String to, long counter) {
-        return codec(from).seal(new Frame(topic, group, from, to, 1, counter, System.currentTimeMillis(), new byte[] {7}));
+        return codec(from).seal(new Frame(ProtocolVersion.CURRENT, topic, group, from, to, 1, counter, System.currentTimeMillis(), new byte[] {7}));
     }
 
     private String refusal(Topic on, byte[] frame) {
