@@ -99,7 +99,21 @@ public final class LocalGroup implements AutoCloseable {
 
     /** Deletes server i's data directory: it must be stopped. The next start finds an empty disk. */
     public void wipeData(int i) {
-        try (var files = Files.walk(dir.resolve("data").resolve("s" + i))) {
+        delete(dir.resolve("data").resolve("s" + i));
+    }
+
+    /** Deletes everything of the group (data, keys, credentials, logs): it must be down. The next {@link #up} makes a new group. */
+    public void wipe() {
+        down();
+        delete(dir);
+    }
+
+    /** Deletes a directory tree, if there is one. */
+    static void delete(Path tree) {
+        if (!Files.exists(tree)) {
+            return;
+        }
+        try (var files = Files.walk(tree)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -119,6 +133,24 @@ public final class LocalGroup implements AutoCloseable {
             run("up");
         }
         serversUp = true;
+    }
+
+    /** Starts the group with server K on {@code ears.get(K)} where given (another release's EAR), else this build. */
+    public void up(Map<Integer, Path> ears) {
+        Map<String, String> env = new java.util.HashMap<>();
+        ears.forEach((k, ear) -> env.put("REGENT_SERVER_EAR_" + k, ear.toAbsolutePath().toString()));
+        run(env, "up");
+        serversUp = true;
+    }
+
+    /** (Re)starts server i on {@code ear}: another release's, for a rollback. */
+    public void start(int i, Path ear) {
+        run(Map.of("REGENT_SERVER_EAR_" + i, ear.toAbsolutePath().toString()), "start", String.valueOf(i));
+    }
+
+    /** {@code group upgrade}: every server restarted onto this build, backups first, the master last. */
+    public void upgrade() {
+        run("upgrade");
     }
 
     public void kill(int i) {
@@ -214,6 +246,10 @@ public final class LocalGroup implements AutoCloseable {
     }
 
     private void run(String... args) {
+        run(Map.of(), args);
+    }
+
+    private void run(Map<String, String> env, String... args) {
         try {
             Files.createDirectories(dir);
             List<String> command = new java.util.ArrayList<>(List.of("bash", script.toString()));
@@ -233,6 +269,7 @@ public final class LocalGroup implements AutoCloseable {
             // not what these tests judge
             pb.environment().put("REGENT_START_TIMEOUT", "240");
             pb.environment().putAll(extraEnv);
+            pb.environment().putAll(env);
             File log = dir.resolve("group-script.log").toFile();
             pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
             Process p = pb.start();
@@ -543,6 +580,21 @@ public final class LocalGroup implements AutoCloseable {
             open += "MASTER".equals(role) && r.getBoolean("open") ? 1 : 0;
         }
         return open == 1;
+    }
+
+    /**
+     * Every server runs this build and has the group at this build's protocol version: a new
+     * group is finalised moments after its master opens (DESIGN.md §8.2), with one write.
+     */
+    public boolean finalised() {
+        for (int i = 1; i <= size; i++) {
+            JsonObject s = status(i);
+            if (s == null || !s.containsKey("versions")
+                    || s.getJsonObject("versions").getInt("group") != s.getJsonObject("release").getInt("protocol")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Each server's position and digest ("applied digest"); one entry when all agree. */

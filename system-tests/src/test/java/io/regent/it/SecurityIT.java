@@ -216,8 +216,9 @@ class SecurityIT {
 
     /**
      * Everything s1 sends for two seconds is captured (by a member's broker account, as a leaked
-     * server could) and sent again, once as it was and once with a flipped bit: every copy is
-     * dropped and counted, and no role, epoch or stored value changes.
+     * server could) and sent again, once as it was, once with a flipped bit and once claiming a
+     * protocol version no build here speaks: every copy is dropped and counted (the last also as
+     * refused for its version, DESIGN.md §8.1), and no role, epoch or stored value changes.
      */
     @Test
     @Order(6)
@@ -226,10 +227,12 @@ class SecurityIT {
         assertTrue(await(SETTLE, () -> group.allCaughtUp()));
         Map<Integer, String> epochs = new HashMap<>();
         Map<Integer, Long> droppedBefore = new HashMap<>();
+        Map<Integer, Long> refusedBefore = new HashMap<>();
         for (int i = 1; i <= SIZE; i++) {
             JsonObject s = group.status(i);
             epochs.put(i, s.getString("epoch"));
             droppedBefore.put(i, s.getJsonObject("counters").getJsonNumber("messagesDropped").longValue());
+            refusedBefore.put(i, refusedForVersion(i));
         }
         ActiveMQConnectionFactory factory = brokerOverTls();
         List<Message> captured = new ArrayList<>();
@@ -252,15 +255,20 @@ class SecurityIT {
             assertTrue(captured.size() >= 10, "captured " + captured.size() + " frames of the master");
             String digest = group.replication(m).getString("digest");
             for (Message original : captured) {
-                resend(s, original, false);
-                resend(s, original, true);
+                resend(s, original, false, 0);
+                resend(s, original, true, 0);
+                // as a server of a release far ahead would send it: refused for its version, naming the sender
+                resend(s, original, false, 9);
             }
             // a backup receives every broadcast of the master: each copy it gets must be dropped
             int backup = m % SIZE + 1;
-            long expected = 2L * captured.stream().filter(msg -> property(msg, "regentTo") == null).count();
+            long broadcasts = captured.stream().filter(msg -> property(msg, "regentTo") == null).count();
+            long expected = 3L * broadcasts;
             assertTrue(await(SETTLE, () -> dropped(backup) - droppedBefore.get(backup) >= expected),
                     "s" + backup + " dropped " + (dropped(backup) - droppedBefore.get(backup)) + " of the " + expected
                             + " copies it received");
+            assertTrue(refusedForVersion(backup) - refusedBefore.get(backup) >= broadcasts,
+                    "s" + backup + " counted the frames of version 9 as refused for their version");
             for (int i = 1; i <= SIZE; i++) {
                 assertEquals(epochs.get(i), group.status(i).getString("epoch"), "s" + i + "'s epoch");
             }
@@ -293,13 +301,17 @@ class SecurityIT {
         return out;
     }
 
-    private static void resend(Session s, Message original, boolean flipBit) throws JMSException {
+    /** Sends a copy of {@code original}: as it was, with a bit flipped, or with its version byte set (0: kept). */
+    private static void resend(Session s, Message original, boolean flipBit, int version) throws JMSException {
         BytesMessage in = (BytesMessage) original;
         in.reset();
         byte[] frame = new byte[(int) in.getBodyLength()];
         in.readBytes(frame);
         if (flipBit) {
             frame[frame.length / 2] ^= 1;
+        }
+        if (version != 0) {
+            frame[2] = (byte) version; // "RG" and the version byte open every frame
         }
         BytesMessage out = s.createBytesMessage();
         out.writeBytes(frame);
@@ -320,6 +332,11 @@ class SecurityIT {
         } catch (JMSException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static long refusedForVersion(int i) {
+        JsonObject s = group.status(i);
+        return s == null ? -1 : s.getJsonObject("versions").getJsonNumber("refusedFrames").longValue();
     }
 
     private static long dropped(int i) {

@@ -118,20 +118,37 @@ public final class Writer implements AutoCloseable {
 
     /** The longest time between two acknowledgements (by when their 2xx came) after {@code nanos}, ms. */
     public long longestGapBetweenSuccessesMillis(long nanos) {
+        return longestGapBetweenSuccessesMillis(nanos, Long.MAX_VALUE);
+    }
+
+    /** The longest time without an acknowledgement from {@code from} up to the first one at or after {@code to}, ms. */
+    public long longestGapBetweenSuccessesMillis(long from, long to) {
+        return gapsMillis(from, to).stream().mapToLong(Long::longValue).max().orElse(0);
+    }
+
+    /** Every time between two acknowledgements after {@code nanos} longer than {@code overMillis}, ms, in order. */
+    public List<Long> gapsOverMillis(long overMillis, long nanos) {
+        return gapsMillis(nanos, Long.MAX_VALUE).stream().filter(g -> g > overMillis).toList();
+    }
+
+    private List<Long> gapsMillis(long from, long to) {
         List<Long> done = new ArrayList<>();
         for (long[] s : successes) {
-            if (s[1] >= nanos) {
+            if (s[1] >= from) {
                 done.add(s[1]);
             }
         }
         Collections.sort(done);
-        long worst = 0;
-        long last = nanos;
+        List<Long> gaps = new ArrayList<>();
+        long last = from;
         for (long d : done) {
-            worst = Math.max(worst, d - last);
+            gaps.add((d - last) / 1_000_000);
             last = d;
+            if (d >= to) {
+                break;
+            }
         }
-        return worst / 1_000_000;
+        return gaps;
     }
 
     /** Clients finish the write in hand, then wait; {@link #resume()} lets them go on. */
