@@ -114,7 +114,8 @@ public final class WriteBenchmark {
         return token == null ? Map.of() : Map.of("ETCD_BENCH_TOKEN", token);
     }
 
-    private static Point point(List<Long> pids, String url, String script, int connections, int seconds,
+    /** One wrk point, with the CPU every process of {@code pids} used per write answered. */
+    static Point point(List<Long> pids, String url, String script, int connections, int seconds,
             Map<String, String> env) throws Exception {
         double before = ProcessCpu.millis(pids);
         Wrk.Result r = Wrk.run(url, script, connections, seconds, env);
