@@ -31,11 +31,6 @@ public enum Feature {
         return wireName;
     }
 
-    /** The group version from which it is on. */
-    public int since() {
-        return since;
-    }
-
     public boolean on(int groupVersion) {
         return groupVersion >= since;
     }
