@@ -2,6 +2,7 @@ package io.regent.bench;
 
 import io.regent.it.LocalGroup;
 import io.regent.it.Users;
+import io.regent.it.WarmUps;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +21,8 @@ import static io.regent.it.LocalGroup.await;
  *
  * <p>{@code mvn -B -q install -DskipTests && mvn -B -q -pl system-tests -Psteady-benchmark test}
  * ({@code -Dregent.bench.seconds=15}, {@code -Dregent.bench.connections=1,8,32},
- * {@code -Dregent.bench.fault-rounds=3}).
+ * {@code -Dregent.bench.fault-rounds=3}, {@code -Dregent.bench.server-warmup-requests=1}: each
+ * server's own warm-up, 2000 reads unless given).
  */
 public final class SteadyBenchmark {
 
@@ -36,8 +38,18 @@ public final class SteadyBenchmark {
         Map<String, String> auth = Map.of("REGENT_BENCH_AUTH", Users.basic(Users.WRITER));
         Map<Integer, WriteBenchmark.Point> fresh;
         Map<Integer, WriteBenchmark.Point> after;
-        try (LocalGroup group = new LocalGroup(root, 9280, 61816, Map.of("REGENT_DIRECT_ACKS", "true"))) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("REGENT_DIRECT_ACKS", "true"));
+        // e.g. 1: to see what the servers' own warm-up costs the writes after a restart
+        String warmUpReads = System.getProperty("regent.bench.server-warmup-requests");
+        if (warmUpReads != null) {
+            env.put("REGENT_WARMUP_REQUESTS", warmUpReads);
+        }
+        try (LocalGroup group = new LocalGroup(root, 9280, 61816, env)) {
             group.up();
+            // fresh means warm: each server's own warm-up done, then the writers'
+            if (!await(SETTLE, new WarmUps(group)::all)) {
+                throw new IllegalStateException("the servers did not finish their warm-up");
+            }
             int master = master(group);
             Wrk.run(group.url(master), "regent-put.lua", 32, Integer.getInteger("regent.bench.warmup", 120), auth);
             fresh = points(group, master, connections, seconds, auth);
@@ -87,21 +99,39 @@ public final class SteadyBenchmark {
         List<String> names = List.of("s1", "s2", "s3", "broker1", "broker2", "broker3");
         for (int c : connections) {
             Map<String, Double> before = new LinkedHashMap<>();
+            Map<String, Map<Long, ProcessCpu.ThreadTime>> threadsBefore = new LinkedHashMap<>();
             for (String name : names) {
                 before.put(name, ProcessCpu.millis(List.of(group.pid(name))));
+                if (name.startsWith("s")) {
+                    threadsBefore.put(name, ProcessCpu.threads(group.pid(name)));
+                }
             }
             WriteBenchmark.Point p = WriteBenchmark.point(pids, group.url(master), "regent-put.lua", c, seconds, auth);
             points.put(c, p);
+            long writes = Math.max(1, p.wrk().answered());
             StringBuilder where = new StringBuilder();
             for (String name : names) {
                 double used = ProcessCpu.millis(List.of(group.pid(name))) - before.get(name);
                 where.append(String.format(" %s%s %.0f", name, name.equals("s" + master) ? " (master)" : "",
-                        used * 1_000 / Math.max(1, p.wrk().answered())));
+                        used * 1_000 / writes));
             }
             System.out.printf("%d connections: %.0f writes/s; CPU µs per write by process:%s%n", c,
                     p.wrk().perSecond(), where);
+            for (Map.Entry<String, Map<Long, ProcessCpu.ThreadTime>> server : threadsBefore.entrySet()) {
+                System.out.printf("  %s by kind of thread (live at the end), µs per write:%s%n", server.getKey(),
+                        busiest(ProcessCpu.spentByKind(server.getValue(), ProcessCpu.threads(group.pid(server.getKey()))),
+                                writes));
+            }
         }
         return points;
+    }
+
+    /** The five kinds of thread that spent most. */
+    private static String busiest(Map<String, Double> spent, long writes) {
+        StringBuilder top = new StringBuilder();
+        spent.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(5)
+                .forEach(e -> top.append(String.format(" '%s' %.0f", e.getKey(), e.getValue() * 1_000 / writes)));
+        return top.toString();
     }
 
     private static int master(LocalGroup group) {
