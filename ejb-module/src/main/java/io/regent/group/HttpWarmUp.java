@@ -1,11 +1,17 @@
 package io.regent.group;
 
 import io.regent.host.RegentSettings;
+import io.regent.kv.KeyRules;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonException;
+import jakarta.json.JsonReader;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,9 +39,14 @@ final class HttpWarmUp implements Runnable {
     /** How long to wait for the endpoint to open: Liberty opens it once every application started. */
     private static final long OPEN_WAIT_MILLIS = 120_000;
     private static final String PREFIX = "regent-warm-up";
+    /** Only the length of a value matters to them, and a key is all that is checked here. */
+    private static final KeyRules KEY_RULES = new KeyRules(0);
 
+    private final String base;
     private final URI list;
-    private final URI key;
+    /** The store's first key: see {@link #keyToRead}. */
+    private final URI firstKey;
+    private final URI absentKey;
     private final String authorization;
     private final int requests;
     /** Null for an http:// URL. */
@@ -43,9 +54,10 @@ final class HttpWarmUp implements Runnable {
     private final Consumer<String> report;
 
     HttpWarmUp(String serverUrl, RegentSettings.WarmUp w, Consumer<String> report) {
-        String base = serverUrl.endsWith("/") ? serverUrl.substring(0, serverUrl.length() - 1) : serverUrl;
+        this.base = serverUrl.endsWith("/") ? serverUrl.substring(0, serverUrl.length() - 1) : serverUrl;
         this.list = URI.create(base + "/api/kv?prefix=" + PREFIX + "&limit=1");
-        this.key = URI.create(base + "/api/kv/" + PREFIX);
+        this.firstKey = URI.create(base + "/api/kv?limit=1");
+        this.absentKey = URI.create(base + "/api/kv/" + PREFIX);
         this.authorization = "Basic " + Base64.getEncoder().encodeToString(
                 (w.user() + ":" + w.password()).getBytes(StandardCharsets.UTF_8));
         this.requests = w.requests();
@@ -66,6 +78,7 @@ final class HttpWarmUp implements Runnable {
                 return;
             }
             long from = System.currentTimeMillis();
+            URI key = keyToRead(client);
             for (int n = 0; n < requests; n++) {
                 long t0 = System.nanoTime();
                 int status = send(client, n % 2 == 0 ? list : key);
@@ -103,6 +116,37 @@ final class HttpWarmUp implements Runnable {
             Thread.sleep(250);
         }
         return false;
+    }
+
+    /**
+     * The first key in the store, so that the reads of a key answer 200: Liberty closes the
+     * connection after a 404 (OpenLiberty/open-liberty#16521), and reads of a key nobody wrote
+     * cost a TLS handshake each, more than the reads themselves. A key nobody wrote while the
+     * store is empty, or when the page cannot be had.
+     */
+    private URI keyToRead(HttpClient client) throws InterruptedException {
+        HttpResponse<String> page;
+        try {
+            page = client.send(HttpRequest.newBuilder(firstKey).timeout(Duration.ofSeconds(10))
+                    .header("Authorization", authorization).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException notNow) {
+            return absentKey;
+        }
+        if (page.statusCode() != 200) {
+            return absentKey;
+        }
+        try (JsonReader reader = Json.createReader(new StringReader(page.body()))) {
+            JsonArray items = reader.readObject().getJsonArray("items");
+            String key = items == null || items.isEmpty() ? null : items.getJsonObject(0).getString("key", null);
+            return usableInAPath(key) ? URI.create(base + "/api/kv/" + key) : absentKey;
+        } catch (JsonException | ClassCastException notAPage) {
+            return absentKey;
+        }
+    }
+
+    /** A valid key is a legal path segment as it is; "." and ".." would be read as the path's own steps. */
+    private static boolean usableInAPath(String key) {
+        return key != null && KEY_RULES.keyProblem(key) == null && !key.equals(".") && !key.equals("..");
     }
 
     private int send(HttpClient client, URI uri) throws IOException, InterruptedException {
