@@ -286,7 +286,7 @@ public final class FailoverBenchmark {
         long settle = Long.getLong("regent.bench.idle.settle", 120);
         long seconds = Long.getLong("regent.bench.idle.seconds", 30);
         Thread.sleep(settle * 1_000);
-        Map<String, long[]> before = new LinkedHashMap<>();
+        Map<String, double[]> before = new LinkedHashMap<>();
         List<String> names = new java.util.ArrayList<>();
         for (int i = 1; i <= SIZE; i++) {
             names.add("s" + i);
@@ -296,7 +296,7 @@ public final class FailoverBenchmark {
         }
         names.add("lb");
         for (String name : names) {
-            before.put(name, cpuTicks(group.pid(name)));
+            before.put(name, cpuMillis(group.pid(name)));
         }
         long t0 = System.nanoTime();
         Thread.sleep(seconds * 1_000);
@@ -305,9 +305,9 @@ public final class FailoverBenchmark {
                 + "threads, the rest); HAProxy polls each role port every 50 ms:%n", seconds, settle);
         for (String name : names) {
             long pid = group.pid(name);
-            long[] after = cpuTicks(pid);
-            double total = 100.0 * (after[0] - before.get(name)[0]) / 100.0 / elapsed;
-            double jit = 100.0 * (after[1] - before.get(name)[1]) / 100.0 / elapsed;
+            double[] after = cpuMillis(pid);
+            double total = (after[0] - before.get(name)[0]) / 10.0 / elapsed; // ms per s, as % of a core
+            double jit = (after[1] - before.get(name)[1]) / 10.0 / elapsed;
             System.out.printf("  %-7s RSS %4d MB  CPU %5.1f %%  JIT %5.1f %%  rest %5.1f %%%n", name, rssKb(pid) / 1024,
                     total, jit, total - jit);
         }
@@ -325,29 +325,12 @@ public final class FailoverBenchmark {
         }
     }
 
-    /** Clock ticks the process used, and those of its JIT compiler threads, from /proc. */
-    private static long[] cpuTicks(long pid) throws IOException {
-        long total = ticks(Path.of("/proc/" + pid + "/stat"));
-        long jit = 0;
-        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-            for (Path task : tasks.toList()) {
-                try {
-                    String stat = Files.readString(task.resolve("stat"));
-                    if (stat.contains("(C1 CompilerThre") || stat.contains("(C2 CompilerThre")) {
-                        jit += ticks(task.resolve("stat"));
-                    }
-                } catch (IOException gone) {
-                    // the thread ended meanwhile
-                }
-            }
-        }
-        return new long[] {total, jit};
-    }
-
-    private static long ticks(Path stat) throws IOException {
-        String text = Files.readString(stat);
-        String[] f = text.substring(text.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    /** CPU milliseconds the process used, and those of its live JIT compiler threads. */
+    private static double[] cpuMillis(long pid) throws IOException {
+        double jit = ProcessCpu.threads(pid).values().stream()
+                .filter(t -> t.kind().equals("C1 CompilerThre") || t.kind().equals("C2 CompilerThre"))
+                .mapToDouble(ProcessCpu.ThreadTime::millis).sum();
+        return new double[] {ProcessCpu.millis(List.of(pid)), jit};
     }
 
     private static long rssKb(long pid) throws IOException {
