@@ -39,7 +39,7 @@ final class HttpWarmUp implements Runnable {
     /** How long to wait for the endpoint to open: Liberty opens it once every application started. */
     private static final long OPEN_WAIT_MILLIS = 120_000;
     private static final String PREFIX = "regent-warm-up";
-    /** Only the length of a value matters to them, and a key is all that is checked here. */
+    /** The store's rules for keys; its limit on values plays no part here. */
     private static final KeyRules KEY_RULES = new KeyRules(0);
 
     private final String base;
