@@ -1,11 +1,13 @@
 package io.regent.member;
 
+import io.regent.protocol.Configuration;
 import io.regent.protocol.Effect;
 import io.regent.protocol.Epoch;
 import io.regent.protocol.Message;
 import io.regent.protocol.Node;
 import io.regent.protocol.ProtocolConfig;
 import io.regent.protocol.TimerKind;
+import io.regent.replication.ConfigurationRecord;
 import io.regent.replication.GroupView;
 import io.regent.replication.Position;
 import io.regent.replication.Proposal;
@@ -42,9 +44,21 @@ public final class Member {
      */
     public Member(ProtocolConfig protocol, ReplicationConfig replication, Epoch restored, ReplicaStorage storage,
             StateMachine machine) {
-        this.node = new Node(protocol, restored);
+        this(protocol, replication, restored, storage, machine, ConfigurationRecord.NONE,
+                Configuration.bootstrap(protocol.members(), protocol.memberUrls()));
+    }
+
+    /**
+     * @param record    where {@code machine}'s state records the group's configuration
+     * @param bootstrap the configuration that stands until the state records one: every member
+     *                  voting for a new group, or this server as a learner when it joins a running
+     *                  group (it learns the group's configuration from the log or a snapshot)
+     */
+    public Member(ProtocolConfig protocol, ReplicationConfig replication, Epoch restored, ReplicaStorage storage,
+            StateMachine machine, ConfigurationRecord record, Configuration bootstrap) {
+        this.replica = new Replica(replication, storage, machine, bootstrap, record);
+        this.node = new Node(protocol, restored, replica.configuration());
         this.node.requireCurrentState();
-        this.replica = new Replica(replication, storage, machine);
     }
 
     // ---- inputs -------------------------------------------------------------------------
@@ -177,6 +191,10 @@ public final class Member {
             for (ReplicaEffect e : replica.drain()) {
                 if (e instanceof ReplicaEffect.Current c) {
                     node.stateCurrent(now, c.current());
+                    more = true;
+                } else if (e instanceof ReplicaEffect.Reconfigured r) {
+                    node.reconfigure(now, r.configuration());
+                    refreshed = false; // who counts as a live follower changed with it
                     more = true;
                 }
                 out.add(new MemberEffect.Replication(e));

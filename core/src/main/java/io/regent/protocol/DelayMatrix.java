@@ -46,6 +46,12 @@ public final class DelayMatrix {
         rows.put(from, Map.copyOf(row));
     }
 
+    /** Forgets what was measured to and reported by servers that left the group. */
+    void retainOnly(java.util.Set<String> members) {
+        samples.keySet().retainAll(members);
+        rows.keySet().retainAll(members);
+    }
+
     /** This server's measured estimates, peer to one-way ms, without the floor applied. */
     public Map<String, Long> ownRow() {
         Map<String, Long> row = new HashMap<>();

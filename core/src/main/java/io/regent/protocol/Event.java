@@ -46,4 +46,10 @@ public sealed interface Event {
 
     /** A message was refused before it could change anything. */
     record Dropped(long at, String from, String reason) implements Event { }
+
+    /**
+     * This server's history holds a new configuration: whether this server is still a member of
+     * it, and whether it votes.
+     */
+    record Reconfigured(long at, long version, boolean member, boolean voter) implements Event { }
 }

@@ -7,12 +7,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The configured members, the index each is ranked by (see {@link Index}), when each was last
- * heard of, and the role and capacity each last announced.
+ * The members of the configuration in force (see {@link Configuration}), the index each is ranked
+ * by (see {@link Index}), when each was last heard of, and the role and capacity each last
+ * announced. Learners are members too: they are heard and answered, but never counted toward a
+ * majority nor ranked as backups that could take over.
  */
 public final class Membership {
 
-    private final Map<String, Integer> slotById;
+    private final String self;
+    private final int selfIndex;
+    private Configuration configuration;
+    private final Map<String, Integer> slotById = new HashMap<>();
+    /** Every member number ever seen, removed members' included: an old epoch still names its owner. */
     private final Map<Integer, String> idBySlot = new HashMap<>();
     private final Map<String, Integer> indexById = new HashMap<>();
     /** Ids sorted by index, best first: asked for on every input, so sorted when an index changes. */
@@ -20,28 +26,62 @@ public final class Membership {
     private final Map<String, Long> lastHeard = new HashMap<>();
     private final Map<String, Role> announced = new HashMap<>();
     private final Map<String, String> addresses = new HashMap<>();
-    private final Map<String, String> configuredUrls;
     private final Map<String, Long> capacities = new HashMap<>();
 
     /**
-     * @param members   every member's id and member number
      * @param selfIndex this server's index: when it is measured, so are its peers', which rank last
      *                  until they announce theirs
      */
-    Membership(Map<String, Integer> members, String self, int selfIndex) {
-        this(members, self, selfIndex, Map.of());
+    Membership(Configuration configuration, String self, int selfIndex) {
+        this.self = self;
+        this.selfIndex = selfIndex;
+        this.configuration = configuration;
+        this.ids = List.of();
+        reconfigure(configuration);
     }
 
-    /** @param urls the members' addresses as configured: no other announced address is taken (none: any) */
-    Membership(Map<String, Integer> members, String self, int selfIndex, Map<String, String> urls) {
-        this.slotById = Map.copyOf(members);
-        this.configuredUrls = Map.copyOf(urls);
-        addresses.putAll(urls);
-        members.forEach((id, slot) -> {
-            idBySlot.put(slot, id);
-            indexById.put(id, id.equals(self) ? selfIndex : Index.isMeasured(selfIndex) ? Index.unheard(slot) : slot);
-        });
+    /**
+     * Follows a change of configuration: members that joined are ranked by their number until they
+     * announce an index, members that left are forgotten (their numbers still name their epochs).
+     */
+    void reconfigure(Configuration next) {
+        configuration = next;
+        for (String id : List.copyOf(slotById.keySet())) {
+            if (!next.has(id)) {
+                slotById.remove(id);
+                indexById.remove(id);
+                lastHeard.remove(id);
+                announced.remove(id);
+                addresses.remove(id);
+                capacities.remove(id);
+            }
+        }
+        for (Seat seat : next.seats()) {
+            idBySlot.put(seat.number(), seat.id());
+            if (slotById.put(seat.id(), seat.number()) == null) {
+                int slot = seat.number();
+                indexById.put(seat.id(), seat.id().equals(self) ? selfIndex
+                        : Index.isMeasured(selfIndex) ? Index.unheard(slot) : slot);
+            }
+            if (!seat.url().isEmpty()) {
+                addresses.put(seat.id(), seat.url());
+            }
+        }
         sort();
+    }
+
+    public Configuration configuration() {
+        return configuration;
+    }
+
+    /** Whether {@code id} left the group: it is never a member again. */
+    public boolean retired(String id) {
+        return configuration.retiredIds().contains(id);
+    }
+
+    /** Whether {@code id} counts toward majorities and may be elected. */
+    public boolean isVoter(String id) {
+        return configuration.isVoter(id);
     }
 
     private void sort() {
@@ -92,9 +132,13 @@ public final class Membership {
 
     void announced(String id, Role role, String address) {
         announced.put(id, role);
-        if (address != null && configuredUrls.isEmpty()) {
+        if (address != null && !hasConfiguredUrls()) {
             addresses.put(id, address); // with configured addresses, those stand whatever a member announces
         }
+    }
+
+    private boolean hasConfiguredUrls() {
+        return configuration.seats().stream().anyMatch(s -> !s.url().isEmpty());
     }
 
     /** The address {@code id} last announced, or null. */
@@ -118,16 +162,17 @@ public final class Membership {
     }
 
     /**
-     * The set B of claims 10-13: {@code self} plus every peer heard of within {@code window},
+     * The set B of claims 10-13: {@code self} plus every voter heard of within {@code window},
      * less {@code failed}; sorted best first. A joining peer counts too: counting a server that
      * cannot win only lengthens worse-ranked delays, never lets the wrong server fire first.
+     * Learners never take over, so they are not counted.
      */
     List<String> liveBackups(String self, long now, long window, String failed) {
         List<String> backups = new ArrayList<>();
         for (String id : ids()) {
             boolean live = id.equals(self)
                     || (lastHeard(id) >= 0 && now - lastHeard(id) <= window);
-            if (live && !id.equals(failed)) {
+            if (live && !id.equals(failed) && isVoter(id)) {
                 backups.add(id);
             }
         }
@@ -139,6 +184,17 @@ public final class Membership {
         List<String> followers = heardWithin(self, now, window);
         followers.removeIf(id -> announced.get(id) != Role.BACKUP && announced.get(id) != Role.WAITING);
         return followers;
+    }
+
+    /** Voters heard of within {@code window}, {@code self} included if it votes. */
+    int votersHeardWithin(String self, long now, long window) {
+        int voters = isVoter(self) ? 1 : 0;
+        for (String id : heardWithin(self, now, window)) {
+            if (isVoter(id)) {
+                voters++;
+            }
+        }
+        return voters;
     }
 
     /** Peers heard of within {@code window}, best first. */

@@ -30,7 +30,7 @@ final class MessageCheck {
         if (m.from().equals(self)) {
             return "carries this server's own id";
         }
-        if (!members.knows(m.from())) {
+        if (!members.knows(m.from()) && !(m instanceof Message.Candidacy && !members.retired(m.from()))) {
             return "unknown sender " + m.from();
         }
         String epochProblem = epochProblem(m.epoch(), members);
@@ -99,8 +99,13 @@ final class MessageCheck {
         if (addressProblem != null) {
             return addressProblem;
         }
+        // a row may name servers this one does not know: while a membership change spreads, the
+        // sender may have applied it and this server not yet (or the other way round)
+        if (a.delays().size() > Index.MAX_SLOT) {
+            return "announcement with more delay entries than a group has members";
+        }
         for (Map.Entry<String, Long> d : a.delays().entrySet()) {
-            if (!members.knows(d.getKey()) || d.getValue() == null || d.getValue() < 0) {
+            if (d.getKey() == null || d.getValue() == null || d.getValue() < 0) {
                 return "announcement with a bad delay entry";
             }
         }

@@ -1,7 +1,9 @@
 package io.regent.protocol;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -60,9 +62,17 @@ public final class Node {
      *                 an epoch never goes back, across restarts included
      */
     public Node(ProtocolConfig config, Epoch restored) {
+        this(config, restored, Configuration.bootstrap(config.members(), config.memberUrls()));
+    }
+
+    /**
+     * @param configuration the configuration this server's history holds (the bootstrap one for a
+     *                      new group): it ranks, counts and elects by it until {@link #reconfigure}
+     */
+    public Node(ProtocolConfig config, Epoch restored, Configuration configuration) {
         this.config = config;
         this.self = config.self();
-        this.members = new Membership(config.members(), self, config.index(), config.memberUrls());
+        this.members = new Membership(configuration, self, config.index());
         this.delays = new DelayMatrix(self, config.minHop(), config.replyTimeout(), config.delayHistory());
         this.epoch = restored;
         // the owner of the newest epoch known is the master to look for (unless it was this server:
@@ -161,6 +171,30 @@ public final class Node {
         timers.cancelAll();
     }
 
+    /**
+     * This server's history now holds {@code next} (DESIGN.md §9): majorities, rankings and who
+     * may be elected follow it from now on. A master that is no longer a voter steps down (a
+     * master removes others, never itself, but it may find its own removal in the history it
+     * adopts as it takes over); a removed server keeps running but never votes or campaigns.
+     */
+    public void reconfigure(long now, Configuration next) {
+        if (next.equals(members.configuration())) {
+            return;
+        }
+        members.reconfigure(next);
+        delays.retainOnly(new java.util.HashSet<>(members.ids()));
+        notice(new Event.Reconfigured(now, next.version(), next.has(self), next.isVoter(self)));
+        if (running && role == Role.MASTER && !next.isVoter(self)) {
+            master = null;
+            rejoin(now);
+        }
+    }
+
+    /** Whether this server votes in the configuration its history holds. */
+    public boolean voter() {
+        return members.isVoter(self);
+    }
+
     public void receive(long now, Message m) {
         if (!running) {
             return;
@@ -171,8 +205,14 @@ public final class Node {
             drop(now, m == null ? null : m.from(), problem);
             return;
         }
-        members.heard(m.from(), now);
-        measure(now, m);
+        // a candidacy may come from a server this one does not know yet: the change that added it
+        // is not in this server's history, which may be stale exactly because no master is left to
+        // bring it up to date, and supporting it is how the group elects one (Raft's servers, too,
+        // answer a vote request without consulting their configuration); it is not a member heard
+        if (members.knows(m.from())) {
+            members.heard(m.from(), now);
+            measure(now, m);
+        }
         if (m.epoch().isOlderThan(epoch)) {
             onStale(now, m);
             return;
@@ -227,7 +267,7 @@ public final class Node {
                     return;
                 }
                 quorumLost = !hearsMajority(now);
-                if (!quorumLost) {
+                if (!quorumLost && voter()) { // a learner waits for the voters' master
                     canvass(now);
                 }
                 // a server cut off from most of the group must not open an epoch: it could not
@@ -236,7 +276,7 @@ public final class Node {
                 timers.once(TimerKind.ELECTION, config.detectionInterval());
             }
             case PREEMPT -> {
-                if (role == Role.BACKUP && master != null && ranksBefore(self, master) && hearsMajority(now)) {
+                if (role == Role.BACKUP && master != null && voter() && ranksBefore(self, master) && hearsMajority(now)) {
                     declare(now, Event.Declared.Cause.PREEMPT);
                 }
             }
@@ -264,7 +304,9 @@ public final class Node {
             return Optional.empty();
         }
         List<String> candidates = members.liveBackups(self, now, config.liveWindow(), self);
-        candidates.removeIf(id -> members.announcedRole(id) == Role.JOINING);
+        // a server catching up, or one that lost its master (its history may be a stale branch
+        // it has not yet traded for the master's), would leave the group without a master
+        candidates.removeIf(id -> members.announcedRole(id) == Role.JOINING || members.announcedRole(id) == Role.WAITING);
         String chosen = target == null ? candidates.stream().findFirst().orElse(null)
                 : candidates.contains(target) ? target : null;
         if (chosen == null) {
@@ -408,7 +450,9 @@ public final class Node {
             if (a.index() != 0) {
                 members.ranked(a.from(), a.index(), a.capacity());
             }
-            delays.acceptRow(a.from(), a.delays());
+            Map<String, Long> row = new HashMap<>(a.delays());
+            row.keySet().removeIf(id -> !members.knows(id));
+            delays.acceptRow(a.from(), row);
         }
     }
 
@@ -496,6 +540,8 @@ public final class Node {
      * the first of them canvasses; a server cut off alone gets no answer at all. A candidate still
      * gathering support backs only a better-ranked one: when two candidacies cross (one survivor
      * suspected later than the other, its delay no longer staggered), only the better is elected.
+     * Whether the candidate votes is its own history's to say: this server's may be stale (a
+     * learner it knows may have been promoted since), and a server campaigns only as a voter.
      */
     private void onCandidacy(long now, Message.Candidacy c) {
         boolean hearsMaster = role == Role.MASTER
@@ -516,7 +562,9 @@ public final class Node {
                 || !s.epoch().equals(epoch)) {
             return;
         }
-        supporters.add(s.from());
+        if (members.isVoter(s.from())) {
+            supporters.add(s.from());
+        }
         if (supporters.size() + 1 >= quorum()) {
             declare(now, Event.Declared.Cause.ELECTION);
         }
@@ -535,7 +583,7 @@ public final class Node {
 
     private void onHandover(long now, Message.Handover h) {
         boolean following = role == Role.BACKUP || role == Role.WAITING;
-        if (following && h.target().equals(self) && h.from().equals(master) && hearsMajority(now)) {
+        if (following && h.target().equals(self) && h.from().equals(master) && voter() && hearsMajority(now)) {
             declare(now, Event.Declared.Cause.HANDOVER);
         }
     }
@@ -637,7 +685,7 @@ public final class Node {
      */
     private void loseQuorum(long now) {
         quorumLost = true;
-        int heard = members.heardWithin(self, now, config.quorumWindow()).size() + 1;
+        int heard = members.votersHeardWithin(self, now, config.quorumWindow());
         notice(new Event.QuorumLost(now, heard, quorum(), epoch));
         // cut off from the majority, which has likely elected another master by now: come back
         // as a joining server, which judges no master before it answered and elects nobody while
@@ -646,13 +694,13 @@ public final class Node {
         rejoin(now);
     }
 
-    /** Whether this server has heard enough peers, itself included, to make a majority. */
+    /** Whether this server has heard enough voters, itself included if it votes, to make a majority. */
     private boolean hearsMajority(long now) {
-        return members.heardWithin(self, now, config.quorumWindow()).size() + 1 >= quorum();
+        return members.votersHeardWithin(self, now, config.quorumWindow()) >= quorum();
     }
 
     private int quorum() {
-        return members.ids().size() / 2 + 1;
+        return members.configuration().majority();
     }
 
     /** The epoch must be durable before anything that depends on it leaves this server. */
@@ -668,8 +716,13 @@ public final class Node {
         return detection.timeout(config.replyTimeout(), config.replyTimeoutCeiling());
     }
 
+    /** An unknown server (a candidate from a change this server has not applied) ranks last. */
     private boolean ranksBefore(String a, String b) {
-        return members.indexOf(a) < members.indexOf(b);
+        return rank(a) < rank(b);
+    }
+
+    private int rank(String id) {
+        return members.knows(id) ? members.indexOf(id) : Integer.MAX_VALUE;
     }
 
     private void become(long now, Role next) {

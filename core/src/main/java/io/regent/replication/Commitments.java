@@ -1,5 +1,7 @@
 package io.regent.replication;
 
+import io.regent.protocol.Configuration;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -17,7 +19,9 @@ final class Commitments {
     private record Waiting(long since, long bytes) { }
 
     private final AckMode mode;
-    private final int quorum;
+    private final String self;
+    /** Whose copies count toward a majority: the configuration this master's history holds now. */
+    private Configuration voters;
     private final TreeMap<Long, Waiting> waiting = new TreeMap<>();
     private final Map<String, Long> acked = new HashMap<>();
     /** When each follower last acknowledged something new, or was last reminded of the tail. */
@@ -25,9 +29,15 @@ final class Commitments {
     private long openedAt;
     private long bytes;
 
-    Commitments(AckMode mode, int quorum) {
+    Commitments(AckMode mode, String self, Configuration voters) {
         this.mode = mode;
-        this.quorum = quorum;
+        this.self = self;
+        this.voters = voters;
+    }
+
+    /** The configuration changed: copies count by the new one from now on (DESIGN.md §9). */
+    void reconfigure(Configuration next) {
+        voters = next;
     }
 
     void await(long seq, long now, long size) {
@@ -121,13 +131,14 @@ final class Commitments {
             }
             return true;
         }
-        // loops, not streams: this runs for every acknowledgement on a busy master
-        int copies = 1;
-        for (long a : acked.values()) {
-            if (a >= seq) {
+        // loops, not streams: this runs for every acknowledgement on a busy master; only voters'
+        // copies count (a learner's, or a removed server's, do not)
+        int copies = voters.isVoter(self) ? 1 : 0;
+        for (Map.Entry<String, Long> a : acked.entrySet()) {
+            if (a.getValue() >= seq && voters.isVoter(a.getKey())) {
                 copies++;
             }
         }
-        return copies >= quorum;
+        return copies >= voters.majority();
     }
 }

@@ -1,5 +1,6 @@
 package io.regent.replication;
 
+import io.regent.protocol.Configuration;
 import io.regent.protocol.Epoch;
 import io.regent.protocol.Role;
 
@@ -36,6 +37,9 @@ public final class Replica {
     /** Following a master; master syncing the group before it opens (takeover); master open for writes. */
     public enum Mode { FOLLOWING, SYNCING, OPEN }
 
+    /** The fetches one run may number before it could reach the next run's first number. */
+    private static final long FETCHES_PER_RUN = 1L << 20;
+
     /** What a master's opening no-op is applied with: no state machine sees it. */
     private static final StateMachine NO_OP = (entry, state) -> "";
 
@@ -58,6 +62,12 @@ public final class Replica {
     private final String self;
     private final ReplicaStorage storage;
     private final StateMachine machine;
+    private final Configuration bootstrap;
+    private final ConfigurationRecord record;
+    /** The configuration this server's history holds now, committed or not (DESIGN.md §9). */
+    private Configuration configuration;
+    /** The write that brought {@link #configuration} in (the applied position, after a snapshot). */
+    private long configurationSeq;
     private final Commitments commitments;
     private final SnapshotSessions serving = new SnapshotSessions();
     private final List<ReplicaEffect> out = new ArrayList<>();
@@ -91,13 +101,24 @@ public final class Replica {
     /** The commit point last told to the followers. */
     private long committedTold = -1;
 
-    /** A replica of what {@code storage} holds, durable as it stands (it was just recovered). */
-    public Replica(ReplicationConfig config, ReplicaStorage storage, StateMachine machine) {
+    /**
+     * A replica of what {@code storage} holds, durable as it stands (it was just recovered).
+     *
+     * @param bootstrap the configuration of a new group, which stands until the log records another
+     * @param record    where the state records the configuration
+     */
+    public Replica(ReplicationConfig config, ReplicaStorage storage, StateMachine machine, Configuration bootstrap,
+            ConfigurationRecord record) {
         this.config = config;
         this.self = config.self();
         this.storage = storage;
         this.machine = machine;
-        this.commitments = new Commitments(config.ackMode(), config.quorum());
+        this.bootstrap = bootstrap;
+        this.record = record;
+        this.configuration = record.read(storage.space()).orElse(bootstrap);
+        this.configurationSeq = storage.applied().seq();
+        this.requests = storage.incarnation() * FETCHES_PER_RUN;
+        this.commitments = new Commitments(config.ackMode(), self, configuration);
         this.window = new BroadcastWindow(config.framesInFlight(), config.maxMessageBytes());
         this.durable = storage.applied();
         this.persistAsked = durable;
@@ -322,6 +343,20 @@ public final class Replica {
         return committed;
     }
 
+    /** The configuration this server's history holds, committed or not. */
+    public Configuration configuration() {
+        return configuration;
+    }
+
+    /**
+     * Whether this master may sequence a membership change: it is open, its opening no-op has
+     * committed (so no change of an earlier master's is still pending in its history), and the
+     * last change has committed. One change at a time keeps any two majorities overlapping.
+     */
+    public boolean readyForChange() {
+        return mode == Mode.OPEN && committed >= openSeq && committed >= configurationSeq;
+    }
+
     public Mode mode() {
         return mode;
     }
@@ -383,12 +418,12 @@ public final class Replica {
         committed = -1;
         mode = Mode.SYNCING;
         boolean majority = config.ackMode() == AckMode.MAJORITY;
-        sync = new TakeoverSync(majority ? config.quorum() : 1, majority ? List.of() : view.livePeers());
+        sync = new TakeoverSync(majority ? configuration : null, majority ? List.of() : view.livePeers());
         sync.report(self, storage.applied());
         lastSyncQuery = now;
         broadcast(new StreamMessage.SyncQuery(self, mastership));
         notice("taking over in epoch " + mastership + " at " + storage.applied() + "; asking "
-                + (majority ? "for a majority of " + config.groupSize() : view.livePeers()));
+                + (majority ? "for a majority of " + configuration.voters() : view.livePeers()));
         advanceSync(now);
     }
 
@@ -431,7 +466,30 @@ public final class Replica {
 
     /** Applies {@code entry} to the state, keeping what readers must still see until it commits. */
     private String apply(Entry entry) {
-        return storage.apply(entry, committedView.recording(entry.seq(), entry.isNoOp() ? NO_OP : machine));
+        String result = storage.apply(entry, committedView.recording(entry.seq(), entry.isNoOp() ? NO_OP : machine));
+        if (record.changes(entry.command())) {
+            readConfiguration(entry.seq());
+        }
+        return result;
+    }
+
+    /**
+     * Takes the configuration the state now holds: it counts from the moment it is in this
+     * server's history, committed or not, as Raft's single-server changes do, and is read again
+     * after a snapshot replaced the history.
+     */
+    private void readConfiguration(long seq) {
+        Configuration next = record.read(storage.space()).orElse(bootstrap);
+        if (next.equals(configuration)) {
+            return;
+        }
+        configuration = next;
+        configurationSeq = seq;
+        commitments.reconfigure(next);
+        if (sync != null) {
+            sync.reconfigure(next);
+        }
+        out.add(new ReplicaEffect.Reconfigured(next));
     }
 
     private void stepDown(String reason) {
@@ -518,7 +576,7 @@ public final class Replica {
         if (config.ackMode() == AckMode.ALL_LIVE) {
             enough = answered.containsAll(view.liveFollowers());
         } else {
-            enough = answered.size() >= config.quorum(); // the master answered its own round
+            enough = configuration.isMajority(answered); // the master answered its own round
         }
         if (enough) {
             reads.confirm();
@@ -699,6 +757,7 @@ public final class Replica {
         fetching.restore.finish();
         fetching.restore = null;
         committedView.replaced(c.at());
+        readConfiguration(c.at().seq());
         heardCommit = Position.NONE;
         heard(c.committed()); // an idle master's commit point is where its snapshot stands: readable at once
         snapshotsInstalled++;

@@ -1,5 +1,7 @@
 package io.regent.replication;
 
+import io.regent.protocol.Configuration;
+
 /** What a replica asks its host to do after an input. */
 public sealed interface ReplicaEffect {
 
@@ -33,4 +35,7 @@ public sealed interface ReplicaEffect {
 
     /** Something an operator wants to see: syncs, snapshots, divergence. */
     record Notice(String what) implements ReplicaEffect { }
+
+    /** This server's history now holds another configuration: majorities count by it. */
+    record Reconfigured(Configuration configuration) implements ReplicaEffect { }
 }

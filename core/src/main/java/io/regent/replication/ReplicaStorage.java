@@ -17,6 +17,13 @@ public interface ReplicaStorage {
     /** The last write applied. */
     Position applied();
 
+    /**
+     * This run's number, above every earlier run's on this storage: a replica numbers its fetches
+     * from it, so an answer to an earlier run's fetch (held up by a paused server, say) is never
+     * taken for one of this run's.
+     */
+    long incarnation();
+
     /** A short fingerprint of the state: equal states give equal digests. */
     String digest();
 

@@ -2,8 +2,6 @@ package io.regent.replication;
 
 /**
  * @param self            this server's id
- * @param groupSize       servers in the configured group, this one included: a majority of them
- *                        holds every acknowledged write
  * @param ackMode         when a write counts as committed
  * @param ackTimeout      how long a write may wait for its acknowledgements before it fails
  * @param fetchTimeout    how long a fetch (or a snapshot chunk) may go unanswered before it is asked again
@@ -13,14 +11,13 @@ package io.regent.replication;
  * @param framesInFlight  most broadcasts of writes the master has on their way uncommitted; writes
  *                        sequenced meanwhile go out together in the next ({@link BroadcastWindow})
  */
-public record ReplicationConfig(String self, int groupSize, AckMode ackMode, long ackTimeout, long fetchTimeout,
+public record ReplicationConfig(String self, AckMode ackMode, long ackTimeout, long fetchTimeout,
         long maxMessageBytes, long maxPendingBytes, int framesInFlight) {
 
     public static final int DEFAULT_FRAMES_IN_FLIGHT = 1;
 
     public ReplicationConfig {
         require(self != null && !self.isBlank(), "self", "must be set");
-        require(groupSize >= 1, "groupSize", "must be >= 1");
         require(ackMode != null, "ackMode", "must be set");
         require(ackTimeout >= 1, "ackTimeout", "must be >= 1 ms");
         require(fetchTimeout >= 1, "fetchTimeout", "must be >= 1 ms");
@@ -29,9 +26,9 @@ public record ReplicationConfig(String self, int groupSize, AckMode ackMode, lon
         require(framesInFlight >= 1, "framesInFlight", "must be >= 1");
     }
 
-    public ReplicationConfig(String self, int groupSize, AckMode ackMode, long ackTimeout, long fetchTimeout,
+    public ReplicationConfig(String self, AckMode ackMode, long ackTimeout, long fetchTimeout,
             long maxMessageBytes, long maxPendingBytes) {
-        this(self, groupSize, ackMode, ackTimeout, fetchTimeout, maxMessageBytes, maxPendingBytes,
+        this(self, ackMode, ackTimeout, fetchTimeout, maxMessageBytes, maxPendingBytes,
                 DEFAULT_FRAMES_IN_FLIGHT);
     }
 
@@ -39,11 +36,6 @@ public record ReplicationConfig(String self, int groupSize, AckMode ackMode, lon
         if (!ok) {
             throw new IllegalArgumentException(field + ": " + problem);
         }
-    }
-
-    /** Servers, this one included, that make a majority of the configured group. */
-    public int quorum() {
-        return groupSize / 2 + 1;
     }
 
     /**
@@ -55,8 +47,8 @@ public record ReplicationConfig(String self, int groupSize, AckMode ackMode, lon
         return fetchTimeout / 4;
     }
 
-    public static ReplicationConfig defaults(String self, int groupSize) {
-        return new ReplicationConfig(self, groupSize, AckMode.MAJORITY, 5_000, 2_000, 1024 * 1024, 16 * 1024 * 1024,
+    public static ReplicationConfig defaults(String self) {
+        return new ReplicationConfig(self, AckMode.MAJORITY, 5_000, 2_000, 1024 * 1024, 16 * 1024 * 1024,
                 DEFAULT_FRAMES_IN_FLIGHT);
     }
 }

@@ -3,8 +3,10 @@ package io.regent.machines;
 import io.regent.kv.KeyValueStore;
 import io.regent.kv.KvCommand;
 import io.regent.kv.KvResult;
+import io.regent.protocol.Configuration;
 import io.regent.protocol.Epoch;
 import io.regent.protocol.Role;
+import io.regent.replication.ConfigurationRecord;
 import io.regent.replication.Entry;
 import io.regent.replication.GroupView;
 import io.regent.replication.MemoryStorage;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -243,7 +246,8 @@ class MachinesTest {
     @Test
     void theMasterHandsTheAnswerObjectToTheProposerAsItIs() {
         MemoryStorage disk = new MemoryStorage(1 << 20, 100);
-        Replica r = new Replica(ReplicationConfig.defaults("s1", 1), disk, machines);
+        Replica r = new Replica(ReplicationConfig.defaults("s1"), disk, machines,
+                Configuration.bootstrap(Map.of("s1", 1), Map.of()), ConfigurationRecord.NONE);
         r.view(0, new GroupView(Role.MASTER, E1, "s1", List.of(), List.of()));
         r.drain().stream().filter(e -> e instanceof ReplicaEffect.Persist).forEach(e -> r.durable(0, disk.applied()));
         assertTrue(r.open());

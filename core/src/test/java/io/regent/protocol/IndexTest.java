@@ -55,7 +55,7 @@ class IndexTest {
 
     @Test
     void configuredIndexesAreKnownFromTheStart() {
-        Membership m = new Membership(GROUP, "s2", 2);
+        Membership m = new Membership(Configuration.bootstrap(GROUP, Map.of()), "s2", 2);
         assertEquals(List.of("s1", "s2", "s3"), m.ids());
     }
 
@@ -71,6 +71,6 @@ class IndexTest {
 
     /** How {@code self} starts: its own figure measured, its peers' not heard yet. */
     private static Membership membership(String self) {
-        return new Membership(GROUP, self, Index.measured(FIGURES.get(self), GROUP.get(self)));
+        return new Membership(Configuration.bootstrap(GROUP, Map.of()), self, Index.measured(FIGURES.get(self), GROUP.get(self)));
     }
 }

@@ -26,6 +26,11 @@ final class NodeHarness {
         this.node = new Node(config, restored);
     }
 
+    /** A server whose history holds {@code configuration} rather than the bootstrap one. */
+    NodeHarness(ProtocolConfig config, Configuration configuration) {
+        this.node = new Node(config, Epoch.NONE, configuration);
+    }
+
     /** One miss makes a suspicion, so each rule shows in as few steps as possible. */
     static NodeHarness of(String self) {
         return new NodeHarness(config(self, 1, false));
@@ -46,6 +51,12 @@ final class NodeHarness {
 
     NodeHarness receive(Message m) {
         node.receive(now, m);
+        collect();
+        return this;
+    }
+
+    NodeHarness reconfigure(Configuration next) {
+        node.reconfigure(now, next);
         collect();
         return this;
     }

@@ -29,11 +29,14 @@ public final class MemoryStorage implements ReplicaStorage {
     private final StateSpace space = new Space();
     private boolean failed;
 
+    private final long incarnation;
+
     public MemoryStorage(long retainBytes, int retainEntries) {
-        this(retainBytes, retainEntries, new State());
+        this(retainBytes, retainEntries, new State(), 1);
     }
 
-    private MemoryStorage(long retainBytes, int retainEntries, State recovered) {
+    private MemoryStorage(long retainBytes, int retainEntries, State recovered, long incarnation) {
+        this.incarnation = incarnation;
         this.retainBytes = retainBytes;
         this.retainEntries = retainEntries;
         this.live = recovered;
@@ -84,7 +87,12 @@ public final class MemoryStorage implements ReplicaStorage {
         for (Consumer<State> step : unsynced.subList(0, Math.min(keep, unsynced.size()))) {
             step.accept(recovered);
         }
-        return new MemoryStorage(retainBytes, retainEntries, recovered);
+        return new MemoryStorage(retainBytes, retainEntries, recovered, incarnation + 1);
+    }
+
+    @Override
+    public long incarnation() {
+        return incarnation;
     }
 
     @Override

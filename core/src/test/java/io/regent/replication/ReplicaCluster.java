@@ -1,5 +1,6 @@
 package io.regent.replication;
 
+import io.regent.protocol.Configuration;
 import io.regent.machines.Machines;
 import io.regent.kv.KeyValueStore;
 import io.regent.kv.KvCommand;
@@ -41,6 +42,7 @@ final class ReplicaCluster {
     /** Messages delivered, by type. */
     final Map<Class<?>, Integer> delivered = new HashMap<>();
     private final ReplicationConfig template;
+    private final Map<String, Integer> members = new java.util.LinkedHashMap<>();
     private final Machines machine = new Machines(new KeyValueStore(Long.MAX_VALUE, Long.MAX_VALUE));
     long now = 1_000;
 
@@ -55,24 +57,31 @@ final class ReplicaCluster {
             storages.put(id, new MemoryStorage(RETAIN_BYTES, retainEntries));
             effects.put(id, new ArrayList<>());
         }
+        for (int i = 0; i < ids.length; i++) {
+            members.put(ids[i], i + 1);
+        }
         for (String id : ids) {
-            replicas.put(id, new Replica(config(id), storages.get(id), machine));
+            replicas.put(id, replica(id, storages.get(id)));
         }
     }
 
+    private Replica replica(String id, MemoryStorage storage) {
+        return new Replica(config(id), storage, machine, Configuration.bootstrap(members, Map.of()), ConfigurationRecord.NONE);
+    }
+
     ReplicaCluster(String... ids) {
-        this(ReplicationConfig.defaults("template", ids.length), ids);
+        this(ReplicationConfig.defaults("template"), ids);
     }
 
     /** The same cluster with another acknowledgement mode. */
     static ReplicaCluster withMode(AckMode mode, String... ids) {
-        ReplicationConfig d = ReplicationConfig.defaults("template", ids.length);
-        return new ReplicaCluster(new ReplicationConfig("template", ids.length, mode, d.ackTimeout(), d.fetchTimeout(),
+        ReplicationConfig d = ReplicationConfig.defaults("template");
+        return new ReplicaCluster(new ReplicationConfig("template", mode, d.ackTimeout(), d.fetchTimeout(),
                 d.maxMessageBytes(), d.maxPendingBytes(), d.framesInFlight()), ids);
     }
 
     private ReplicationConfig config(String id) {
-        return new ReplicationConfig(id, storages.size(), template.ackMode(), template.ackTimeout(),
+        return new ReplicationConfig(id, template.ackMode(), template.ackTimeout(),
                 template.fetchTimeout(), template.maxMessageBytes(), template.maxPendingBytes(), template.framesInFlight());
     }
 
@@ -141,7 +150,7 @@ final class ReplicaCluster {
         MemoryStorage before = storages.get(id);
         MemoryStorage after = before.crash(keepUnsynced ? Integer.MAX_VALUE : 0);
         storages.put(id, after);
-        replicas.put(id, new Replica(config(id), after, machine));
+        replicas.put(id, replica(id, after));
         persistAsked.remove(id);
         effects.get(id).clear();
         network.removeIf(m -> m.to().equals(id));

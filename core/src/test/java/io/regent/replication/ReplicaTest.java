@@ -3,11 +3,13 @@ package io.regent.replication;
 import io.regent.machines.Machines;
 import io.regent.kv.KeyValueStore;
 import io.regent.kv.KvCommand;
+import io.regent.protocol.Configuration;
 import io.regent.protocol.Epoch;
 import io.regent.protocol.Role;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,12 +38,12 @@ class ReplicaTest {
     }
 
     /** Long enough for the master to stop counting a lost broadcast. */
-    private static final long WINDOW_GIVES_UP = ReplicationConfig.defaults("x", 3).quietPeriod() + 1;
+    private static final long WINDOW_GIVES_UP = ReplicationConfig.defaults("x").quietPeriod() + 1;
 
     /** An open group of three whose master has one broadcast in flight at most; nothing in flight yet. */
     private static ReplicaCluster openGroupWithWindowOfOne() {
-        ReplicationConfig d = ReplicationConfig.defaults("template", 3);
-        ReplicaCluster c = openGroup(new ReplicaCluster(new ReplicationConfig("template", 3, AckMode.MAJORITY,
+        ReplicationConfig d = ReplicationConfig.defaults("template");
+        ReplicaCluster c = openGroup(new ReplicaCluster(new ReplicationConfig("template", AckMode.MAJORITY,
                 d.ackTimeout(), d.fetchTimeout(), d.maxMessageBytes(), d.maxPendingBytes(), 1), "s1", "s2", "s3"));
         c.network.clear();
         return c;
@@ -121,7 +123,7 @@ class ReplicaTest {
         c.cut.add("s3");
         long seq = seq(c.put("s1", "a", "1"));
         c.deliverAll();
-        c.tick(ReplicationConfig.defaults("x", 3).ackTimeout());
+        c.tick(ReplicationConfig.defaults("x").ackTimeout());
         assertTrue(committed(c, "s1").isEmpty());
         assertEquals(List.of(seq), c.taken("s1", ReplicaEffect.Failed.class).stream().map(ReplicaEffect.Failed::seq).toList(),
                 "it fails instead of hanging, and is never reported as done");
@@ -183,8 +185,8 @@ class ReplicaTest {
 
     @Test
     void aMasterHoldsOnlyABoundedNumberOfBytesOfWaitingWrites() {
-        ReplicationConfig d = ReplicationConfig.defaults("t", 3);
-        ReplicaCluster c = openGroup(new ReplicaCluster(new ReplicationConfig("t", 3, AckMode.MAJORITY, d.ackTimeout(),
+        ReplicationConfig d = ReplicationConfig.defaults("t");
+        ReplicaCluster c = openGroup(new ReplicaCluster(new ReplicationConfig("t", AckMode.MAJORITY, d.ackTimeout(),
                 d.fetchTimeout(), d.maxMessageBytes(), 2_500), "s1", "s2", "s3"));
         c.cut.add("s2");
         c.cut.add("s3");
@@ -201,7 +203,8 @@ class ReplicaTest {
     @Test
     void theStateMachineCanRefuseAWriteBeforeItIsSequenced() {
         MemoryStorage storage = new MemoryStorage(1 << 20, 100);
-        Replica r = new Replica(ReplicationConfig.defaults("s1", 1), storage, new Machines(new KeyValueStore(100, 10)));
+        Replica r = new Replica(ReplicationConfig.defaults("s1"), storage, new Machines(new KeyValueStore(100, 10)),
+                Configuration.bootstrap(Map.of("s1", 1), Map.of()), ConfigurationRecord.NONE);
         r.view(0, new GroupView(Role.MASTER, E1, "s1", List.of(), List.of()));
         r.drain().stream().filter(e -> e instanceof ReplicaEffect.Persist).forEach(e -> r.durable(0, storage.applied()));
         assertTrue(r.open());
@@ -264,7 +267,7 @@ class ReplicaTest {
         c.cut.add("s3");
         assertTrue(c.read("s1", 1));
         c.deliverAll();
-        c.tick(ReplicationConfig.defaults("x", 3).ackTimeout());
+        c.tick(ReplicationConfig.defaults("x").ackTimeout());
         assertTrue(c.taken("s1", ReplicaEffect.ReadReady.class).isEmpty(), "a minority never confirms it");
         assertEquals(1, c.taken("s1", ReplicaEffect.ReadFailed.class).size(), "it fails instead of hanging");
 
@@ -298,8 +301,8 @@ class ReplicaTest {
 
     @Test
     void fillsComeInBoundedRunsAskedForOneByOne() {
-        ReplicationConfig d = ReplicationConfig.defaults("t", 3);
-        ReplicaCluster c = openGroup(new ReplicaCluster(new ReplicationConfig("t", 3, AckMode.MAJORITY, d.ackTimeout(),
+        ReplicationConfig d = ReplicationConfig.defaults("t");
+        ReplicaCluster c = openGroup(new ReplicaCluster(new ReplicationConfig("t", AckMode.MAJORITY, d.ackTimeout(),
                 d.fetchTimeout(), 2_048, d.maxPendingBytes()), "s1", "s2", "s3"));
         c.put("s1", "first", "everyone has it"); // an empty server would get a snapshot instead
         c.deliverAll();
@@ -318,8 +321,8 @@ class ReplicaTest {
 
     @Test
     void aStartingServerTakesASnapshotInChunksOfBoundedSize() {
-        ReplicationConfig d = ReplicationConfig.defaults("t", 3);
-        ReplicaCluster c = new ReplicaCluster(new ReplicationConfig("t", 3, AckMode.MAJORITY, d.ackTimeout(),
+        ReplicationConfig d = ReplicationConfig.defaults("t");
+        ReplicaCluster c = new ReplicaCluster(new ReplicationConfig("t", AckMode.MAJORITY, d.ackTimeout(),
                 d.fetchTimeout(), 64 * 1024, d.maxPendingBytes()), "s1", "s2", "s3");
         c.cut.add("s3");
         openGroup(c);
@@ -344,8 +347,8 @@ class ReplicaTest {
 
     @Test
     void aSnapshotWhoseSourceFallsSilentIsAbandonedAndTheOldStateKept() {
-        ReplicationConfig d = ReplicationConfig.defaults("t", 3);
-        ReplicaCluster c = openGroup(new ReplicaCluster(new ReplicationConfig("t", 3, AckMode.MAJORITY, d.ackTimeout(),
+        ReplicationConfig d = ReplicationConfig.defaults("t");
+        ReplicaCluster c = openGroup(new ReplicaCluster(new ReplicationConfig("t", AckMode.MAJORITY, d.ackTimeout(),
                 d.fetchTimeout(), 1_024, d.maxPendingBytes()), 50, "s1", "s2", "s3"));
         c.put("s1", "mine", "s3 keeps it");
         c.deliverAll();
@@ -465,7 +468,7 @@ class ReplicaTest {
         c.view("s2", Role.MASTER, E2, "s2", List.of("s3"));
         c.deliverAll(m -> m.message() instanceof StreamMessage.Fetch); // the fetch from s3 is lost
         assertFalse(c.get("s2").open());
-        c.tick(ReplicationConfig.defaults("x", 3).fetchTimeout());
+        c.tick(ReplicationConfig.defaults("x").fetchTimeout());
         c.deliverAll();
         assertTrue(c.get("s2").open());
         assertTrue(c.read("s2", "a").isPresent(), "asked s3 again rather than opening without its write");
@@ -488,7 +491,7 @@ class ReplicaTest {
         c.cut.add("s1");
         c.view("s2", Role.BACKUP, E3, "s3", List.of("s3"));
         c.view("s3", Role.JOINING, E3, "s2", List.of("s2"));
-        c.tick(ReplicationConfig.defaults("x", 3).fetchTimeout());
+        c.tick(ReplicationConfig.defaults("x").fetchTimeout());
         c.deliverAll();
         assertEquals("1", c.read("s3", "a").orElseThrow().value(), "s3 kept the acknowledged write");
     }

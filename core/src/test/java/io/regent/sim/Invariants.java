@@ -2,15 +2,18 @@ package io.regent.sim;
 
 import io.regent.kv.KeyValueStore;
 import io.regent.member.RoleSequence;
+import io.regent.protocol.Configuration;
 import io.regent.protocol.Epoch;
 import io.regent.protocol.Message;
 import io.regent.protocol.Role;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The invariants of DESIGN.md §5 that hold at every step, whatever the faults. A violation throws
@@ -23,6 +26,10 @@ final class Invariants {
     private final Map<Epoch, String> openInEpoch = new HashMap<>();
     private final Map<String, Long> waitingSince = new HashMap<>();
     private final Map<String, Epoch> lastEpoch = new HashMap<>();
+    /** The configuration each server's history held last. */
+    private final Map<String, Configuration> configurations = new HashMap<>();
+    /** Snapshots each server had installed when its configuration last changed. */
+    private final Map<String, Long> snapshotsSeen = new HashMap<>();
     private long waitingBound = Long.MAX_VALUE;
     /** The newest epoch each server's applications were granted, across its lives. */
     private final Map<String, Epoch> lastGranted = new HashMap<>();
@@ -33,6 +40,7 @@ final class Invariants {
     private Epoch newestGranted = Epoch.NONE;
     private long stepDownBound = Long.MAX_VALUE;
     private Epoch epochBefore;
+    private long droppedBefore;
 
     /** A grant held: since when a newer epoch was granted elsewhere (-1: not yet), and whether it is paused. */
     private static final class Holding {
@@ -76,8 +84,9 @@ final class Invariants {
         Epoch previous = lastEpoch.put(s.id(), s.node().epoch());
         check(previous == null || !s.node().epoch().isOlderThan(previous),
                 () -> s.id() + " went back from epoch " + previous + " to " + s.node().epoch());
-        // nobody stays WAITING for ever while the group can elect
-        if (s.node().role() == Role.WAITING && !s.paused && sim.network.clean() && majorityUp()) {
+        // no voter stays WAITING for ever while the group can elect (a learner waits for the
+        // voters' master, and a removed server may wait until it is stopped)
+        if (s.node().role() == Role.WAITING && s.node().voter() && !s.paused && sim.network.clean() && majorityUp()) {
             long since = waitingSince.computeIfAbsent(s.id(), id -> sim.now());
             check(sim.now() - since <= waitingBound, () -> s.id() + " WAITING for " + (sim.now() - since) + " ms");
         } else {
@@ -151,8 +160,29 @@ final class Invariants {
     void acknowledged(Ledger.Write w) {
         check(!sim.ledger.syncFailed(w), () -> "write " + w + " acknowledged by " + w.server()
                 + " though its fsync there failed");
-        check(durableCopies(w) >= quorum(), () -> "write " + w + " acknowledged while durable on only "
-                + durableCopies(w) + " of " + sim.servers.size() + " servers");
+        Configuration counted = sim.server(w.server()).member.replica().configuration();
+        check(durableCopies(w, counted) >= counted.majority(), () -> "write " + w + " acknowledged while durable on only "
+                + durableCopies(w, counted) + " of the voters " + counted.voters());
+    }
+
+    /**
+     * Majorities overlap: a server's history moves from one configuration to the next by one
+     * change, which adds or removes one voter at most. A snapshot that replaced a history (one
+     * that held a change never committed) and a restart that lost unsynced writes are not steps.
+     */
+    void reconfigured(SimServer s, Configuration next) {
+        Configuration before = configurations.put(s.id(), next);
+        Long snapshots = snapshotsSeen.put(s.id(), s.member.replica().snapshotsInstalled());
+        boolean replaced = snapshots != null && snapshots != s.member.replica().snapshotsInstalled();
+        if (before == null || replaced || next.version() != before.version() + 1) {
+            return;
+        }
+        Set<String> changed = new HashSet<>(before.voters());
+        changed.addAll(next.voters());
+        Set<String> kept = new HashSet<>(before.voters());
+        kept.retainAll(next.voters());
+        changed.removeAll(kept);
+        check(changed.size() <= 1, () -> s.id() + " moved from " + before + " to " + next + ", more than one voter apart");
     }
 
     /** 3. No crash loses an acknowledged write: each stays durable on a majority. */
@@ -161,9 +191,11 @@ final class Invariants {
         noStaleGrant();
         holding.remove(s.id()); // the process and its applications are gone: nothing runs in the epoch
 
+        Configuration newest = sim.newestConfiguration();
+        int needed = newest.voters().size() - newest.majority() + 1; // every majority holds one of them
         for (Ledger.Write w : sim.ledger.acknowledged().values()) {
-            check(durableCopies(w) >= quorum(), () -> "after " + s.id() + " crashed, acknowledged write " + w
-                    + " is durable on only " + durableCopies(w) + " servers");
+            check(durableCopies(w, newest) >= needed, () -> "after " + s.id() + " crashed, acknowledged write " + w
+                    + " is durable on only " + durableCopies(w, newest) + " of the voters " + newest.voters());
         }
     }
 
@@ -193,11 +225,17 @@ final class Invariants {
 
     void beforeReceive(SimServer s, Message m) {
         epochBefore = s.node().epoch();
+        droppedBefore = s.node().dropped();
     }
 
-    /** 5. A master that processed a message of a newer epoch is no longer master in its old one. */
+    /**
+     * 5. A master that processed a message of a newer epoch is no longer master in its old one. A
+     * message it dropped does not count: one from a member it does not know yet (it has not
+     * applied the change that added it) changes nothing, as a forgery would not.
+     */
     void afterReceive(SimServer s, Message m) {
-        if (s.up && s.node().role() == Role.MASTER && m.epoch().isNewerThan(epochBefore)) {
+        boolean processed = s.up && s.node().dropped() == droppedBefore;
+        if (processed && s.node().role() == Role.MASTER && m.epoch().isNewerThan(epochBefore)) {
             Epoch before = epochBefore;
             check(s.node().epoch().isNewerThan(before),
                     () -> s.id() + " stayed master of " + before + " after a message of epoch " + m.epoch());
@@ -249,10 +287,14 @@ final class Invariants {
         throw new AssertionError(violation + " at t=" + sim.now() + " (seed " + sim.seed + ")" + sim.describe());
     }
 
-    private int durableCopies(Ledger.Write w) {
+    /** Voters of {@code c} whose disks hold {@code w}. */
+    private int durableCopies(Ledger.Write w, Configuration c) {
         byte[] key = w.key().getBytes(StandardCharsets.UTF_8);
         int copies = 0;
         for (SimServer s : sim.servers) {
+            if (!c.isVoter(s.id())) {
+                continue;
+            }
             byte[] stored = s.storage.durableValue(key);
             if (stored != null && new String(stored, 8, stored.length - 8, StandardCharsets.UTF_8).equals(w.value())) {
                 copies++;
@@ -261,11 +303,8 @@ final class Invariants {
         return copies;
     }
 
-    private int quorum() {
-        return sim.servers.size() / 2 + 1;
-    }
-
     private boolean majorityUp() {
-        return sim.servers.stream().filter(SimServer::active).count() >= quorum();
+        Configuration newest = sim.newestConfiguration();
+        return newest.isMajority(sim.servers.stream().filter(SimServer::active).map(SimServer::id).toList());
     }
 }

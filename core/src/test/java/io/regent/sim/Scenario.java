@@ -1,11 +1,16 @@
 package io.regent.sim;
 
 import io.regent.history.Operation;
+import io.regent.membership.ChangeCheck;
+import io.regent.membership.ConfigurationMachine;
+import io.regent.membership.MembershipChange;
+import io.regent.protocol.Configuration;
 import io.regent.protocol.Epoch;
 import io.regent.protocol.Index;
 import io.regent.protocol.Message;
 import io.regent.protocol.ProtocolConfig;
 import io.regent.protocol.Role;
+import io.regent.protocol.Seat;
 import io.regent.replication.AckMode;
 import io.regent.replication.ReplicationConfig;
 
@@ -25,7 +30,7 @@ import java.util.Set;
 final class Scenario {
 
     enum Kind { CLEAN_CRASH, JITTER_CRASH, STALE_MASTER, HANDOVER, RESTART, WHOLE_GROUP_CRASH, PARTITION, BROKER_FAULT,
-        CHAOS, ONE_WAY_PARTITION, BRIDGE, SLOW_HOSTS, DISK_STALL, DISK_FAILURE }
+        CHAOS, ONE_WAY_PARTITION, BRIDGE, SLOW_HOSTS, DISK_STALL, DISK_FAILURE, MEMBERSHIP }
 
     /** The most a drifting host's clock rate is off, in millionths. */
     private static final long MAX_DRIFT = 50_000;
@@ -36,6 +41,8 @@ final class Scenario {
     final long seed;
     final Kind kind;
     final int size;
+    /** Servers beyond the first {@link #size}, outside the group until a membership change adds them. */
+    private final int spares;
     private final Random rng;
     private final List<ProtocolConfig> configs = new ArrayList<>();
     private final Simulation sim;
@@ -71,6 +78,7 @@ final class Scenario {
         this.rng = new Random(seed);
         this.size = size > 0 ? size : 3 + rng.nextInt(7);
         this.kind = kind != null ? kind : pickKind();
+        this.spares = this.kind == Kind.MEMBERSHIP ? 1 + rng.nextInt(2) : 0;
         boolean clean = this.kind != Kind.JITTER_CRASH && this.kind != Kind.CHAOS && this.kind != Kind.SLOW_HOSTS;
         this.maxDrift = drifting() ? MAX_DRIFT : 0;
 
@@ -113,15 +121,28 @@ final class Scenario {
                     minHop, probe, discovery, preempt, 300, 8, quorumWindow);
             configs.add(measured ? c.measured(1_000L << rng.nextInt(4)) : c);
             // small messages and a short retained log, so that fills run in parts and snapshots happen
-            replication.add(new ReplicationConfig("s" + i, this.size, AckMode.MAJORITY, 2_000, 400, 1_024, 64 * 1024));
+            replication.add(new ReplicationConfig("s" + i, AckMode.MAJORITY, 2_000, 400, 1_024, 64 * 1024));
+        }
+        // a spare is told of the group and itself, as an operator starts a server that joins
+        for (int n = this.size + 1; n <= this.size + spares; n++) {
+            Map<String, Integer> known = new HashMap<>(members);
+            known.put("s" + n, n);
+            ProtocolConfig c = new ProtocolConfig("s" + n, "http://s" + n, known, interval, timeout, misses, base,
+                    minHop, probe, discovery, preempt, 300, 8, quorumWindow);
+            configs.add(measured ? c.measured(1_000L << rng.nextInt(4)) : c);
+            replication.add(new ReplicationConfig("s" + n, AckMode.MAJORITY, 2_000, 400, 1_024, 64 * 1024));
         }
         // clean timing: every delay within the floor the election delays are built from
         this.maxSkew = clean ? 1 : minHop / 2;
         // unclean timing: delays past the floor, yet a round trip still fits in the time-out
         long highest = clean ? Math.max(1, minHop * 8 / 10 - maxSkew) : Math.min(minHop * 3, timeout / 2 - maxSkew);
-        Network network = new Network(rng, this.size, 1, highest);
+        Network network = new Network(rng, this.size + spares, 1, highest);
         this.sim = new Simulation(seed, rng, configs, replication, 5 + rng.nextInt(30), network, maxSkew, maxDrift,
                 1 + rng.nextInt(4));
+        for (SimServer spare : spareServers()) {
+            spare.bootstrap = Configuration.joining(spare.config.members(), Map.of(), spare.id());
+            spare.outside = true;
+        }
         if (this.kind == Kind.SLOW_HOSTS || this.kind == Kind.CHAOS) {
             loadHosts();
         }
@@ -188,6 +209,8 @@ final class Scenario {
             return Kind.DISK_STALL;
         } else if (roll < 90) {
             return Kind.DISK_FAILURE;
+        } else if (roll < 95) {
+            return Kind.MEMBERSHIP;
         }
         return Kind.CHAOS;
     }
@@ -228,7 +251,7 @@ final class Scenario {
 
     /** The largest election delay any server can compute (delays measured on a fast clock read longer). */
     private long electionDelayBound() {
-        long hops = (long) (size - 1) * hopBound();
+        long hops = (long) (size + spares - 1) * hopBound();
         return cfg().electionBase() + cfg().detectionSkew() + hops + (hops * maxDrift + 999_999) / 1_000_000;
     }
 
@@ -280,6 +303,7 @@ final class Scenario {
             case SLOW_HOSTS -> slowHosts(settled);
             case DISK_STALL -> diskStall(settled);
             case DISK_FAILURE -> diskFailure(settled);
+            case MEMBERSHIP -> membership(settled);
         }
         if (registers != null) {
             // the register clients go on a while into the heal, to read what the faults left
@@ -302,7 +326,7 @@ final class Scenario {
             if (s.paused) {
                 sim.resume(s.number);
             }
-            if (!s.up) {
+            if (!s.up && !s.outside) {
                 sim.start(s.number);
             }
         }
@@ -678,6 +702,181 @@ final class Scenario {
             case 5 -> new Message.Announcement(member, new Epoch(-1, 0), Role.MASTER, "x", Map.of(), false);
             default -> new Message.Declaration(victim, new Epoch(1_000, sim.server(victim).index()));
         };
+    }
+
+    /**
+     * The group changes under write load (DESIGN.md §9): each spare joins as a learner, catches up
+     * and is promoted, and members are removed (the master after a handover), while now and then
+     * a change is troubled ({@link #troubleNextChange}: the master killed, cut off or paused, or
+     * the whole group crashed) or a learner is killed during its catch-up. Every change
+     * completes, one at a time; the invariants are checked against the configuration in force
+     * throughout.
+     */
+    private void membership(long from) {
+        sim.runUntil(from + rng.nextInt(500));
+        for (SimServer spare : spareServers()) {
+            troubleNextChange();
+            change(new MembershipChange.AddLearner(new Seat(spare.id(), spare.config.members().get(spare.id()), "", false)));
+            spare.outside = false;
+            sim.start(spare.number);
+            if (rng.nextInt(4) == 0) {
+                sim.runUntil(sim.now() + rng.nextInt(300));
+                sim.crash(spare.number, rng.nextBoolean());
+                sim.runUntil(sim.now() + rng.nextInt(500));
+                sim.start(spare.number);
+            }
+            troubleNextChange();
+            change(new MembershipChange.Promote(spare.id()));
+            if (rng.nextBoolean()) {
+                removeOne();
+            }
+        }
+        removeOne();
+    }
+
+    private List<SimServer> spareServers() {
+        return sim.servers.subList(size, size + spares);
+    }
+
+    /**
+     * Troubles the next change at a random moment, one time in two: kills the master (restarted a
+     * while later), cuts it off with a random minority (healed a while later), pauses it, or
+     * crashes the whole group (restarted one by one).
+     */
+    private void troubleNextChange() {
+        int what = rng.nextInt(8);
+        if (what >= 4) {
+            return;
+        }
+        long later = failoverBound() + rng.nextInt(500);
+        sim.at(sim.now() + rng.nextInt(200), () -> {
+            SimServer master = openMaster();
+            if (master == null) {
+                return;
+            }
+            switch (what) {
+                case 0 -> {
+                    sim.crash(master.number, rng.nextBoolean());
+                    sim.at(sim.now() + later, () -> restartUnlessRemoved(master));
+                }
+                case 1 -> {
+                    List<Integer> minority = new ArrayList<>(List.of(master.number));
+                    List<String> voters = new ArrayList<>(master.member.replica().configuration().voters());
+                    Collections.shuffle(voters, rng);
+                    for (String id : voters.subList(0, rng.nextInt((voters.size() - 1) / 2 + 1))) {
+                        if (!id.equals(master.id())) {
+                            minority.add(sim.server(id).number);
+                        }
+                    }
+                    sim.network.split(minority);
+                    sim.at(sim.now() + later, sim.network::heal);
+                }
+                case 2 -> {
+                    sim.pause(master.number);
+                    sim.at(sim.now() + later, () -> sim.resume(master.number));
+                }
+                default -> {
+                    boolean powerCut = rng.nextBoolean();
+                    for (SimServer s : sim.servers) {
+                        if (s.up) {
+                            sim.crash(s.number, powerCut);
+                            sim.at(sim.now() + rng.nextInt((int) later), () -> restartUnlessRemoved(s));
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    private void restartUnlessRemoved(SimServer s) {
+        if (!s.up && !s.outside) {
+            sim.start(s.number);
+        }
+    }
+
+    /**
+     * Removes a random voter, unless that would leave fewer than three: the master hands over
+     * first, as an operator's removal of the master does ({@link #change}). The removed server is
+     * then stopped.
+     */
+    private void removeOne() {
+        SimServer master = waitForOpenMaster();
+        List<String> voters = new ArrayList<>(master.member.replica().configuration().voters());
+        if (voters.size() <= 3) {
+            return;
+        }
+        SimServer victim = sim.server(voters.get(rng.nextInt(voters.size())));
+        troubleNextChange();
+        change(new MembershipChange.Remove(victim.id()));
+        victim.outside = true;
+        if (victim.up) {
+            sim.crash(victim.number, false);
+        }
+    }
+
+    /**
+     * An operator's membership change, asked of the master until it is in the group's configuration
+     * and committed: the master refuses it while another is under way, while a learner lags or
+     * while it would cost the group its majority, and a change lost with a killed master is asked
+     * again of the next one.
+     */
+    private void change(MembershipChange change) {
+        long deadline = sim.now() + 4 * failoverBound() + 10_000;
+        while (sim.now() < deadline) {
+            SimServer master = openMaster();
+            if (master != null && master.member.replica().readyForChange()) {
+                Configuration current = master.member.replica().configuration();
+                if (made(change, current)) {
+                    return;
+                }
+                if (change instanceof MembershipChange.Remove && change.member().equals(master.id())) {
+                    sim.handOver(master.number, null); // it became master again: hand over again
+                } else if (ChangeCheck.refusal(change, current, view(master, change), false) == null) {
+                    String command = ConfigurationMachine.change(change.applyTo(current));
+                    sim.input(master, m -> m.propose(sim.clock(master), command));
+                }
+            }
+            sim.runUntil(sim.now() + 20);
+        }
+        sim.invariants.check(false, "the membership change " + change + " did not complete");
+    }
+
+    private static boolean made(MembershipChange change, Configuration c) {
+        if (change instanceof MembershipChange.AddLearner) {
+            return c.has(change.member());
+        } else if (change instanceof MembershipChange.Promote) {
+            return c.isVoter(change.member());
+        }
+        return !c.has(change.member());
+    }
+
+    private ChangeCheck.View view(SimServer master, MembershipChange change) {
+        List<String> heard = new ArrayList<>(master.node().livePeers(sim.clock(master)));
+        heard.add(master.id());
+        long acked = master.member.replica().ackedBy(change.member());
+        long lag = acked < 0 ? -1 : master.storage.applied().seq() - acked;
+        return new ChangeCheck.View(true, master.id(), heard, lag, 50, 1);
+    }
+
+    /** The active server open for writes in the newest epoch, or null. */
+    private SimServer openMaster() {
+        SimServer open = null;
+        for (SimServer s : sim.servers) {
+            if (s.active() && s.member.open() && (open == null || s.node().epoch().isNewerThan(open.node().epoch()))) {
+                open = s;
+            }
+        }
+        return open;
+    }
+
+    private SimServer waitForOpenMaster() {
+        long deadline = sim.now() + 4 * failoverBound() + 5_000;
+        while (openMaster() == null && sim.now() < deadline) {
+            sim.runUntil(sim.now() + 20);
+        }
+        SimServer master = openMaster();
+        sim.invariants.check(master != null, "no master opened for writes");
+        return master;
     }
 
     // ---- helpers ------------------------------------------------------------------------

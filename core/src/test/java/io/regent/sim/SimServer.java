@@ -2,6 +2,7 @@ package io.regent.sim;
 
 import io.regent.member.Member;
 import io.regent.member.RoleSequence;
+import io.regent.protocol.Configuration;
 import io.regent.protocol.Epoch;
 import io.regent.protocol.Node;
 import io.regent.protocol.ProtocolConfig;
@@ -46,6 +47,10 @@ final class SimServer {
     boolean wasOpen;
     /** What this life's applications were told of its mastership, as the Liberty host tells them. */
     RoleSequence roles = new RoleSequence();
+    /** The configuration that stands until its state records one: a new group's, or a joiner's. */
+    Configuration bootstrap;
+    /** Not in the group: a spare not added yet, or a member removed (and stopped for good). */
+    boolean outside;
 
     SimServer(int number, ProtocolConfig config, ReplicationConfig replication, MemoryStorage storage, HostClock clock,
             SimDisk disk) {
@@ -55,6 +60,7 @@ final class SimServer {
         this.storage = storage;
         this.clock = clock;
         this.disk = disk;
+        this.bootstrap = Configuration.bootstrap(config.members(), config.memberUrls());
         for (Network.Path p : Network.Path.values()) {
             held.put(p, new ArrayDeque<>());
         }

@@ -5,8 +5,10 @@ import io.regent.kv.KeyValueStore;
 import io.regent.kv.KvCommand;
 import io.regent.kv.KvTxn;
 import io.regent.member.Member;
+import io.regent.membership.ConfigurationMachine;
 import io.regent.member.RoleSequence;
 import io.regent.member.MemberEffect;
+import io.regent.protocol.Configuration;
 import io.regent.protocol.Effect;
 import io.regent.protocol.Event;
 import io.regent.protocol.Message;
@@ -59,7 +61,10 @@ final class Simulation {
     final Ledger ledger = new Ledger();
     /** What the servers owe the register clients. */
     final Outstanding owed = new Outstanding();
-    private final Machines machine = new Machines(new KeyValueStore(Long.MAX_VALUE, Long.MAX_VALUE));
+    /** The group's configuration, as every server's state records it (DESIGN.md §9). */
+    final ConfigurationMachine configurations = new ConfigurationMachine();
+    private final Machines machine = new Machines(new KeyValueStore(Long.MAX_VALUE, Long.MAX_VALUE),
+            List.of(configurations), Long.MAX_VALUE);
     private final Map<String, SimServer> byId = new HashMap<>();
     private final PriorityQueue<Pending> queue = new PriorityQueue<>(
             (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.order, b.order));
@@ -128,7 +133,8 @@ final class Simulation {
     void start(int i) {
         SimServer s = servers.get(i);
         s.incarnation++;
-        s.member = new Member(s.config, s.replication, s.persistedEpoch, s.storage, machine);
+        s.member = new Member(s.config, s.replication, s.persistedEpoch, s.storage, machine, configurations,
+                s.bootstrap);
         s.up = true;
         s.paused = false;
         s.wasOpen = false;
@@ -373,6 +379,9 @@ final class Simulation {
 
     private void apply(SimServer s, Effect e) {
         if (e instanceof Effect.Send send) {
+            if (send.message() instanceof Message.Candidacy || send.message() instanceof Message.Support) {
+                trace(s, () -> "sends " + send.message() + (send.broadcast() ? " to all" : " to " + send.to()));
+            }
             for (SimServer to : servers) {
                 boolean addressed = send.broadcast() ? to != s : to.id().equals(send.to());
                 if (addressed) {
@@ -427,6 +436,9 @@ final class Simulation {
             owed.readFailed(s, f.ticket());
         } else if (e instanceof ReplicaEffect.Notice n) {
             trace(s, () -> n.what());
+        } else if (e instanceof ReplicaEffect.Reconfigured r) {
+            trace(s, () -> "configuration " + r.configuration());
+            invariants.reconfigured(s, r.configuration());
         }
     }
 
@@ -574,6 +586,26 @@ final class Simulation {
 
     SimServer server(String id) {
         return byId.get(id);
+    }
+
+    /** The configuration {@code s}'s state holds now. */
+    Configuration configuration(SimServer s) {
+        return configurations.read(s.storage.space()).orElse(s.bootstrap);
+    }
+
+    /**
+     * The configuration of the most advanced history any server holds, up or down: the one every
+     * later master's census ends on, so every acknowledged write must stay where each of its
+     * majorities sees it.
+     */
+    Configuration newestConfiguration() {
+        SimServer newest = servers.get(0);
+        for (SimServer s : servers) {
+            if (s.storage.applied().isAheadOf(newest.storage.applied())) {
+                newest = s;
+            }
+        }
+        return configuration(newest);
     }
 
     List<SimServer> activeMasters() {

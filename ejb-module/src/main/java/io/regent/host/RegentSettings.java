@@ -196,7 +196,7 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
         ProtocolConfig protocol = protocol(r, id, url, members);
         Map<String, byte[]> pairKeys = pairKeys(r, id, members.keySet());
         Limits limits = limits(r);
-        ReplicationConfig replication = replication(r, id, members.size(), limits);
+        ReplicationConfig replication = replication(r, id, limits);
         checkHeap(limits, replication, maxHeap);
         return new RegentSettings(r.text(GROUP, "regent"), id, basis, url, protocol,
                 r.text(CONTROL_TOPIC, "regent.control"), r.text(REQUESTS_TOPIC, "regent.requests"),
@@ -373,8 +373,8 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
                 (int) r.number(TXN_MAX_OPERATIONS, 128L, 1, 10_000));
     }
 
-    private static ReplicationConfig replication(Reader r, String id, int groupSize, Limits limits) {
-        ReplicationConfig d = ReplicationConfig.defaults(id, groupSize);
+    private static ReplicationConfig replication(Reader r, String id, Limits limits) {
+        ReplicationConfig d = ReplicationConfig.defaults(id);
         long timeout = r.number(REPLICATION_TIMEOUT, d.ackTimeout(), 10, 600_000);
         AckMode mode = switch (r.text(ACK, "majority").toLowerCase(Locale.ROOT)) {
             case "majority" -> AckMode.MAJORITY;
@@ -383,7 +383,7 @@ public record RegentSettings(String group, String serverId, IndexBasis indexBasi
         };
         long pending = r.number(MAX_PENDING_BYTES, d.maxPendingBytes(), 64 * 1024, 4096 * MIB);
         int frames = (int) r.number(FRAMES_IN_FLIGHT, (long) d.framesInFlight(), 1, 1_024);
-        return new ReplicationConfig(id, groupSize, mode, timeout, Math.min(timeout, d.fetchTimeout()),
+        return new ReplicationConfig(id, mode, timeout, Math.min(timeout, d.fetchTimeout()),
                 limits.messageBytes(), pending, frames);
     }
 

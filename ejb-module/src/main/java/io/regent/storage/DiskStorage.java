@@ -230,6 +230,7 @@ public final class DiskStorage implements ReplicaStorage, AutoCloseable {
     }
 
     /** This run's number, above every earlier run's, durably: it tells this run's messages from replays. */
+    @Override
     public long incarnation() {
         return incarnation;
     }

@@ -36,7 +36,7 @@ class MemberHostTest {
     private boolean diskFails;
 
     private MemberHost host() {
-        Member member = new Member(ProtocolConfig.defaults("s1", Map.of("s1", 1)), ReplicationConfig.defaults("s1", 1),
+        Member member = new Member(ProtocolConfig.defaults("s1", Map.of("s1", 1)), ReplicationConfig.defaults("s1"),
                 Epoch.NONE, new MemoryStorage(1 << 20, 100), new Machines(new KeyValueStore(Long.MAX_VALUE, Long.MAX_VALUE)));
         MemberHost.Timers timerPort = new MemberHost.Timers() {
             @Override

@@ -40,7 +40,6 @@ class RegentSettingsTest {
         assertEquals(2, s.protocol().misses());
         assertEquals(Map.of("s1", 1, "s2", 2, "s3", 3), s.protocol().members());
         assertEquals(AckMode.MAJORITY, s.replication().ackMode());
-        assertEquals(3, s.replication().groupSize());
         assertEquals(5_000, s.replication().ackTimeout());
         assertEquals(64 * 1024, s.limits().maxValueBytes());
         assertEquals(800, s.protocol().quorumWindow());
