@@ -5,6 +5,7 @@ import io.regent.host.GroupStatus;
 import io.regent.host.HealthView;
 import io.regent.host.LatencyStats;
 import io.regent.host.MemberHost;
+import io.regent.host.MembersStatus;
 import io.regent.host.NotOpenReason;
 import io.regent.host.ReadOutcome;
 import io.regent.host.RegentSettings;
@@ -15,9 +16,11 @@ import io.regent.kv.KeyValueStore;
 import io.regent.machines.Machine;
 import io.regent.machines.Machines;
 import io.regent.member.Member;
+import io.regent.membership.ConfigurationMachine;
 import io.regent.platform.ApplicationMachines;
 import io.regent.platform.MastershipState;
 import io.regent.platform.RoleEvents;
+import io.regent.protocol.Configuration;
 import io.regent.protocol.DelayMatrix;
 import io.regent.protocol.Effect;
 import io.regent.protocol.Epoch;
@@ -25,6 +28,7 @@ import io.regent.protocol.Event;
 import io.regent.protocol.Membership;
 import io.regent.protocol.Message;
 import io.regent.protocol.Role;
+import io.regent.protocol.Seat;
 import io.regent.protocol.TimerKind;
 import io.regent.replication.CommittedView;
 import io.regent.replication.Position;
@@ -135,9 +139,12 @@ public final class GroupService {
                 VERSION_FRESH_PROBES * settings.protocol().probeInterval(), refusals);
         List<Machine> builtIn = new ArrayList<>(machines.machines());
         builtIn.add(new GroupVersionMachine());
+        ConfigurationMachine configurations = new ConfigurationMachine();
+        builtIn.add(configurations);
         Member member = new Member(settings.protocol(), settings.replication(), restored, storage,
                 new Machines(new KeyValueStore(settings.limits().storeBytes(), settings.limits().storeKeys()),
-                        builtIn, settings.limits().storeBytes()));
+                        builtIn, settings.limits().storeBytes()), configurations,
+                Configuration.bootstrap(settings.protocol().members(), settings.protocol().memberUrls()));
         FrameCodec frames = new FrameCodec(settings.serverId(), settings.pairKeys());
         admission = new FrameAdmission(settings.group(), settings.serverId(), settings.protocol().members().keySet(),
                 frames, ReplayMarks.decode(storage.replayMarks()));
@@ -524,6 +531,28 @@ public final class GroupService {
                     new GroupStatus.RoundTrips(inquiryRoundTrips.summary(), probeRoundTrips.summary()),
                     outbound.hops(admission::transit), outbound.counters(dropped.get() + m.node().dropped()),
                     versions.status());
+        });
+    }
+
+    /** The configuration this server's history holds, and on the master each member's lag (DESIGN.md §9). */
+    public MembersStatus membersStatus() {
+        return host.inspect(m -> {
+            long now = System.currentTimeMillis();
+            Replica r = m.replica();
+            Configuration c = r.configuration();
+            Membership heard = m.node().members();
+            long tail = r.applied().seq();
+            List<MembersStatus.Member> list = new ArrayList<>();
+            for (Seat seat : c.seats()) {
+                boolean isSelf = seat.id().equals(settings.serverId());
+                long acked = isSelf ? tail : r.ackedBy(seat.id());
+                long lastHeard = isSelf ? now : heard.lastHeard(seat.id());
+                list.add(new MembersStatus.Member(seat.id(), seat.number(), seat.url().isEmpty() ? null : seat.url(),
+                        seat.voter(), r.open() && acked >= 0 ? Math.max(0, tail - acked) : null,
+                        lastHeard < 0 ? null : now - lastHeard));
+            }
+            return new MembersStatus(settings.serverId(), c.version(), c.voters(), c.learners(),
+                    List.copyOf(c.retiredIds()), m.node().master(), r.readyForChange(), list);
         });
     }
 

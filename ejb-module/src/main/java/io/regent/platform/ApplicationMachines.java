@@ -3,6 +3,7 @@ package io.regent.platform;
 import io.regent.api.ReplicatedStateMachine;
 import io.regent.kv.KeyValueStore;
 import io.regent.machines.Machine;
+import io.regent.membership.ConfigurationMachine;
 import io.regent.upgrade.GroupVersionMachine;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.util.TypeLiteral;
@@ -23,7 +24,8 @@ public final class ApplicationMachines {
 
     private static final TypeLiteral<ReplicatedStateMachine<?, ?>> ANY = new TypeLiteral<>() { };
     /** The names of the machines Regent runs itself: the key-value store and the group's version. */
-    private static final Set<String> RESERVED = Set.of(KeyValueStore.NAME, GroupVersionMachine.NAME);
+    private static final Set<String> RESERVED = Set.of(KeyValueStore.NAME, GroupVersionMachine.NAME,
+            ConfigurationMachine.NAME);
 
     /** Threads that complete the application's stages, so its callbacks never run on the member's. */
     private static final int ANSWER_THREADS = 2;

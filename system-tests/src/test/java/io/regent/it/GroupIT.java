@@ -66,6 +66,33 @@ class GroupIT {
     }
 
     /**
+     * Every server shows the group's configuration as its history holds it (DESIGN.md §9): a new
+     * group runs on the bootstrap one, every member voting; the master alone knows each member's
+     * lag, and may take a membership change.
+     */
+    @Test
+    @Order(1)
+    void everyServerShowsTheBootstrapConfigurationAndTheMasterEachMembersLag() {
+        assertTrue(await(SETTLE, () -> soleReady() == 1), "only s1 is ready: " + readyList());
+        for (int i = 1; i <= SIZE; i++) {
+            int self = i;
+            assertTrue(await(SETTLE, () -> {
+                HttpResponse<String> r = get(url(self) + "/api/members");
+                if (r == null || r.statusCode() != 200) {
+                    return false;
+                }
+                JsonObject m = json(r.body());
+                boolean master = self == 1;
+                boolean lagsKnown = m.getJsonArray("members").stream().map(JsonObject.class::cast)
+                        .allMatch(e -> e.containsKey("lagWrites") == master && e.getBoolean("voter"));
+                return m.getJsonNumber("version").longValue() == 0 && m.getJsonArray("voters").size() == SIZE
+                        && m.getJsonArray("learners").isEmpty() && "s1".equals(m.getString("master", null))
+                        && m.getBoolean("changeReady") == master && lagsKnown;
+            }), "s" + i + "'s /api/members: " + get(url(self) + "/api/members").body());
+        }
+    }
+
+    /**
      * Each server read its own endpoint as the warm-up user (README, Operations, Warm-up), over
      * HTTPS trusting its own key, and every read was answered.
      */
@@ -189,7 +216,7 @@ class GroupIT {
         JsonObject doc = json(r.body());
         JsonObject paths = doc.getJsonObject("paths");
         for (String path : List.of("/api/kv", "/api/kv/{key}", "/api/group", "/api/group/master",
-                "/api/group/handover", "/api/replication")) {
+                "/api/group/handover", "/api/replication", "/api/members")) {
             assertTrue(paths.containsKey(path), "the document has " + path + ": " + paths.keySet());
         }
         JsonObject put = paths.getJsonObject("/api/kv/{key}").getJsonObject("put");
