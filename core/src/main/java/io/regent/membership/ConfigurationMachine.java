@@ -76,10 +76,16 @@ public final class ConfigurationMachine implements Machine, ConfigurationRecord 
     }
 
     private static void check(Configuration next, MachineState state) {
-        long current = recorded(state).map(Configuration::version).orElse(0L);
-        if (next.version() != current + 1) {
-            throw new IllegalArgumentException("the group's configuration is at version " + current
+        Optional<Configuration> current = recorded(state);
+        long version = current.map(Configuration::version).orElse(0L);
+        if (next.version() != version + 1) {
+            throw new IllegalArgumentException("the group's configuration is at version " + version
                     + ", so a change to version " + next.version() + " was made from another one");
+        }
+        // the bootstrap configuration is each server's own, so only a recorded one can be compared
+        if (current.isPresent() && !next.followsFrom(current.get())) {
+            throw new IllegalArgumentException("configuration version " + next.version() + " is not one member added, "
+                    + "promoted or removed after version " + version);
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Who the group is (DESIGN.md §9): its members, which of them vote, and the ids and member numbers
@@ -139,6 +140,33 @@ public record Configuration(long version, List<Seat> seats, Set<String> retiredI
         Set<Integer> numbers = new TreeSet<>(retiredNumbers);
         numbers.add(s.number());
         return new Configuration(version + 1, next, ids, numbers);
+    }
+
+    /** Whether this configuration is one change (a learner added, promoted or removed) after {@code previous}. */
+    public boolean followsFrom(Configuration previous) {
+        List<Supplier<Configuration>> changes = new ArrayList<>();
+        for (Seat s : seats) {
+            if (!previous.has(s.id())) {
+                changes.add(() -> previous.withLearner(s));
+            } else if (s.voter() && !previous.isVoter(s.id())) {
+                changes.add(() -> previous.withPromoted(s.id()));
+            }
+        }
+        for (Seat s : previous.seats) {
+            if (!has(s.id())) {
+                changes.add(() -> previous.without(s.id()));
+            }
+        }
+        for (Supplier<Configuration> change : changes) {
+            try {
+                if (change.get().equals(this)) {
+                    return true;
+                }
+            } catch (IllegalArgumentException e) {
+                // not a change that could follow previous
+            }
+        }
+        return false;
     }
 
     /** The member numbers by id, as {@link ProtocolConfig#members()} gives them. */

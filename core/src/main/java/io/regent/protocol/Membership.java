@@ -79,6 +79,11 @@ public final class Membership {
         return configuration.retiredIds().contains(id);
     }
 
+    /** Whether member number {@code slot} belonged to a member that left. */
+    public boolean retiredNumber(int slot) {
+        return configuration.retiredNumbers().contains(slot);
+    }
+
     /** Whether {@code id} counts toward majorities and may be elected. */
     public boolean isVoter(String id) {
         return configuration.isVoter(id);

@@ -30,10 +30,13 @@ final class MessageCheck {
         if (m.from().equals(self)) {
             return "carries this server's own id";
         }
-        if (!members.knows(m.from()) && !(m instanceof Message.Candidacy && !members.retired(m.from()))) {
+        // a candidacy may come from a member, or name the epoch of one, that this server's stale
+        // history does not hold yet (DESIGN.md §9.3); never from one that left
+        boolean candidacy = m instanceof Message.Candidacy;
+        if (!members.knows(m.from()) && !(candidacy && Seat.isId(m.from()) && !members.retired(m.from()))) {
             return "unknown sender " + m.from();
         }
-        String epochProblem = epochProblem(m.epoch(), members);
+        String epochProblem = epochProblem(m.epoch(), members, candidacy);
         if (epochProblem != null) {
             return epochProblem;
         }
@@ -67,7 +70,7 @@ final class MessageCheck {
         return announcementProblem((Message.Announcement) m, members);
     }
 
-    private static String epochProblem(Epoch e, Membership members) {
+    private static String epochProblem(Epoch e, Membership members, boolean candidacy) {
         if (e.term() < 0) {
             return "negative epoch";
         }
@@ -77,7 +80,11 @@ final class MessageCheck {
         if (e.term() == 0) {
             return e.index() == 0 ? null : "epoch 0 names a master";
         }
-        return Index.valid(e.index()) && members.hasSlot(Index.slot(e.index())) ? null
+        if (!Index.valid(e.index())) {
+            return "epoch names invalid index " + e.index();
+        }
+        int slot = Index.slot(e.index());
+        return members.hasSlot(slot) || (candidacy && !members.retiredNumber(slot)) ? null
                 : "epoch names unknown index " + e.index();
     }
 

@@ -184,6 +184,10 @@ public final class Node {
         members.reconfigure(next);
         delays.retainOnly(new java.util.HashSet<>(members.ids()));
         notice(new Event.Reconfigured(now, next.version(), next.has(self), next.isVoter(self)));
+        if (!next.isVoter(self)) {
+            supporters = null; // a canvass it began as a voter ends here
+            timers.cancel(TimerKind.ELECTION);
+        }
         if (running && role == Role.MASTER && !next.isVoter(self)) {
             master = null;
             rejoin(now);
@@ -473,6 +477,15 @@ public final class Node {
         quorumLost = false;
         timers.cancel(TimerKind.QUORUM);
         String owner = members.ownerOf(newer);
+        if (owner == null) {
+            // the epoch of a member this server's stale history does not know: nobody to follow
+            // until the stream brings that history up to date; join whoever the group elects
+            master = null;
+            if (role != Role.JOINING) {
+                rejoin(now);
+            }
+            return;
+        }
         if (owner.equals(self)) {
             // our own epoch from before a restart: the master it names is gone, so elect
             master = null;
@@ -562,19 +575,31 @@ public final class Node {
                 || !s.epoch().equals(epoch)) {
             return;
         }
-        if (members.isVoter(s.from())) {
-            supporters.add(s.from());
-        }
-        if (supporters.size() + 1 >= quorum()) {
+        supporters.add(s.from());
+        if (supportingVoters() >= quorum()) {
             declare(now, Event.Declared.Cause.ELECTION);
         }
+    }
+
+    /**
+     * Voters of the configuration in force that back this candidacy, this server included: a change
+     * applied while it canvasses counts too, so support from a server since removed does not.
+     */
+    private int supportingVoters() {
+        int voters = voter() ? 1 : 0;
+        for (String id : supporters) {
+            if (members.isVoter(id)) {
+                voters++;
+            }
+        }
+        return voters;
     }
 
     /** The election timer ran out: ask the others whether they, too, have lost their master. */
     private void canvass(long now) {
         supporters = new java.util.HashSet<>();
         canvassedAt = now;
-        if (1 >= quorum()) {
+        if (supportingVoters() >= quorum()) {
             declare(now, Event.Declared.Cause.ELECTION);
             return;
         }

@@ -14,8 +14,13 @@ public record Seat(String id, int number, String url, boolean voter) {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
+    /** Whether {@code id} has the form of a member id. */
+    public static boolean isId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
     public Seat {
-        if (id == null || !ID.matcher(id).matches()) {
+        if (!isId(id)) {
             throw new IllegalArgumentException("a member id is 1 to 63 letters, digits, '.', '_' or '-', "
                     + "beginning with a letter or digit, got '" + id + "'");
         }

@@ -281,6 +281,12 @@ public final class Replica {
                         + config.ackTimeout() + " ms; it may have been applied"));
             }
             tickReads(now);
+            if (committed < configurationSeq && commitments.waiting() == 0) {
+                // a membership change that timed out still waits in the log, and only a later
+                // write commits it: in an idle group, nothing would, and no change could follow
+                Entry noOp = Entry.noOp(storage.applied().seq() + 1, mastership);
+                sequence(now, noOp, 0);
+            }
             if (committed > committedTold) {
                 // followers learn the commit point with the next writes; when none follow, now
                 committedTold = committed;

@@ -51,6 +51,29 @@ class ConfigurationTest {
     }
 
     @Test
+    void aRecordedConfigurationFollowsOnlyFromTheOneBeforeItByOneChange() {
+        Configuration added = new MembershipChange.AddLearner(S4).applyTo(THREE);
+        Configuration promoted = new MembershipChange.Promote("s4").applyTo(added);
+        Configuration removed = new MembershipChange.Remove("s1").applyTo(promoted);
+        assertTrue(added.followsFrom(THREE) && promoted.followsFrom(added) && removed.followsFrom(promoted));
+        assertFalse(promoted.followsFrom(THREE), "two changes");
+        assertFalse(THREE.followsFrom(added), "backwards");
+        Configuration twoAtOnce = new Configuration(2, List.of(new Seat("s2", 2, "", true), new Seat("s3", 3, "", true),
+                new Seat("s4", 4, "", true)), Set.of("s1"), Set.of(1));
+        assertFalse(twoAtOnce.followsFrom(added), "a promotion and a removal in one");
+        Configuration forgot = new Configuration(3, removed.seats(), Set.of(), Set.of());
+        assertFalse(forgot.followsFrom(promoted), "a removal that does not retire the member");
+
+        ConfigurationMachine record = new ConfigurationMachine();
+        Machines machines = new Machines(new KeyValueStore(1 << 20, 1_000), List.of(record), Long.MAX_VALUE);
+        MemoryStorage storage = new MemoryStorage(1 << 20, 100);
+        storage.apply(new Entry(1, new Epoch(1, 1), ConfigurationMachine.change(added)), machines);
+        assertNotNull(machines.refusal(ConfigurationMachine.change(twoAtOnce), storage.space()),
+                "a faulty master's leap is refused");
+        assertNull(machines.refusal(ConfigurationMachine.change(promoted), storage.space()));
+    }
+
+    @Test
     void aConfigurationReadsBackAsWritten() {
         Configuration c = new MembershipChange.Remove("s2").applyTo(new MembershipChange.AddLearner(S4).applyTo(THREE));
         assertEquals(c, ConfigurationCodec.decode(ConfigurationCodec.encode(c)));

@@ -66,6 +66,53 @@ class NodeMembershipTest {
     }
 
     @Test
+    void aStaleServerSupportsACandidacyInTheEpochOfAMemberItDoesNotKnow() {
+        // s4 joined, became a voter and master while s2 was away; s4 died, s3 canvasses in s4's epoch
+        NodeHarness s2 = new NodeHarness(NodeHarness.config("s2", 1, false), group(3, Set.of(), Set.of("s9")))
+                .following("s1");
+        Epoch ofS4 = new Epoch(7, 4);
+        s2.receive(new Message.Candidacy("s3", ofS4));
+        assertEquals(ofS4, s2.node.epoch(), "it moves to the newer epoch");
+        assertEquals(null, s2.node.master(), "whose owner it cannot follow yet");
+        assertEquals(Role.JOINING, s2.node.role());
+        assertEquals(List.of(ofS4), s2.sentOf(Message.Support.class).stream().map(Message.Support::epoch).toList(),
+                "and supports the candidate in it");
+        long dropped = s2.node.dropped();
+        s2.receive(new Message.Candidacy("s3", new Epoch(8, 9)));
+        assertEquals(dropped + 1, s2.node.dropped(), "the epoch of a member that left is refused");
+        s2.receive(new Message.Candidacy("not a member id", new Epoch(8, 3)));
+        assertEquals(dropped + 2, s2.node.dropped(), "so is a sender that is no member id at all");
+    }
+
+    @Test
+    void supportCountsByTheConfigurationInForceWhenItArrives() {
+        NodeHarness s2 = new NodeHarness(NodeHarness.config("s2", 1, false), group(4, Set.of(), Set.of()))
+                .following("s1");
+        s2.fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT)
+                .receive(new Message.Probe("s3", s2.node.epoch(), s2.now))
+                .receive(new Message.Probe("s4", s2.node.epoch(), s2.now)).fire(TimerKind.ELECTION);
+        assertEquals(1, s2.sentOf(Message.Candidacy.class).size(), "it hears three of four voters: it canvasses");
+        s2.receive(new Message.Support("s4", s2.node.epoch(), "s2"));
+        assertEquals(Role.WAITING, s2.node.role(), "two of four voters");
+        s2.reconfigure(group(4, Set.of(), Set.of()).without("s4"));
+        s2.receive(new Message.Support("s4", s2.node.epoch(), "s2"));
+        assertEquals(Role.WAITING, s2.node.role(), "s4 left: s2 alone is not two of three");
+        s2.receive(new Message.Support("s3", s2.node.epoch(), "s2"));
+        assertEquals(Role.MASTER, s2.node.role(), "s2 and s3 are");
+
+        NodeHarness s3 = new NodeHarness(NodeHarness.config("s3", 1, false), group(4, Set.of(), Set.of()))
+                .following("s1");
+        s3.fire(TimerKind.DETECTION).fire(TimerKind.REPLY_TIMEOUT)
+                .receive(new Message.Probe("s2", s3.node.epoch(), s3.now))
+                .receive(new Message.Probe("s4", s3.node.epoch(), s3.now)).fire(TimerKind.ELECTION);
+        assertEquals(1, s3.sentOf(Message.Candidacy.class).size());
+        s3.reconfigure(group(4, Set.of(), Set.of()).without("s3"));
+        s3.receive(new Message.Support("s2", s3.node.epoch(), "s3"))
+                .receive(new Message.Support("s4", s3.node.epoch(), "s3"));
+        assertNotEquals(Role.MASTER, s3.node.role(), "a canvass ends with its candidate's removal");
+    }
+
+    @Test
     void aMasterThatNoLongerVotesStepsDownAndMajoritiesFollowTheConfiguration() {
         NodeHarness s1 = NodeHarness.of("s1").asMaster();
         s1.reconfigure(group(3, Set.of(), Set.of()).withLearner(new Seat("s4", 4, "", false)));
