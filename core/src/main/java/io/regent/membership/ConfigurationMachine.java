@@ -1,6 +1,6 @@
 package io.regent.membership;
 
-import io.regent.machines.Machine;
+import io.regent.machines.RegentMachine;
 import io.regent.machines.MachineCommand;
 import io.regent.machines.MachineState;
 import io.regent.machines.Namespace;
@@ -20,26 +20,15 @@ import java.util.Optional;
  * cannot both land. Regent's own machine: no application may take its name, and the storage
  * quota never refuses it (a full store must not stop a dead server's replacement).
  */
-public final class ConfigurationMachine implements Machine, ConfigurationRecord {
+public final class ConfigurationMachine extends RegentMachine implements ConfigurationRecord {
 
     public static final String NAME = "regent-members";
     private static final Namespace NAMESPACE = new Namespace(NAME);
     private static final byte[] KEY = "configuration".getBytes(StandardCharsets.UTF_8);
     private static final String PREFIX = new MachineCommand(NAME, new byte[0]).encode();
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public Namespace namespace() {
-        return NAMESPACE;
-    }
-
-    @Override
-    public boolean boundedByQuota() {
-        return false;
+    public ConfigurationMachine() {
+        super(NAME);
     }
 
     /** The log's command that moves the group to {@code next}, made from the version before it. */

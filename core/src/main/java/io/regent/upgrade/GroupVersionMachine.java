@@ -1,6 +1,6 @@
 package io.regent.upgrade;
 
-import io.regent.machines.Machine;
+import io.regent.machines.RegentMachine;
 import io.regent.machines.MachineCommand;
 import io.regent.machines.MachineState;
 import io.regent.machines.Namespace;
@@ -17,26 +17,15 @@ import java.nio.charset.StandardCharsets;
  * record under Regent's own namespace, so snapshots and digests carry it like any other; a
  * group without the record is at {@link ProtocolVersion#UNRECORDED}.
  */
-public final class GroupVersionMachine implements Machine {
+public final class GroupVersionMachine extends RegentMachine {
 
     /** Regent's own machine: no application may take the name. */
     public static final String NAME = "regent";
     private static final Namespace NAMESPACE = new Namespace(NAME);
     private static final byte[] VERSION = "group-version".getBytes(StandardCharsets.UTF_8);
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public Namespace namespace() {
-        return NAMESPACE;
-    }
-
-    @Override
-    public boolean boundedByQuota() {
-        return false;
+    public GroupVersionMachine() {
+        super(NAME);
     }
 
     /** The log's command that raises the group to {@code version}. */
