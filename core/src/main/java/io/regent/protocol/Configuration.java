@@ -168,11 +168,4 @@ public record Configuration(long version, List<Seat> seats, Set<String> retiredI
         }
         return false;
     }
-
-    /** The member numbers by id, as {@link ProtocolConfig#members()} gives them. */
-    public Map<String, Integer> numbers() {
-        Map<String, Integer> m = new LinkedHashMap<>();
-        seats.forEach(s -> m.put(s.id(), s.number()));
-        return m;
-    }
 }
